@@ -1,0 +1,239 @@
+/* core.c - per-thread state, last error, result delivery, and the informational entries. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zlib.h>
+
+#include "core.h"
+
+static const char *const code_names[STDC_CODE_COUNT] = {
+	[STDC_OK] = "",
+	[STDC_E_BAD_ARGS] = "BAD-ARGS",
+	[STDC_E_BAD_LEVEL] = "BAD-LEVEL",
+	[STDC_E_OUTPUT_TOO_LARGE] = "OUTPUT-TOO-LARGE",
+	[STDC_E_LIBZ_FAIL] = "LIBZ-FAIL",
+	[STDC_E_LIBZSTD_FAIL] = "LIBZSTD-FAIL",
+	[STDC_E_NO_MEMORY] = "NO-MEMORY",
+	[STDC_E_NOTHING_HELD] = "NOTHING-HELD",
+};
+
+/* ---- last error: plain thread-local storage, so recording an error never allocates ---- */
+
+static __thread struct {
+	enum stdc_code code;
+	char message[240];
+} last_error;
+
+gtm_long_t stdc_fail(enum stdc_code code, const char *fmt, ...)
+{
+	va_list ap;
+
+	last_error.code = code;
+	va_start(ap, fmt);
+	vsnprintf(last_error.message, sizeof(last_error.message), fmt, ap);
+	va_end(ap);
+	return -(gtm_long_t)code;
+}
+
+/* ---- per-thread state ---- */
+
+static pthread_key_t thread_key;
+static pthread_once_t thread_key_once = PTHREAD_ONCE_INIT;
+static int thread_key_ok;
+static __thread struct stdc_thread *thread_state;
+
+static void thread_state_free(void *p)
+{
+	struct stdc_thread *t = p;
+
+	if (t == NULL)
+		return;
+	for (size_t i = 0; i < sizeof(t->deflate_c) / sizeof(t->deflate_c[0]); i++)
+		libdeflate_free_compressor(t->deflate_c[i]);
+	libdeflate_free_decompressor(t->deflate_d);
+	ZSTD_freeCCtx(t->zstd_c);
+	ZSTD_freeDCtx(t->zstd_d);
+	free(t->staging);
+	free(t);
+}
+
+static void thread_key_create(void)
+{
+	thread_key_ok = pthread_key_create(&thread_key, thread_state_free) == 0;
+}
+
+static struct stdc_thread *thread_get(void)
+{
+	if (thread_state != NULL)
+		return thread_state;
+	pthread_once(&thread_key_once, thread_key_create);
+	thread_state = calloc(1, sizeof(*thread_state));
+	if (thread_state != NULL && thread_key_ok)
+		pthread_setspecific(thread_key, thread_state);
+	return thread_state;
+}
+
+/* Process exit or unload: free the calling thread's state and stop the key's destructor from
+ * ever running code of an unloaded library.  Other threads' state is left to process exit. */
+__attribute__((destructor)) static void library_fini(void)
+{
+	thread_state_free(thread_state);
+	thread_state = NULL;
+	if (thread_key_ok) {
+		pthread_key_delete(thread_key);
+		thread_key_ok = 0;
+	}
+}
+
+/* ---- entry checks and delivery ---- */
+
+static const unsigned char empty_input[1];
+
+gtm_long_t stdc_begin(int argc, gtm_string_t *in, gtm_string_t *out, const char *op,
+		      struct stdc_job *job, struct stdc_thread **t, size_t *cap)
+{
+	if (argc < 2)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: needs (input, .output), got %d argument(s)",
+				 op, argc);
+	if (in == NULL || out == NULL || out->address == NULL || out->length < 0)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: missing input or output string", op);
+	if (in->length < 0 || in->length > STDC_MAX_STRING || (in->length > 0 && in->address == NULL))
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: input length %ld is outside 0..%d", op,
+				 (long)in->length, STDC_MAX_STRING);
+	*cap = out->length < STDC_MAX_STRING ? (size_t)out->length : STDC_MAX_STRING;
+	out->length = 0;
+	*t = thread_get();
+	if (*t == NULL)
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for thread state", op);
+	(*t)->held = 0;
+	job->in = in->length > 0 ? (const unsigned char *)in->address : empty_input;
+	job->in_len = (size_t)in->length;
+	return STDC_OK;
+}
+
+static gtm_long_t too_large(void)
+{
+	return stdc_fail(STDC_E_OUTPUT_TOO_LARGE, "result exceeds the %d-byte string limit",
+			 STDC_MAX_STRING);
+}
+
+gtm_long_t stdc_deliver(struct stdc_thread *t, const struct stdc_job *job, gtm_string_t *out,
+			size_t cap)
+{
+	size_t len = 0;
+	int r;
+
+	/* Direct: the result should fit, or this is already the largest output there is. */
+	if (job->estimate <= cap || cap >= STDC_MAX_STRING) {
+		r = job->run(job, t, (unsigned char *)out->address, cap, &len);
+		if (r == STDC_OK) {
+			out->length = (gtm_long_t)len;
+			return STDC_OK;
+		}
+		if (r != STDC_NOSPACE)
+			return r;
+		if (cap >= STDC_MAX_STRING)
+			return too_large();
+	}
+	/* Staged: the caller declared a small output tier and the result may be larger. */
+	if (t->staging == NULL && (t->staging = malloc(STDC_MAX_STRING)) == NULL)
+		return stdc_fail(STDC_E_NO_MEMORY, "no memory for the staging buffer");
+	r = job->run(job, t, t->staging, STDC_MAX_STRING, &len);
+	if (r == STDC_NOSPACE)
+		return too_large();
+	if (r != STDC_OK)
+		return r;
+	if (len <= cap) {
+		memcpy(out->address, t->staging, len);
+		out->length = (gtm_long_t)len;
+		return STDC_OK;
+	}
+	t->held = len;
+	return (gtm_long_t)len;
+}
+
+gtm_long_t stdc_take(int argc, gtm_string_t *out)
+{
+	struct stdc_thread *t = thread_state;
+	size_t held;
+
+	if (argc < 1 || out == NULL || out->address == NULL || out->length < 0)
+		return stdc_fail(STDC_E_BAD_ARGS, "take: needs (.output)");
+	held = t != NULL ? t->held : 0;
+	if (held == 0) {
+		out->length = 0;
+		return stdc_fail(STDC_E_NOTHING_HELD, "take: no result is held");
+	}
+	if ((size_t)out->length < held) {
+		out->length = 0;
+		return (gtm_long_t)held; /* still held: call a larger take */
+	}
+	memcpy(out->address, t->staging, held);
+	out->length = (gtm_long_t)held;
+	t->held = 0;
+	return STDC_OK;
+}
+
+/* ---- informational entries ---- */
+
+/* Copies text into out, cut to the capacity the caller declared. */
+static gtm_long_t put_text(int argc, gtm_string_t *out, const char *op, const char *text)
+{
+	size_t n = strlen(text);
+
+	if (argc < 1 || out == NULL || out->address == NULL || out->length < 0)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: needs (.output)", op);
+	if (n > (size_t)out->length)
+		n = (size_t)out->length;
+	memcpy(out->address, text, n);
+	out->length = (gtm_long_t)n;
+	return STDC_OK;
+}
+
+gtm_long_t stdc_available(int argc, gtm_string_t *out)
+{
+	char missing[64] = "";
+
+	/* Linked explicitly, so a backend is missing only if the one loaded is unusable. */
+	if (zlibVersion()[0] != ZLIB_VERSION[0])
+		strcat(missing, ",libz");
+	if (ZSTD_versionNumber() / 10000 != ZSTD_VERSION_MAJOR)
+		strcat(missing, ",libzstd");
+	return put_text(argc, out, "available", missing[0] ? missing + 1 : "");
+}
+
+gtm_long_t stdc_versions(int argc, gtm_string_t *out)
+{
+	char text[160];
+
+	snprintf(text, sizeof(text), "stdcompress=%s,libdeflate=%s,libz=%s,libzstd=%s",
+		 STDC_VERSION, LIBDEFLATE_VERSION_STRING, zlibVersion(), ZSTD_versionString());
+	return put_text(argc, out, "versions", text);
+}
+
+gtm_long_t stdc_last_error(int argc, gtm_string_t *out)
+{
+	char text[sizeof(last_error.message) + 24];
+
+	if (last_error.code == STDC_OK)
+		text[0] = '\0';
+	else
+		snprintf(text, sizeof(text), "%s %s", code_names[last_error.code],
+			 last_error.message);
+	return put_text(argc, out, "lastError", text);
+}
+
+gtm_long_t stdc_limits(int argc, gtm_string_t *out)
+{
+	char text[200];
+
+	snprintf(text, sizeof(text),
+		 "max_string=%d;deflate_level_min=%d;deflate_level_max=%d;deflate_level_default=%d;"
+		 "zstd_level_min=%d;zstd_level_max=%d;zstd_level_default=%d",
+		 STDC_MAX_STRING, STDC_DEFLATE_LEVEL_MIN, STDC_DEFLATE_LEVEL_MAX,
+		 STDC_DEFLATE_LEVEL_DEFAULT, ZSTD_minCLevel(), ZSTD_maxCLevel(),
+		 STDC_ZSTD_LEVEL_DEFAULT);
+	return put_text(argc, out, "limits", text);
+}

@@ -1,0 +1,60 @@
+/* core.h - what every codec file shares: per-thread state, errors, result delivery. */
+#ifndef STDC_CORE_H
+#define STDC_CORE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libdeflate.h>
+#include <zstd.h>
+
+#include "stdcompress.h"
+
+#define STDC_VERSION "0.1.0"
+#define STDC_UNKNOWN SIZE_MAX        /* an output size that cannot be known before decoding */
+#define STDC_NOSPACE (-1)            /* a codec run that ran out of output space */
+
+#define STDC_DEFLATE_LEVEL_MIN 1     /* 0 (stored) is refused, as the seed did */
+#define STDC_DEFLATE_LEVEL_MAX 12    /* 10..12: libdeflate's slow, strongest levels */
+#define STDC_DEFLATE_LEVEL_DEFAULT 6
+#define STDC_ZSTD_LEVEL_DEFAULT 3
+
+/* Per-thread state: codec contexts reused across calls, the staging buffer for results that
+ * do not fit a small output tier, and the held result.  Freed at thread and process exit. */
+struct stdc_thread {
+	struct libdeflate_compressor *deflate_c[STDC_DEFLATE_LEVEL_MAX + 1]; /* by level */
+	struct libdeflate_decompressor *deflate_d;
+	ZSTD_CCtx *zstd_c;
+	ZSTD_DCtx *zstd_d;
+	unsigned char *staging; /* STDC_MAX_STRING bytes, allocated on first need */
+	size_t held;            /* bytes of a held result in staging, 0 if none */
+};
+
+/* One codec call, described for stdc_deliver. */
+struct stdc_job {
+	const unsigned char *in;
+	size_t in_len;
+	int level;
+	size_t estimate; /* an upper bound or a good guess of the result size, or STDC_UNKNOWN */
+	/* Writes the result into dst[0..cap).  Returns STDC_OK with *len set, STDC_NOSPACE, or
+	 * the negative code of a failure it has already recorded with stdc_fail. */
+	int (*run)(const struct stdc_job *job, struct stdc_thread *t, unsigned char *dst,
+		   size_t cap, size_t *len);
+};
+
+/* Records this thread's last error and returns -code. */
+gtm_long_t stdc_fail(enum stdc_code code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Common entry checks: argc, pointers, input length, output capacity.  On success fills the
+ * job's input, sets *t and *cap, empties `out` and drops any held result; else returns -code. */
+gtm_long_t stdc_begin(int argc, gtm_string_t *in, gtm_string_t *out, const char *op,
+		      struct stdc_job *job, struct stdc_thread **t, size_t *cap);
+
+/* Runs the job into `out` directly when the result should fit, else into the staging buffer,
+ * copying it out or holding it (returning its length) when `cap` is too small. */
+gtm_long_t stdc_deliver(struct stdc_thread *t, const struct stdc_job *job, gtm_string_t *out,
+			size_t cap);
+
+#endif

@@ -1,0 +1,81 @@
+/*
+ * stdcompress.h - compression call-outs for M (GT.M, YottaDB) and the Python bridge.
+ *
+ * Every entry point follows the M call-out ABI: an implicit first `int argc` (the number of
+ * arguments the caller actually passed), then the arguments the table xc/stdcompress.xc
+ * declares.  Strings are gtm_string_t {length, address}: binary clean, never NUL-terminated.
+ *
+ * Result codes (the gtm_long_t every entry returns):
+ *    0   success; the result is in `out` (out->length bytes).
+ *   <0   failure: -code, one of enum stdc_code.  lastError() gives "CODE message".
+ *   >0   the result did not fit the output the caller declared (a small size tier); it is held
+ *        for this thread and its exact length is the return value.  Call a take entry whose
+ *        output is at least that large to collect it.  The next codec call drops it.
+ *
+ * Outputs: an entry never writes more than the out->length it received on entry (the
+ * runtime's preallocation) and never produces more than STDC_MAX_STRING bytes (the M string
+ * limit); a larger result is STDC_E_OUTPUT_TOO_LARGE.  Inputs are at most STDC_MAX_STRING.
+ *
+ * Thread safety: codec contexts, the held result and the last error are per thread.
+ */
+#ifndef STDCOMPRESS_H
+#define STDCOMPRESS_H
+
+#include <stddef.h>
+
+#ifdef STDC_HAVE_GTMXC_TYPES
+#include "gtmxc_types.h"
+#else
+/* Identical to gtmxc_types.h (GT.M) and ydb_string_t (YottaDB) on LP64 targets. */
+typedef long gtm_long_t;
+typedef struct {
+	gtm_long_t length;
+	char *address;
+} gtm_string_t;
+#endif
+_Static_assert(sizeof(gtm_string_t) == 16, "gtm_string_t must be {8-byte length, pointer}");
+_Static_assert(sizeof(gtm_long_t) == 8, "gtm_long_t must be 8 bytes");
+
+#define STDC_MAX_STRING 1048576 /* the M string limit, both runtimes */
+
+#define STDC_API __attribute__((visibility("default")))
+
+enum stdc_code {
+	STDC_OK = 0,
+	STDC_E_BAD_ARGS = 1,         /* too few arguments, or an argument that is not usable */
+	STDC_E_BAD_LEVEL = 2,        /* level outside the codec's range; checked before any work */
+	STDC_E_OUTPUT_TOO_LARGE = 3, /* the result would exceed STDC_MAX_STRING */
+	STDC_E_LIBZ_FAIL = 4,        /* deflate family: corrupt, truncated or trailing input */
+	STDC_E_LIBZSTD_FAIL = 5,     /* zstd: corrupt, truncated or trailing input */
+	STDC_E_NO_MEMORY = 6,        /* a codec context or the staging buffer could not be allocated */
+	STDC_E_NOTHING_HELD = 7,     /* take called with no held result */
+	STDC_CODE_COUNT
+};
+
+/* Deflate family (RFC 1952 gzip, RFC 1951 raw deflate, RFC 1950 zlib) through libdeflate.
+ * Levels 1..12, default 6; 10..12 are libdeflate's slow, strongest levels. */
+STDC_API gtm_long_t stdc_gzip(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level);
+STDC_API gtm_long_t stdc_gunzip(int argc, gtm_string_t *in, gtm_string_t *out);
+STDC_API gtm_long_t stdc_deflate(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level);
+STDC_API gtm_long_t stdc_inflate(int argc, gtm_string_t *in, gtm_string_t *out);
+STDC_API gtm_long_t stdc_zlib(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level);
+STDC_API gtm_long_t stdc_unzlib(int argc, gtm_string_t *in, gtm_string_t *out);
+
+/* zstd (RFC 8878) through libzstd.  Levels 1..22 and ZSTD_minCLevel()..-1, default 3.
+ * Frames carry the content size and a checksum, as zstd(1) writes them. */
+STDC_API gtm_long_t stdc_zstd_compress(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level);
+STDC_API gtm_long_t stdc_zstd_decompress(int argc, gtm_string_t *in, gtm_string_t *out);
+
+/* Collect a held result (see "Result codes"). */
+STDC_API gtm_long_t stdc_take(int argc, gtm_string_t *out);
+
+/* "" when every backend resolved, else the comma-separated missing ones (libz,libzstd,...). */
+STDC_API gtm_long_t stdc_available(int argc, gtm_string_t *out);
+/* "stdcompress=X,libdeflate=X,libz=X,libzstd=X". */
+STDC_API gtm_long_t stdc_versions(int argc, gtm_string_t *out);
+/* "CODE message" of this thread's last failure, "" if none. */
+STDC_API gtm_long_t stdc_last_error(int argc, gtm_string_t *out);
+/* "name=value;..." of the limits and level ranges, so hosts never repeat them. */
+STDC_API gtm_long_t stdc_limits(int argc, gtm_string_t *out);
+
+#endif
