@@ -1,0 +1,274 @@
+"""The M runtime's half of the call-out ABI, in Python.
+
+Reads the call-out table (the one list of entry points), loads the library it names, and calls
+each entry exactly as GT.M and YottaDB do: an ``int argc`` first, strings as gtm_string_t
+{length, address}, every output string preallocated to the table's ``[N]`` with ``length = N``
+and ``address[0] = 0``, and after the call the checks the runtime makes (EXCEEDSPREALLOC,
+MAXSTRLEN).  A mismatch between table and library is a CalloutMissingError naming the entry.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from cffi import FFI
+
+from .errors import CalloutMissingError, RuntimeCheckError, StdcompressError
+
+MAX_STRING = 1048576  # the runtimes' M string limit; the C side reports the same in limits()
+MAX_PREALLOC = MAX_STRING + 1  # the largest [N] the runtimes accept in a table
+
+# Table type -> (C type for cffi, kind).  Only what the runtimes accept and this project uses.
+_TYPES = {
+    "gtm_long_t": ("long", "int"),
+    "gtm_ulong_t": ("unsigned long", "int"),
+    "gtm_int_t": ("int", "int"),
+    "gtm_uint_t": ("unsigned int", "int"),
+    "gtm_status_t": ("int", "int"),
+    "gtm_string_t*": ("gtm_string_t *", "string"),
+    "void": ("void", "void"),
+}
+
+_DATA = Path(__file__).resolve().parent / "_data"
+TABLE_ENV = ("ydb_xc_stdcompress", "GTMXC_stdcompress")  # YottaDB's name first, as YottaDB reads
+HEADER_NAME = "stdcompress.h"
+
+
+@dataclass(frozen=True)
+class Param:
+    direction: str  # "I", "O" or "IO"
+    type: str
+    prealloc: int | None
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    returns: str
+    cfunc: str
+    params: tuple[Param, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Table:
+    path: str
+    library: str
+    entries: dict[str, Entry]
+
+
+_ENTRY = re.compile(r"^\s*([A-Za-z%][A-Za-z0-9]*)\s*:\s*(\w+)\s+(\w+)\s*\((.*)\)\s*$")
+_PARAM = re.compile(r"^\s*(IO|I|O)\s*:\s*(\w+\s*\*?)\s*(?:\[\s*(\d+)\s*\])?\s*$")
+
+
+def _expand(path: str, environ) -> str:
+    def var(m):
+        name = m.group(1) or m.group(2)
+        if name not in environ:
+            raise CalloutMissingError(f"table's library path uses ${name}, which is not set")
+        return environ[name]
+
+    return re.sub(r"\$(?:\{(\w+)\}|(\w+))", var, path)
+
+
+def parse_table(text: str, path: str = "<table>", environ=None) -> Table:
+    """Parses a call-out table as the runtimes do; a malformed line is an error naming it."""
+    environ = os.environ if environ is None else environ
+    lines = text.splitlines()
+    numbered = [(i + 1, ln) for i, ln in enumerate(lines) if ln.strip()]
+    if not numbered:
+        raise CalloutMissingError(f"{path}: empty call-out table")
+    library = _expand(numbered[0][1].strip(), environ)
+    entries: dict[str, Entry] = {}
+    for lineno, line in numbered[1:]:
+        m = _ENTRY.match(line)
+        if not m or m.group(2) not in _TYPES:
+            raise CalloutMissingError(f"{path}:{lineno}: not an entry line: {line.strip()!r}")
+        name, returns, cfunc, plist = m.groups()
+        params = []
+        for raw in filter(None, (p.strip() for p in plist.split(","))):
+            pm = _PARAM.match(raw)
+            if not pm:
+                raise CalloutMissingError(f"{path}:{lineno}: bad parameter {raw!r}")
+            direction, ptype, n = pm.group(1), pm.group(2).replace(" ", ""), pm.group(3)
+            if ptype not in _TYPES or ptype == "void":
+                raise CalloutMissingError(f"{path}:{lineno}: unknown type {ptype!r}")
+            prealloc = int(n) if n else None
+            if direction == "O" and ptype == "gtm_string_t*" and prealloc is None:
+                raise CalloutMissingError(f"{path}:{lineno}: output string needs [N]")
+            if prealloc is not None and not (direction == "O" and 0 < prealloc <= MAX_PREALLOC):
+                raise CalloutMissingError(f"{path}:{lineno}: bad preallocation in {raw!r}")
+            if direction != "I" and _TYPES[ptype][1] != "string":
+                raise CalloutMissingError(f"{path}:{lineno}: only strings are outputs: {raw!r}")
+            params.append(Param(direction, ptype, prealloc))
+        if len(params) > 32:
+            raise CalloutMissingError(f"{path}:{lineno}: more than 32 parameters")
+        if name in entries:
+            raise CalloutMissingError(f"{path}:{lineno}: entry {name} declared twice")
+        entries[name] = Entry(name, returns, cfunc, tuple(params), lineno)
+    return Table(path, library, entries)
+
+
+def _header_prototypes(header_text: str) -> dict[str, list[str]]:
+    """C function name -> parameter types after argc, from the library's public header."""
+    protos = {}
+    for m in re.finditer(r"STDC_API\s+gtm_long_t\s+(\w+)\s*\(\s*int\s+argc\s*((?:,[^)]*)?)\)",
+                         header_text):
+        params = [p.strip() for p in m.group(2).split(",")[1:]]
+        protos[m.group(1)] = [re.sub(r"\s*\b\w+$", "", p).replace(" ", "") for p in params]
+    return protos
+
+
+def locate_table(environ=None) -> tuple[str, dict]:
+    """The table path the runtimes would use (ydb_xc_stdcompress, then GTMXC_stdcompress), else
+    the copy installed with the package; and the environment to expand it with."""
+    environ = dict(os.environ if environ is None else environ)
+    for var in TABLE_ENV:
+        if environ.get(var):
+            return environ[var], environ
+    environ.setdefault("STDCOMPRESS_LIBDIR", str(_DATA))
+    return str(_DATA / "stdcompress.xc"), environ
+
+
+class _Outputs(threading.local):
+    """Per-thread preallocated output buffers, one per (entry, position): the runtime prepares
+    them on every call; reusing them keeps that preparation free of allocation."""
+
+    def __init__(self):
+        self.by_key = {}
+
+
+class Runtime:
+    """A loaded table and library. ``call(name, *args)`` behaves as ``$&stdcompress.name(...)``."""
+
+    def __init__(self, table_path: str | None = None, environ=None):
+        path, env = locate_table(environ) if table_path is None else (table_path, environ)
+        try:
+            text = Path(path).read_text()
+        except OSError as e:
+            raise CalloutMissingError(f"call-out table {path} cannot be read: {e.strerror}") from e
+        self.table = parse_table(text, path, env)
+        self.ffi = FFI()
+        self.ffi.cdef("typedef struct { long length; char *address; } gtm_string_t;")
+        try:
+            self.lib = self.ffi.dlopen(self.table.library)
+        except OSError as e:
+            raise CalloutMissingError(f"library {self.table.library} cannot be loaded: {e}") from e
+        header = Path(self.table.library).with_name(HEADER_NAME)
+        self._protos = _header_prototypes(header.read_text()) if header.exists() else None
+        self._funcs: dict[str, object] = {}
+        self._problems: dict[str, str] = {}
+        declared: dict[str, tuple] = {}
+        for entry in self.table.entries.values():
+            self._bind(entry, declared)
+        self._outputs = _Outputs()
+
+    def _bind(self, entry: Entry, declared: dict) -> None:
+        ctypes = tuple(_TYPES[p.type][0] for p in entry.params)
+        if self._protos is not None:
+            want = self._protos.get(entry.cfunc)
+            have = [p.type for p in entry.params]
+            if want is None:
+                self._problems[entry.name] = f"{entry.cfunc} is not declared by the library"
+                return
+            if want != have:
+                self._problems[entry.name] = (
+                    f"{entry.cfunc} takes ({', '.join(want)}) after argc, the table says "
+                    f"({', '.join(have)})")
+                return
+        sig = (_TYPES[entry.returns][0], ctypes)
+        if entry.cfunc in declared and declared[entry.cfunc] != sig:
+            self._problems[entry.name] = f"{entry.cfunc} declared with two signatures"
+            return
+        if entry.cfunc not in declared:
+            self.ffi.cdef(f"{sig[0]} {entry.cfunc}(int{''.join(', ' + t for t in ctypes)});")
+            declared[entry.cfunc] = sig
+        try:
+            self._funcs[entry.name] = getattr(self.lib, entry.cfunc)
+        except AttributeError:
+            self._problems[entry.name] = f"symbol {entry.cfunc} is not in {self.table.library}"
+
+    def entry(self, name: str) -> Entry:
+        if name not in self.table.entries:
+            raise CalloutMissingError(f"no entry {name} in {self.table.path}")
+        if name in self._problems:
+            raise CalloutMissingError(f"entry {name}: {self._problems[name]}")
+        return self.table.entries[name]
+
+    def problems(self) -> dict[str, str]:
+        """Entries that cannot be called, with the reason."""
+        return dict(self._problems)
+
+    def _output(self, name: str, pos: int, n: int):
+        key = (name, pos)
+        found = self._outputs.by_key.get(key)
+        if found is None:
+            buf = self.ffi.new("char[]", n)
+            found = self._outputs.by_key[key] = (buf, self.ffi.new("gtm_string_t *"),
+                                                 int(self.ffi.cast("uintptr_t", buf)), n)
+        return found
+
+    def call(self, name: str, *args):
+        """Calls an entry with the M actual arguments (a value for an output position is
+        ignored, like ``.out`` on an O parameter).  Returns (return value, [outputs])."""
+        entry = self.entry(name)
+        func = self._funcs[name]
+        ffi = self.ffi
+        if len(args) > len(entry.params):
+            raise StdcompressError(f"{name}: {len(args)} arguments, the table declares "
+                                   f"{len(entry.params)}", "FMLLSTMISSING")
+        cargs = []
+        keep = []
+        outs = []
+        for i, p in enumerate(entry.params):
+            if i >= len(args):  # not passed: the runtime leaves it undefined; we pass nothing usable
+                cargs.append(ffi.NULL if _TYPES[p.type][1] == "string" else 0)
+                continue
+            if _TYPES[p.type][1] == "int":
+                cargs.append(int(args[i]))
+            elif p.direction == "O":
+                buf, s, addr, n = self._output(name, i, p.prealloc)
+                s.length = n
+                s.address = buf
+                buf[0] = b"\0"
+                cargs.append(s)
+                outs.append((s, addr, n))
+            else:
+                data = ffi.from_buffer(args[i])
+                if len(data) > MAX_STRING:
+                    raise RuntimeCheckError(f"{name}: input of {len(data)} bytes exceeds the "
+                                            f"{MAX_STRING}-byte string limit", "MAXSTRLEN")
+                s = ffi.new("gtm_string_t *", [len(data), data])
+                keep.append(data)
+                cargs.append(s)
+        ret = func(len(args), *cargs)
+        results = []
+        for s, addr, n in outs:
+            length = s.length
+            in_buffer = addr <= int(ffi.cast("uintptr_t", s.address)) < addr + n
+            if in_buffer and length > n:
+                raise RuntimeCheckError(f"{name}: output length {length} exceeds the "
+                                        f"preallocated {n}", "EXCEEDSPREALLOC")
+            if length > MAX_STRING or length < 0:
+                raise RuntimeCheckError(f"{name}: output length {length} is outside the "
+                                        f"string limit", "MAXSTRLEN")
+            results.append(ffi.buffer(s.address, length)[:])
+        return ret, results
+
+
+_lock = threading.Lock()
+_default: Runtime | None = None
+
+
+def default() -> Runtime:
+    """The process-wide runtime, loaded on first use from the environment (see locate_table)."""
+    global _default
+    if _default is None:
+        with _lock:
+            if _default is None:
+                _default = Runtime()
+    return _default

@@ -1,0 +1,27 @@
+"""Builds the C call-outs into the package, so `pip install .` gives a self-contained bridge:
+stdcompress/_data/ holds libstdcompress.so, its header and the call-out table."""
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from setuptools import setup
+from setuptools.command.build_py import build_py
+
+ROOT = Path(__file__).resolve().parent
+
+
+class BuildPyWithCallouts(build_py):
+    def run(self):
+        super().run()
+        data = Path(self.build_lib) / "stdcompress" / "_data"
+        data.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory() as out:
+            subprocess.check_call(["make", "-s", "-C", str(ROOT / "callouts"), f"OUT={out}"])
+            for name in ("libstdcompress.so", "stdcompress.h"):
+                shutil.copy2(Path(out) / name, data / name)
+        shutil.copy2(ROOT / "xc" / "stdcompress.xc", data / "stdcompress.xc")
+
+
+setup(cmdclass={"build_py": BuildPyWithCallouts})

@@ -1,0 +1,135 @@
+"""Harness tasks (invoke). Thin: each task calls make, pytest or a module of this repository.
+
+    invoke setup        install missing apt and pip dependencies, build
+    invoke build        build build/lib/libstdcompress.so
+    invoke conformance  run the fixture corpus through every host available, print the report
+    invoke fixtures     regenerate the corpus and print what changed (never run by CI)
+    invoke test         the whole test suite (builds first)
+    invoke sanitize     the C-facing tests against an ASan+UBSan build of the library
+    invoke env          print the exports an M user needs
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from invoke import task
+
+ROOT = Path(__file__).resolve().parent
+BUILD = ROOT / "build"
+APT_PACKAGES = [
+    "build-essential", "zlib1g-dev", "libdeflate-dev", "libzstd-dev", "liblz4-dev",
+    "libbrotli-dev", "gzip", "zstd", "lz4", "brotli", "fis-gtm-7.0", "valgrind",
+]
+PIP_PACKAGES = ["cffi>=1.15", "pytest>=7", "invoke>=2", "zstandard>=0.22", "setuptools>=61",
+                "wheel"]
+
+
+def dev_env(libdir: Path = BUILD / "lib") -> dict:
+    """The environment the harness runs hosts and tests in: the same variables an M user sets."""
+    env = dict(os.environ)
+    env["STDCOMPRESS_LIBDIR"] = str(libdir)
+    env["GTMXC_stdcompress"] = str(ROOT / "xc" / "stdcompress.xc")
+    env.pop("ydb_xc_stdcompress", None)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(ROOT / "bridge" / "python"), str(ROOT), env.get("PYTHONPATH")) if p)
+    return env
+
+
+def _missing_apt():
+    out = subprocess.run(["dpkg-query", "-W", "-f=${Package} ${Status}\n", *APT_PACKAGES],
+                         capture_output=True, text=True).stdout
+    installed = {ln.split()[0] for ln in out.splitlines() if ln.endswith("install ok installed")}
+    return [p for p in APT_PACKAGES if p not in installed]
+
+
+@task
+def setup(c):
+    """Install what is missing (apt packages, pip packages), then build."""
+    missing = _missing_apt()
+    if missing:
+        sudo = [] if os.geteuid() == 0 else ["sudo"]
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(sudo + ["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", *missing], check=True, env=env)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                    "--root-user-action=ignore", *PIP_PACKAGES], check=True)
+    build(c)
+
+
+@task
+def build(c, sanitize="", out=""):
+    """Build the shared object (make in callouts/)."""
+    out = out or str(BUILD / ("lib" if not sanitize else "san"))
+    args = ["make", "-s", "-C", str(ROOT / "callouts"), f"OUT={out}"]
+    if sanitize:
+        args.append(f"SANITIZE={sanitize}")
+    subprocess.run(args, check=True)
+
+
+def _pytest(args, env):
+    r = subprocess.run([sys.executable, "-m", "pytest", *args], cwd=ROOT, env=env)
+    if r.returncode != 0:
+        sys.exit(r.returncode)
+
+
+@task
+def conformance(c, host=""):
+    """Run the conformance corpus through every host available (or --host NAME); print the report."""
+    build(c)
+    r = subprocess.run([sys.executable, "-m", "conformance.runner", *(["--host", host] if host else [])],
+                       cwd=ROOT, env=dev_env())
+    if r.returncode != 0:
+        sys.exit(r.returncode)
+
+
+@task
+def fixtures(c):
+    """Regenerate the conformance corpus and print what changed. Review with git diff."""
+    build(c)
+    r = subprocess.run([sys.executable, "-m", "conformance.generate"], cwd=ROOT, env=dev_env())
+    if r.returncode != 0:
+        sys.exit(r.returncode)
+
+
+@task
+def test(c, k=""):
+    """The whole test suite, then the sanitizer run."""
+    build(c)
+    _pytest(["-q", *(["-k", k] if k else [])], dev_env())
+    sanitize(c)
+
+
+@task
+def sanitize(c):
+    """C-facing tests against an AddressSanitizer + UndefinedBehaviorSanitizer build."""
+    libdir = BUILD / "san"
+    build(c, sanitize="address,undefined", out=str(libdir))
+    env = dev_env(libdir)
+    libasan = subprocess.run(["gcc", "-print-file-name=libasan.so"], capture_output=True,
+                             text=True, check=True).stdout.strip()
+    libubsan = subprocess.run(["gcc", "-print-file-name=libubsan.so"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+    env["LD_PRELOAD"] = f"{libasan} {libubsan}"
+    # CPython itself is not leak-clean under LeakSanitizer; leaks are valgrind's job (issue 9).
+    env["ASAN_OPTIONS"] = "detect_leaks=0:abort_on_error=1:strict_string_checks=1"
+    env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
+    env["STDCOMPRESS_SANITIZED"] = "1"
+    _pytest(["-q", "-m", "c_facing", "-p", "no:cacheprovider"], env)
+
+
+@task
+def env(c, prefix=""):
+    """Print `export NAME=value` lines for calling the library from M (and Python)."""
+    libdir = Path(prefix) / "plugin" if prefix else BUILD / "lib"
+    table = Path(prefix) / "plugin" / "stdcompress.xc" if prefix else ROOT / "xc" / "stdcompress.xc"
+    print(f"export STDCOMPRESS_LIBDIR={libdir}")
+    print(f"export GTMXC_stdcompress={table}")
+    print(f"export ydb_xc_stdcompress={table}")
+
+
+@task
+def clean(c):
+    shutil.rmtree(BUILD, ignore_errors=True)
