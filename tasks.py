@@ -1,7 +1,7 @@
 """Harness tasks (invoke). Thin: each task calls make, pytest or a module of this repository.
 
     invoke setup        install missing apt and pip dependencies, build
-    invoke build        build build/lib/libstdcompress.so
+    invoke build        build build/so/libstdcompress.so
     invoke conformance  run the fixture corpus through every host available, print the report
     invoke fixtures     regenerate the corpus and print what changed (never run by CI)
     invoke test         the whole test suite (builds first)
@@ -27,7 +27,7 @@ PIP_PACKAGES = ["cffi>=1.15", "pytest>=7", "invoke>=2", "zstandard>=0.22", "setu
                 "wheel"]
 
 
-def dev_env(libdir: Path = BUILD / "lib") -> dict:
+def dev_env(libdir: Path = BUILD / "so") -> dict:
     """The environment the harness runs hosts and tests in: the same variables an M user sets."""
     env = dict(os.environ)
     env["STDCOMPRESS_LIBDIR"] = str(libdir)
@@ -62,7 +62,7 @@ def setup(c):
 @task
 def build(c, sanitize="", out=""):
     """Build the shared object (make in callouts/)."""
-    out = out or str(BUILD / ("lib" if not sanitize else "san"))
+    out = out or str(BUILD / ("so" if not sanitize else "san"))
     args = ["make", "-s", "-C", str(ROOT / "callouts"), f"OUT={out}"]
     if sanitize:
         args.append(f"SANITIZE={sanitize}")
@@ -107,6 +107,10 @@ def sanitize(c):
     """C-facing tests against an AddressSanitizer + UndefinedBehaviorSanitizer build."""
     libdir = BUILD / "san"
     build(c, sanitize="address,undefined", out=str(libdir))
+    symbols = subprocess.run(["nm", "-D", str(libdir / "libstdcompress.so")], capture_output=True,
+                             text=True, check=True).stdout
+    if "__asan_init" not in symbols or "__ubsan_handle" not in symbols:
+        sys.exit(f"{libdir} is not instrumented: refusing to report a sanitizer run")
     env = dev_env(libdir)
     libasan = subprocess.run(["gcc", "-print-file-name=libasan.so"], capture_output=True,
                              text=True, check=True).stdout.strip()
@@ -123,7 +127,7 @@ def sanitize(c):
 @task
 def env(c, prefix=""):
     """Print `export NAME=value` lines for calling the library from M (and Python)."""
-    libdir = Path(prefix) / "plugin" if prefix else BUILD / "lib"
+    libdir = Path(prefix) / "plugin" if prefix else BUILD / "so"
     table = Path(prefix) / "plugin" / "stdcompress.xc" if prefix else ROOT / "xc" / "stdcompress.xc"
     print(f"export STDCOMPRESS_LIBDIR={libdir}")
     print(f"export GTMXC_stdcompress={table}")

@@ -97,6 +97,8 @@ static int run_decompress(const struct stdc_job *job, struct stdc_thread *t, uns
 
 		if (dj->format == GZIP && src_len == 0)
 			break;
+		if (dj->format == GZIP && in_pos > 0 && (src_len < 2 || src[0] != 0x1f || src[1] != 0x8b))
+			break; /* not another member: reported as trailing bytes below */
 		switch (dj->format) {
 		case GZIP:
 			r = libdeflate_gzip_decompress_ex(t->deflate_d, src, src_len, dst + out_pos,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-os.environ.setdefault("STDCOMPRESS_LIBDIR", str(ROOT / "build" / "lib"))
+os.environ.setdefault("STDCOMPRESS_LIBDIR", str(ROOT / "build" / "so"))
 os.environ.setdefault("GTMXC_stdcompress", str(ROOT / "xc" / "stdcompress.xc"))
 for p in (str(ROOT), str(ROOT / "bridge" / "python")):
     if p not in sys.path:

@@ -1,0 +1,45 @@
+"""`pip install .` gives a self-contained package: library, header and table inside it, found
+with no environment variables set."""
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    d = tmp_path_factory.mktemp("pkg")
+    venv.create(d / "venv", system_site_packages=True, with_pip=False)
+    py = str(d / "venv" / "bin" / "python")
+    wheels = d / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
+                    "--no-build-isolation", "-w", str(wheels), str(ROOT)], check=True)
+    wheel = next(wheels.glob("stdcompress-*.whl"))
+    subprocess.run([sys.executable, "-m", "pip", "--python", py, "install", "-q", "--no-deps",
+                    "--root-user-action=ignore", str(wheel)], check=True)
+    return py, wheel
+
+
+def test_wheel_carries_library_header_and_table(installed):
+    import zipfile
+    names = zipfile.ZipFile(installed[1]).namelist()
+    for f in ("libstdcompress.so", "stdcompress.h", "stdcompress.xc"):
+        assert f"stdcompress/_data/{f}" in names
+
+
+def test_installed_package_works_with_a_clean_environment(installed, tmp_path):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("GTMXC_stdcompress", "ydb_xc_stdcompress", "STDCOMPRESS_LIBDIR",
+                        "PYTHONPATH")}
+    code = ("import stdcompress as s, gzip; d=b'hello, world'*100;"
+            "assert gzip.decompress(s.gzip(d))==d; assert s.zstd_decompress(s.zstd_compress(d))==d;"
+            "print(s.__file__)")
+    out = subprocess.run([installed[0], "-c", code], env=env, cwd=tmp_path, capture_output=True,
+                         text=True, check=True).stdout
+    assert "site-packages" in out

@@ -1,0 +1,242 @@
+"""The call-out ABI as the M runtime drives it: the table, argc, size tiers and held results,
+the runtime's own output checks, and table/library mismatches."""
+
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import stdcompress as sc
+from stdcompress import _runtime
+from stdcompress.errors import CalloutMissingError, RuntimeCheckError
+
+ROOT = Path(__file__).resolve().parent.parent
+TABLE = ROOT / "xc" / "stdcompress.xc"
+
+
+@pytest.fixture(scope="module")
+def rt():
+    return _runtime.default()
+
+
+def lib_path():
+    return _runtime.default().table.library
+
+
+# ---- the table ----
+
+def test_table_is_comment_free_and_uses_gtm_types_only():
+    """GT.M rejects // comments (ZCENTNAME) and ydb_* type names (ZCRTNTYP)."""
+    text = TABLE.read_text()
+    assert "//" not in text and "ydb_" not in text
+    first = text.splitlines()[0]
+    assert first == "$STDCOMPRESS_LIBDIR/libstdcompress.so"
+
+
+def test_table_declares_nothing_over_the_runtime_limits(rt):
+    for e in rt.table.entries.values():
+        assert len(e.params) <= 32
+        assert e.returns == "gtm_long_t"
+        for p in e.params:
+            assert p.direction in ("I", "O")  # GT.M V7.0 rejects IO with [N]
+            if p.prealloc is not None:
+                assert p.prealloc <= _runtime.MAX_STRING
+
+
+@pytest.mark.c_facing
+def test_library_exports_every_symbol_the_table_names(rt):
+    out = subprocess.run(["nm", "-D", "--defined-only", lib_path()], capture_output=True,
+                         text=True, check=True).stdout
+    exported = {ln.split()[-1] for ln in out.splitlines() if " T " in ln}
+    assert {e.cfunc for e in rt.table.entries.values()} <= exported
+    assert rt.problems() == {}
+
+
+def test_parse_errors_name_the_line():
+    with pytest.raises(CalloutMissingError, match=r":2: not an entry line"):
+        _runtime.parse_table("/lib.so\nthis is not an entry\n", "t.xc", {})
+    with pytest.raises(CalloutMissingError, match="output string needs"):
+        _runtime.parse_table("/lib.so\nf: gtm_long_t f(O:gtm_string_t*)\n", "t.xc", {})
+    with pytest.raises(CalloutMissingError, match="bad preallocation"):
+        _runtime.parse_table("/lib.so\nf: gtm_long_t f(O:gtm_string_t*[1048578])\n", "t.xc", {})
+    with pytest.raises(CalloutMissingError, match=r"\$NOPE"):
+        _runtime.parse_table("$NOPE/lib.so\n", "t.xc", {})
+    t = _runtime.parse_table("${D}/lib.so\nf: gtm_long_t f(I:gtm_long_t, O:gtm_string_t* [9])\n",
+                             "t.xc", {"D": "/x"})
+    assert t.library == "/x/lib.so"
+    assert t.entries["f"].params[1] == _runtime.Param("O", "gtm_string_t*", 9)
+
+
+# ---- argc: the C side must never read an argument that was not passed ----
+
+CODEC_ENTRIES = ["gzip", "gunzip", "deflate", "inflate", "zlib", "unzlib", "zstdCompress",
+                 "zstdDecompress"]
+
+
+@pytest.mark.c_facing
+@pytest.mark.parametrize("name", CODEC_ENTRIES)
+def test_too_few_arguments_is_an_error_not_a_crash(rt, name):
+    # The runtime passes nothing for missing arguments; the bridge passes NULL, so a C entry
+    # that read one would crash here (and under ASan in the sanitizer run).
+    for args in ((), (b"data",)):
+        ret, outs = rt.call(name, *args)
+        assert ret == -1
+        assert rt.call("lastError", None)[1][0].startswith(b"BAD-ARGS ")
+
+
+@pytest.mark.c_facing
+@pytest.mark.parametrize("name", ["take", "available", "versions", "lastError", "limits"])
+def test_info_entries_with_no_arguments(rt, name):
+    assert rt.call(name)[0] == -1
+
+
+@pytest.mark.c_facing
+def test_more_arguments_than_declared_is_refused(rt):
+    with pytest.raises(sc.StdcompressError, match="FMLLSTMISSING|arguments"):
+        rt.call("gunzip", b"x", None, 5)
+
+
+# ---- size tiers and held results ----
+
+@pytest.mark.c_facing
+def test_every_tier_gives_the_same_bytes(rt):
+    data = b"tiered output " * 30
+    for op in ("gzip", "deflate", "zlib", "zstdCompress"):
+        results = {rt.call(name, data, None, 5)[1][0] for name in (op, op + "64k", op + "1k")}
+        assert len(results) == 1
+
+
+@pytest.mark.c_facing
+def test_result_larger_than_the_tier_is_held_then_taken(rt):
+    plain = bytes(range(256)) * 2000  # 512000 bytes from a small input
+    packed = sc.zstd_compress(plain)
+    assert len(packed) < 1024
+    ret, (out,) = rt.call("zstdDecompress1k", packed, None)
+    assert ret == len(plain) and out == b""
+    ret, (out,) = rt.call("take64k", None)  # still too small: stays held
+    assert ret == len(plain) and out == b""
+    ret, (out,) = rt.call("take", None)
+    assert ret == 0 and out == plain
+    assert rt.call("take", None)[0] == -7  # NOTHING-HELD once taken
+
+
+@pytest.mark.c_facing
+def test_next_codec_call_drops_a_held_result(rt):
+    packed = sc.gzip(b"z" * 100000)
+    assert rt.call("gunzip1k", packed, None)[0] == 100000
+    assert rt.call("gzip1k", b"small", None)[0] == 0
+    assert rt.call("take", None)[0] == -7
+
+
+@pytest.mark.c_facing
+def test_small_tier_holds_compressed_output_of_incompressible_input(rt):
+    data = bytes(range(256)) * 3 + b"\x00\xff" * 100
+    ret, (out,) = rt.call("deflate1k", data, None)
+    want = sc.deflate(data)
+    if len(want) <= 1024:
+        assert ret == 0 and out == want
+    else:
+        assert ret == len(want) and rt.call("take64k", None)[1][0] == want
+
+
+# ---- the runtime's own checks, against a deliberately misbehaving library ----
+
+MISBEHAVING_C = textwrap.dedent("""
+    typedef struct { long length; char *address; } gtm_string_t;
+    static char elsewhere[64] = "from a static buffer";
+    __attribute__((visibility("default"))) long overrun(int argc, gtm_string_t *out)
+    { (void)argc; out->length = out->length + 1; return 0; }
+    __attribute__((visibility("default"))) long moved(int argc, gtm_string_t *out)
+    { (void)argc; out->address = elsewhere; out->length = 20; return 0; }
+    __attribute__((visibility("default"))) long huge(int argc, gtm_string_t *out)
+    { (void)argc; out->address = elsewhere; out->length = 1048577; return 0; }
+""")
+
+
+@pytest.fixture(scope="module")
+def misbehaving(tmp_path_factory):
+    d = tmp_path_factory.mktemp("bad")
+    (d / "bad.c").write_text(MISBEHAVING_C)
+    subprocess.run(["cc", "-shared", "-fPIC", "-o", str(d / "libbad.so"), str(d / "bad.c")],
+                   check=True)
+    (d / "bad.xc").write_text(
+        "$BAD/libbad.so\noverrun: gtm_long_t overrun(O:gtm_string_t*[8])\n"
+        "moved: gtm_long_t moved(O:gtm_string_t*[8])\nhuge: gtm_long_t huge(O:gtm_string_t*[8])\n"
+        "absent: gtm_long_t absent(O:gtm_string_t*[8])\n")
+    return _runtime.Runtime(str(d / "bad.xc"), {"BAD": str(d)})
+
+
+def test_exceeding_the_preallocation_is_caught(misbehaving):
+    with pytest.raises(RuntimeCheckError) as e:
+        misbehaving.call("overrun", None)
+    assert e.value.code == "EXCEEDSPREALLOC"
+
+
+def test_an_output_moved_to_another_buffer_is_read_from_there(misbehaving):
+    assert misbehaving.call("moved", None) == (0, [b"from a static buffer"])
+
+
+def test_an_output_over_the_string_limit_is_caught(misbehaving):
+    with pytest.raises(RuntimeCheckError) as e:
+        misbehaving.call("huge", None)
+    assert e.value.code == "MAXSTRLEN"
+
+
+def test_missing_symbol_names_the_entry(misbehaving):
+    assert "absent" in misbehaving.problems()
+    with pytest.raises(CalloutMissingError, match="entry absent: symbol absent"):
+        misbehaving.call("absent", None)
+    misbehaving.call("moved", None)  # the other entries still work
+
+
+# ---- table/library mismatches against the real library ----
+
+def _table_copy(tmp_path, extra_lines):
+    lines = TABLE.read_text().splitlines() + extra_lines
+    path = tmp_path / "t.xc"
+    path.write_text("\n".join(lines) + "\n")
+    return _runtime.Runtime(str(path))
+
+
+def test_wrong_arity_names_the_entry(tmp_path):
+    rt = _table_copy(tmp_path, ["gzipx: gtm_long_t stdc_gzip(I:gtm_string_t*,O:gtm_string_t*[8])",
+                                "gzipy: gtm_long_t stdc_gzip(I:gtm_long_t,O:gtm_string_t*[8],"
+                                "I:gtm_long_t)"])
+    assert set(rt.problems()) == {"gzipx", "gzipy"}
+    with pytest.raises(CalloutMissingError, match=r"entry gzipx: stdc_gzip takes"):
+        rt.call("gzipx", b"x", None)
+    assert rt.call("gzip", b"x", None)[0] == 0
+
+
+def test_undeclared_function_names_the_entry(tmp_path):
+    rt = _table_copy(tmp_path, ["nope: gtm_long_t stdc_nope(O:gtm_string_t*[8])"])
+    with pytest.raises(CalloutMissingError, match="entry nope: stdc_nope is not declared"):
+        rt.call("nope", None)
+
+
+def test_unknown_entry_and_unloadable_library(tmp_path):
+    with pytest.raises(CalloutMissingError, match="no entry"):
+        _runtime.default().call("nosuchentry")
+    bad = tmp_path / "bad.xc"
+    bad.write_text(TABLE.read_text())
+    with pytest.raises(CalloutMissingError, match="cannot be loaded"):
+        _runtime.Runtime(str(bad), {"STDCOMPRESS_LIBDIR": str(tmp_path)})
+    with pytest.raises(CalloutMissingError, match="cannot be read"):
+        _runtime.Runtime(str(tmp_path / "missing.xc"), {})
+
+
+def test_table_location_follows_the_runtime_variables():
+    path, _ = _runtime.locate_table({"ydb_xc_stdcompress": "/y.xc", "GTMXC_stdcompress": "/g.xc"})
+    assert path == "/y.xc"
+    path, _ = _runtime.locate_table({"GTMXC_stdcompress": "/g.xc"})
+    assert path == "/g.xc"
+    path, env = _runtime.locate_table({})
+    assert path.endswith("_data/stdcompress.xc") and env["STDCOMPRESS_LIBDIR"].endswith("_data")
+
+
+@pytest.mark.skipif(shutil.which("cc") is None, reason="needs a C compiler")
+def test_header_declares_exactly_the_exported_entries(rt):
+    protos = _runtime._header_prototypes((ROOT / "callouts" / "stdcompress.h").read_text())
+    assert {e.cfunc for e in rt.table.entries.values()} == set(protos)
