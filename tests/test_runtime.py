@@ -109,6 +109,26 @@ def test_every_tier_gives_the_same_bytes(rt):
 
 
 @pytest.mark.c_facing
+@pytest.mark.parametrize("name", CODEC_ENTRIES)
+def test_precomputed_caller_matches_the_generic_call(rt, name):
+    plain = b"abc" * 500
+    encode = {"gunzip": sc.gzip, "inflate": sc.deflate, "unzlib": sc.zlib,
+              "zstdDecompress": sc.zstd_compress}.get(name)
+    data = encode(plain) if encode else plain
+    for tier in ("", "64k", "1k"):
+        ret, (out,) = rt.call(name + tier, data, None)
+        assert rt.string_op(name + tier)(data) == (ret, out)
+    if encode is None:
+        assert rt.string_op(name)(data, 0)[0] == -2  # BAD-LEVEL
+
+
+@pytest.mark.c_facing
+def test_precomputed_caller_refuses_other_shapes(rt):
+    with pytest.raises(CalloutMissingError, match="not shaped"):
+        rt.string_op("versions")
+
+
+@pytest.mark.c_facing
 def test_result_larger_than_the_tier_is_held_then_taken(rt):
     plain = bytes(range(256)) * 2000  # 512000 bytes from a small input
     packed = sc.zstd_compress(plain)

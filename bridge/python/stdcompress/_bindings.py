@@ -39,20 +39,31 @@ def _check_data(data) -> None:
         raise TypeError("data must be a bytes-like object, not str")
 
 
+_callers: dict = {}
+
+
+def _caller(name: str):
+    caller = _callers.get(name)
+    if caller is None:
+        caller = _callers[name] = _runtime.default().string_op(name)
+    return caller
+
+
 def compress(name: str, data, level=None) -> bytes:
     """Runs a compressing entry; level None lets the C side apply the codec's default."""
     _check_data(data)
-    _check_level(level)
-    rt = _runtime.default()
-    ret, outs = rt.call(name, data, None) if level is None else rt.call(name, data, None, level)
-    return _finish(rt, name, ret, outs)
+    if level is None:
+        ret, out = _caller(name)(data)
+    else:
+        _check_level(level)
+        ret, out = _caller(name)(data, level)
+    return out if ret == 0 else _finish(_runtime.default(), name, ret, [out])
 
 
 def decompress(name: str, data) -> bytes:
     _check_data(data)
-    rt = _runtime.default()
-    ret, outs = rt.call(name, data, None)
-    return _finish(rt, name, ret, outs)
+    ret, out = _caller(name)(data)
+    return out if ret == 0 else _finish(_runtime.default(), name, ret, [out])
 
 
 def text(name: str) -> str:

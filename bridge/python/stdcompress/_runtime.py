@@ -260,6 +260,55 @@ class Runtime:
         return ret, results
 
 
+    def string_op(self, name: str):
+        """A precomputed caller for entries shaped (I:string, O:string[N], I:integer...), the
+        shape of every codec entry: ``f(data, *ints) -> (return value, output bytes)``, with the
+        same argc, preallocation and checks as call(), and no per-call marshalling decisions."""
+        entry = self.entry(name)
+        kinds = [(p.direction, _TYPES[p.type][1]) for p in entry.params]
+        if kinds[:2] != [("I", "string"), ("O", "string")] or any(
+                k != ("I", "int") for k in kinds[2:]):
+            raise CalloutMissingError(f"entry {name} is not shaped (I:string, O:string, I:int...)")
+        func, ffi, n, nints = self._funcs[name], self.ffi, entry.params[1].prealloc, len(kinds) - 2
+        from_buffer, unpack, local = ffi.from_buffer, ffi.unpack, threading.local()
+        padding = (0,) * nints
+
+        def new_state():
+            buf = ffi.new("char[]", n)
+            local.state = (buf, ffi.new("gtm_string_t *"), ffi.new("gtm_string_t *"))
+            return local.state
+
+        def call(data, *ints):
+            try:
+                buf, inp, out = local.state
+            except AttributeError:
+                buf, inp, out = new_state()
+            src = from_buffer(data)
+            size = len(src)
+            if size > MAX_STRING:
+                raise RuntimeCheckError(f"{name}: input of {size} bytes exceeds the "
+                                        f"{MAX_STRING}-byte string limit", "MAXSTRLEN")
+            inp.length = size
+            inp.address = src
+            out.length = n
+            out.address = buf
+            buf[0] = b"\0"
+            # Arguments not passed are still given to the C function (argc says to ignore them).
+            ret = func(2 + len(ints), inp, out, *(ints + padding[len(ints):]))
+            length = out.length
+            if out.address == buf:
+                if length > n:
+                    raise RuntimeCheckError(f"{name}: output length {length} exceeds the "
+                                            f"preallocated {n}", "EXCEEDSPREALLOC")
+            elif length > MAX_STRING:
+                raise RuntimeCheckError(f"{name}: output length {length} is outside the "
+                                        f"string limit", "MAXSTRLEN")
+            return ret, unpack(out.address, length) if length > 0 else b""
+
+        call.__name__ = name
+        return call
+
+
 _lock = threading.Lock()
 _default: Runtime | None = None
 
