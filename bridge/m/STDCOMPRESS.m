@@ -1,0 +1,238 @@
+STDCOMPRESS ; gzip, deflate, zlib and zstd for M through the stdcompress call-outs
+ ;
+ ; Public extrinsics (each codec one returns 1, or 0 with $ECODE set and .out = ""):
+ ;   $$gzip^STDCOMPRESS(data,.out[,level])     RFC 1952 gzip
+ ;   $$gunzip^STDCOMPRESS(data,.out)
+ ;   $$deflate^STDCOMPRESS(data,.out[,level])  RFC 1951 raw deflate
+ ;   $$inflate^STDCOMPRESS(data,.out)
+ ;   $$zlib^STDCOMPRESS(data,.out[,level])     RFC 1950 zlib
+ ;   $$unzlib^STDCOMPRESS(data,.out)
+ ;   $$zstdCompress^STDCOMPRESS(data,.out[,level])  zstd frame (RFC 8878)
+ ;   $$zstdDecompress^STDCOMPRESS(data,.out)
+ ;   $$available^STDCOMPRESS()  "" or the missing backends ("libz,libzstd"); never raises
+ ;   $$versions^STDCOMPRESS()   "stdcompress=X,libdeflate=X,libz=X,libzstd=X"
+ ;   $$lastError^STDCOMPRESS()  "CODE message" of the last failure, "" if none
+ ;   $$limits^STDCOMPRESS()     "name=value;..." limits and level ranges, as the C library says
+ ;
+ ; Failures set $ECODE to ,U-STDCOMPRESS-<CODE>, with CODE one of BAD-ARGS, BAD-LEVEL,
+ ; OUTPUT-TOO-LARGE, LIBZ-FAIL, LIBZSTD-FAIL, NO-MEMORY, CALLOUT-MISSING.
+ ;
+ ; Data are byte strings: use $ZLENGTH/$ZEXTRACT/$ZASCII/$ZCHAR on them in UTF-8 mode.
+ ; An omitted or empty level lets the C library apply its default; levels are range-checked
+ ; by the C library too, so this routine holds no level numbers.
+ ;
+ ; How a call runs.  Each public codec label (one frame, the caller's traps untouched) calls
+ ; a "call frame" (label ending in C), which NEWs $ETRAP so that a call-out the runtime
+ ; cannot reach (table variable unset, table unreadable, library not loadable, symbol
+ ; missing) is caught and becomes CALLOUT-MISSING; the call frame picks the output size
+ ; tier from the input length and calls $&stdcompress directly.  It returns 1 on success or
+ ; 0 after recording the failure in %STDCOMPRESS("lastError").  The public label then DOes
+ ; raise, which sets $ECODE.  By then the call frame, and its $ETRAP, are gone, so the
+ ; caller's own $ETRAP (or $ZTRAP) fires on exactly ,U-STDCOMPRESS-<CODE>,; and because
+ ; raise is a DO frame, a caller's trap may end with an argumentless QUIT (as in
+ ; set $etrap="... set $ecode="""" quit"), after which the extrinsic returns 0.
+ ;
+ ; Size tiers.  Every codec entry exists as name1k, name64k and name (1 MiB output); the
+ ; runtime prepares the whole declared output on every call, so small results must use a
+ ; small tier.  A result larger than the tier called is held by C, the call returns its
+ ; length (>0), and take64k or take collects it.
+ quit
+ ;
+ ; ---- public codec labels ----
+ ;
+gzip(data,out,level) ; RFC 1952 gzip of data into .out; level 1..12, default 6 (C's)
+ quit:$$gzipC() 1 set out="" do raise quit 0
+ ;
+gunzip(data,out) ; decode gzip (one or more members) into .out
+ quit:$$gunzipC() 1 set out="" do raise quit 0
+ ;
+deflate(data,out,level) ; RFC 1951 raw deflate of data into .out; level as gzip
+ quit:$$deflateC() 1 set out="" do raise quit 0
+ ;
+inflate(data,out) ; decode one raw deflate stream into .out
+ quit:$$inflateC() 1 set out="" do raise quit 0
+ ;
+zlib(data,out,level) ; RFC 1950 zlib stream of data into .out; level as gzip
+ quit:$$zlibC() 1 set out="" do raise quit 0
+ ;
+unzlib(data,out) ; decode one zlib stream into .out
+ quit:$$unzlibC() 1 set out="" do raise quit 0
+ ;
+zstdCompress(data,out,level) ; zstd frame of data into .out; level 1..22 or negative, default 3
+ quit:$$zstdCompressC() 1 set out="" do raise quit 0
+ ;
+zstdDecompress(data,out) ; decode one or more zstd frames into .out
+ quit:$$zstdDecompressC() 1 set out="" do raise quit 0
+ ;
+ ; ---- public informational labels ----
+ ;
+available() ; "" when libz and libzstd resolved, else the missing ones; never raises
+ new x
+ ; With $ECODE already set (inside an error handler) the runtime cannot trap a nested
+ ; error, so only call when the table is at least there to be read.
+ if $ecode'="",'$$tableFound() quit "libz,libzstd"
+ quit:$$infoC(1) x
+ quit "libz,libzstd"
+ ;
+versions() ; "stdcompress=X,libdeflate=X,libz=X,libzstd=X"; CALLOUT-MISSING when unreachable
+ new x
+ quit:$$infoC(2) x
+ do raise quit ""
+ ;
+limits() ; "max_string=N;deflate_level_min=N;...;zstd_level_default=N"; as versions()
+ new x
+ quit:$$infoC(3) x
+ do raise quit ""
+ ;
+lastError() ; "CODE message" of the last failure, "" if none; never raises
+ new x
+ ; Every failure seen through this routine is recorded here (CALLOUT-MISSING has no other
+ ; home); the C library's own record covers direct $&stdcompress callers.
+ quit:$data(%STDCOMPRESS("lastError"))#2 %STDCOMPRESS("lastError")
+ quit:$$infoC(4) x
+ quit $get(%STDCOMPRESS("lastError"))
+ ;
+ ; ---- call frames: run in the scope of the public label (data, out, level are its) ----
+ ;
+ ; Compression tier: the output bound is about n+n/8+64 bytes for n input bytes; take the
+ ; smallest tier it fits.  With a level, the level is passed; without one, it is not, and
+ ; C applies its default.
+ ;
+gzipC() ;
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData("gzip")
+ set n=$zlength(data),n=n+(n\8)+64
+ if $get(level)="" set n=$select(n<1025:$&stdcompress.gzip1k(data,.out),n<65537:$&stdcompress.gzip64k(data,.out),1:$&stdcompress.gzip(data,.out)) quit:'n 1 quit $$got(n,.out)
+ quit:level'?.1"-"1.6N $$badLevel("gzip")
+ set n=$select(n<1025:$&stdcompress.gzip1k(data,.out,level),n<65537:$&stdcompress.gzip64k(data,.out,level),1:$&stdcompress.gzip(data,.out,level))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
+deflateC() ;
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData("deflate")
+ set n=$zlength(data),n=n+(n\8)+64
+ if $get(level)="" set n=$select(n<1025:$&stdcompress.deflate1k(data,.out),n<65537:$&stdcompress.deflate64k(data,.out),1:$&stdcompress.deflate(data,.out)) quit:'n 1 quit $$got(n,.out)
+ quit:level'?.1"-"1.6N $$badLevel("deflate")
+ set n=$select(n<1025:$&stdcompress.deflate1k(data,.out,level),n<65537:$&stdcompress.deflate64k(data,.out,level),1:$&stdcompress.deflate(data,.out,level))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
+zlibC() ;
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData("zlib")
+ set n=$zlength(data),n=n+(n\8)+64
+ if $get(level)="" set n=$select(n<1025:$&stdcompress.zlib1k(data,.out),n<65537:$&stdcompress.zlib64k(data,.out),1:$&stdcompress.zlib(data,.out)) quit:'n 1 quit $$got(n,.out)
+ quit:level'?.1"-"1.6N $$badLevel("zlib")
+ set n=$select(n<1025:$&stdcompress.zlib1k(data,.out,level),n<65537:$&stdcompress.zlib64k(data,.out,level),1:$&stdcompress.zlib(data,.out,level))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
+zstdCompressC() ;
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData("zstdCompress")
+ set n=$zlength(data),n=n+(n\8)+64
+ if $get(level)="" set n=$select(n<1025:$&stdcompress.zstdCompress1k(data,.out),n<65537:$&stdcompress.zstdCompress64k(data,.out),1:$&stdcompress.zstdCompress(data,.out)) quit:'n 1 quit $$got(n,.out)
+ quit:level'?.1"-"1.6N $$badLevel("zstdCompress")
+ set n=$select(n<1025:$&stdcompress.zstdCompress1k(data,.out,level),n<65537:$&stdcompress.zstdCompress64k(data,.out,level),1:$&stdcompress.zstdCompress(data,.out,level))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
+ ; Decompression tier: the result size is unknown here, so guess from the input length
+ ; (up to 256 bytes: 1k, up to 16 KiB: 64k, else 1 MiB); a larger result comes back held.
+ ;
+gunzipC() ;
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData("gunzip")
+ set n=$zlength(data),n=$select(n<257:$&stdcompress.gunzip1k(data,.out),n<16385:$&stdcompress.gunzip64k(data,.out),1:$&stdcompress.gunzip(data,.out))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
+inflateC() ;
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData("inflate")
+ set n=$zlength(data),n=$select(n<257:$&stdcompress.inflate1k(data,.out),n<16385:$&stdcompress.inflate64k(data,.out),1:$&stdcompress.inflate(data,.out))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
+unzlibC() ;
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData("unzlib")
+ set n=$zlength(data),n=$select(n<257:$&stdcompress.unzlib1k(data,.out),n<16385:$&stdcompress.unzlib64k(data,.out),1:$&stdcompress.unzlib(data,.out))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData("zlib")
+ set n=$zlength(data),n=n+(n\8)+64
+ if $get(level)="" set n=$select(n<1025:$&stdcompress.zlib1k(data,.out),n<65537:$&stdcompress.zlib64k(data,.out),1:$&stdcompress.zlib(data,.out)) quit:'n 1 quit $$got(n,.out)
+ quit:level'?.1"-"1.6N $$badLevel("zlib")
+ set n=$select(n<1025:$&stdcompress.zlib1k(data,.out,level),n<65537:$&stdcompress.zlib64k(data,.out,level),1:$&stdcompress.zlib(data,.out,level))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
+zstdDecompressC() ;
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData("zstdDecompress")
+ set n=$zlength(data),n=$select(n<257:$&stdcompress.zstdDecompress1k(data,.out),n<16385:$&stdcompress.zstdDecompress64k(data,.out),1:$&stdcompress.zstdDecompress(data,.out))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
+infoC(which) ; call frame of the informational labels: x is theirs
+ new $etrap,rc set $etrap="goto trap^STDCOMPRESS"
+ set rc=$select(which=1:$&stdcompress.available(.x),which=2:$&stdcompress.versions(.x),which=3:$&stdcompress.limits(.x),1:$&stdcompress.lastError(.x))
+ quit:'rc 1
+ quit $$got(rc,.x)
+ ;
+ ; ---- failure paths (never on the way of a successful call) ----
+ ;
+got(rc,out) ; a call returned rc'=0: >0 collect the held result into .out (1), <0 record the failure (0)
+ new e,t
+ if rc>0 set rc=$select(rc<65537:$&stdcompress.take64k(.out),1:$&stdcompress.take(.out)) quit:'rc 1
+ set e=$&stdcompress.lastError(.t)
+ set:t="" t="BAD-ARGS call-out returned "_rc_" without an error"
+ set %STDCOMPRESS("lastError")=t
+ quit 0
+ ;
+noData(op) ; data undefined: BAD-ARGS
+ set %STDCOMPRESS("lastError")="BAD-ARGS "_op_": data is undefined"
+ quit 0
+ ;
+badLevel(op) ; level is not an integer: BAD-LEVEL (C checks the range of integers)
+ set %STDCOMPRESS("lastError")="BAD-LEVEL "_op_": level "_$$quote(level)_" is not an integer"
+ quit 0
+ ;
+quote(x) ; x as an ASCII-only literal for messages (UTF-8 mode may hold any bytes)
+ new i,c,s
+ set s="" for i=1:1:$zlength(x) quit:i>40  set c=$zascii(x,i),s=s_$select(c=34:"""""",c<32!(c>126):"\x"_$$hex(c),1:$zchar(c))
+ quit """"_s_""""_$select($zlength(x)>40:"...",1:"")
+ ;
+hex(c) ; c (0..255) as two hex digits
+ quit $zextract("0123456789abcdef",c\16+1)_$zextract("0123456789abcdef",c#16+1)
+ ;
+raise ; set $ECODE for the failure just recorded (see "How a call runs" above)
+ set $ecode=",U-STDCOMPRESS-"_$piece($get(%STDCOMPRESS("lastError"),"BAD-ARGS")," ")_","
+ quit
+ ;
+trap ; $ETRAP of the call frames; runs in the call frame that raised the error
+ ; A call-out the runtime cannot reach is recorded as CALLOUT-MISSING with the runtime's
+ ; own text (from the mnemonic on, %GTM-E-... or %YDB-E-...), and the call frame returns 0.
+ ; Any other error is not ours to translate: quitting with $ECODE still set hands it,
+ ; unchanged, to the caller's trap.
+ if '$$unreachable($zstatus) quit:$quit 0 quit
+ set %STDCOMPRESS("lastError")="CALLOUT-MISSING "_$piece($zstatus,",",3,$length($zstatus,","))
+ set $ecode=""
+ quit:$quit 0 quit
+ ;
+unreachable(zs) ; is $ZSTATUS zs one of the runtime's "cannot reach the call-out" errors?
+ ; ZCCTENV table variable unset; ZCCTOPN table unreadable; ZCCTNULLF table empty;
+ ; ZCUNAVAIL/DLLNOOPEN library not loadable; ZCRTENOTF/DLLNORTN symbol missing;
+ ; ZCENTNAME..ZCRPARMNAME the table cannot be parsed; ZCALLTABLE entry not in the table.
+ new m set m=$piece($piece(zs,",",3),"-",3)
+ quit m'=""&(",ZCCTENV,ZCCTOPN,ZCCTNULLF,ZCUNAVAIL,DLLNOOPEN,ZCRTENOTF,DLLNORTN,ZCENTNAME,ZCRTNTYP,ZCUNTYPE,ZCPREALLVALPAR,ZCPREALLVALINV,ZCCOLON,ZCCSQRBR,ZCRCALLNAME,ZCRPARMNAME,ZCALLTABLE,"[(","_m_","))
+ ;
+tableFound() ; without raising: is a call-out table named and present? (YottaDB's name first)
+ new t
+ set t=$ztrnlnm("ydb_xc_stdcompress") set:t="" t=$ztrnlnm("GTMXC_stdcompress")
+ quit:t="" 0
+ quit $zsearch(t,255)'=""
