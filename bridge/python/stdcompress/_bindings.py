@@ -30,7 +30,7 @@ def _finish(rt: _runtime.Runtime, name: str, ret: int, outs: list) -> bytes:
 
 
 def _check_level(level) -> None:
-    if level is not None and (not isinstance(level, int) or isinstance(level, bool)):
+    if not isinstance(level, int) or isinstance(level, bool):
         raise TypeError(f"level must be an int, not {type(level).__name__}")
 
 
@@ -42,27 +42,38 @@ def _check_data(data) -> None:
 _callers: dict = {}
 
 
-def _caller(name: str):
-    caller = _callers.get(name)
-    if caller is None:
-        caller = _callers[name] = _runtime.default().string_op(name)
+def _bind(name: str):
+    caller = _callers[name] = _runtime.default().string_op(name)
     return caller
 
 
+# The two functions below are the hot path of every small call: one dictionary lookup, one
+# call, no checks that the C side or cffi already make (cffi refuses str and non-contiguous
+# buffers; the checks here only improve the message).
+
 def compress(name: str, data, level=None) -> bytes:
     """Runs a compressing entry; level None lets the C side apply the codec's default."""
-    _check_data(data)
-    if level is None:
-        ret, out = _caller(name)(data)
-    else:
-        _check_level(level)
-        ret, out = _caller(name)(data, level)
+    caller = _callers.get(name) or _bind(name)
+    try:
+        if level is None:
+            ret, out = caller(data)
+        else:
+            if level.__class__ is not int:
+                _check_level(level)
+            ret, out = caller(data, level)
+    except TypeError:
+        _check_data(data)
+        raise
     return out if ret == 0 else _finish(_runtime.default(), name, ret, [out])
 
 
 def decompress(name: str, data) -> bytes:
-    _check_data(data)
-    ret, out = _caller(name)(data)
+    caller = _callers.get(name) or _bind(name)
+    try:
+        ret, out = caller(data)
+    except TypeError:
+        _check_data(data)
+        raise
     return out if ret == 0 else _finish(_runtime.default(), name, ret, [out])
 
 
