@@ -40,6 +40,7 @@ def test_installed_package_works_with_a_clean_environment(installed, tmp_path):
     code = ("import stdcompress as s, gzip; d=b'hello, world'*100;"
             "assert gzip.decompress(s.gzip(d))==d; assert s.zstd_decompress(s.zstd_compress(d))==d;"
             "print(s.__file__)")
-    out = subprocess.run([installed[0], "-c", code], env=env, cwd=tmp_path, capture_output=True,
-                         text=True, check=True).stdout
-    assert "site-packages" in out
+    r = subprocess.run([installed[0], "-c", code], env=env, cwd=tmp_path, capture_output=True,
+                       text=True)
+    assert r.returncode == 0, r.stderr
+    assert "site-packages" in r.stdout
