@@ -1,0 +1,118 @@
+/* abi_driver.c - calls every entry of libstdcompress.so the way the M runtime does (argc first,
+ * outputs preallocated), on valid, corrupt and oversized input, in the main thread and in a
+ * thread that exits.  Run under valgrind memcheck by tests/test_memcheck.py: any invalid access
+ * or definitely lost byte fails the test.  Exit status: number of failed checks. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stdcompress.h"
+
+typedef gtm_long_t (*compress_fn)(int, gtm_string_t *, gtm_string_t *, gtm_long_t);
+typedef gtm_long_t (*decompress_fn)(int, gtm_string_t *, gtm_string_t *);
+
+static const struct {
+	const char *name;
+	compress_fn compress;
+	decompress_fn decompress;
+} codecs[] = {
+	{"gzip", stdc_gzip, stdc_gunzip},
+	{"deflate", stdc_deflate, stdc_inflate},
+	{"zlib", stdc_zlib, stdc_unzlib},
+	{"zstd", stdc_zstd_compress, stdc_zstd_decompress},
+};
+
+static int failures;
+
+#define CHECK(cond, ...)                                                                  \
+	do {                                                                              \
+		if (!(cond)) {                                                            \
+			failures++;                                                       \
+			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);              \
+			fprintf(stderr, __VA_ARGS__);                                     \
+			fputc('\n', stderr);                                              \
+		}                                                                         \
+	} while (0)
+
+/* An output as the runtime prepares it: exactly cap bytes, so memcheck sees any overrun. */
+static gtm_string_t output(size_t cap)
+{
+	gtm_string_t s = {(gtm_long_t)cap, malloc(cap ? cap : 1)};
+
+	s.address[0] = 0;
+	return s;
+}
+
+static void exercise(void)
+{
+	size_t n = 300000;
+	char *plain = malloc(n);
+	gtm_string_t in, out, back, small, held;
+
+	for (size_t i = 0; i < n; i++)
+		plain[i] = (char)("stdcompress abi driver "[i % 23] + (i / 4096) % 7);
+	for (size_t c = 0; c < sizeof(codecs) / sizeof(codecs[0]); c++) {
+		in = (gtm_string_t){(gtm_long_t)n, plain};
+		out = output(STDC_MAX_STRING);
+		CHECK(codecs[c].compress(3, &in, &out, 1) == 0, "%s compress", codecs[c].name);
+		back = output(STDC_MAX_STRING);
+		CHECK(codecs[c].decompress(2, &out, &back) == 0 && back.length == (gtm_long_t)n &&
+			      memcmp(back.address, plain, n) == 0, "%s round trip", codecs[c].name);
+		/* a small tier: the result is held, then taken */
+		small = output(1024);
+		CHECK(codecs[c].decompress(2, &out, &small) == (gtm_long_t)n, "%s held", codecs[c].name);
+		held = output(65536);
+		CHECK(stdc_take(1, &held) == (gtm_long_t)n, "%s take64k keeps it", codecs[c].name);
+		free(held.address);
+		held = output(STDC_MAX_STRING);
+		CHECK(stdc_take(1, &held) == 0 && held.length == (gtm_long_t)n, "%s take", codecs[c].name);
+		/* truncated and corrupt input, too few arguments, bad level */
+		for (gtm_long_t cut = 0; cut < out.length; cut += out.length / 7 + 1) {
+			gtm_string_t part = {cut, out.address};
+
+			back.length = STDC_MAX_STRING;
+			CHECK(codecs[c].decompress(2, &part, &back) <= 0, "%s truncated", codecs[c].name);
+		}
+		out.address[out.length / 2] ^= 0x5a;
+		back.length = STDC_MAX_STRING;
+		codecs[c].decompress(2, &out, &back);
+		CHECK(codecs[c].decompress(1, &out, NULL) == -STDC_E_BAD_ARGS, "%s argc", codecs[c].name);
+		CHECK(codecs[c].compress(3, &in, &out, 99) == -STDC_E_BAD_LEVEL, "%s level", codecs[c].name);
+		free(out.address);
+		free(back.address);
+		free(small.address);
+		free(held.address);
+	}
+	/* a result over the limit */
+	for (size_t i = 0; i < n; i++)
+		plain[i] = (char)(rand() & 0xff);
+	in = (gtm_string_t){(gtm_long_t)n, plain};
+	out = output(64); /* incompressible into a tiny tier: staged, then held */
+	CHECK(stdc_zstd_compress(2, &in, &out, 0) > 0, "zstd held incompressible");
+	free(out.address);
+	free(plain);
+	out = output(512);
+	CHECK(stdc_versions(1, &out) == 0 && stdc_available(1, &out) == 0 &&
+		      stdc_last_error(1, &out) == 0 && stdc_limits(1, &out) == 0, "info entries");
+	free(out.address);
+}
+
+static void *thread_main(void *arg)
+{
+	(void)arg;
+	exercise(); /* its contexts must be freed when it exits */
+	return NULL;
+}
+
+int main(void)
+{
+	pthread_t t;
+
+	exercise();
+	if (pthread_create(&t, NULL, thread_main, NULL) != 0 || pthread_join(t, NULL) != 0)
+		return 100;
+	if (failures == 0)
+		printf("abi_driver: all checks passed\n");
+	return failures;
+}
