@@ -9,18 +9,23 @@
 
 #include "core.h"
 
-static int run_compress(const struct stdc_job *job, struct stdc_thread *t, unsigned char *dst,
-			size_t cap, size_t *len)
+/* A libzstd result in stdc_job.run's terms. */
+static int run_result(size_t r, const char *op, size_t *len)
 {
-	size_t r = ZSTD_compress2(t->zstd_c, dst, cap, job->in, job->in_len);
-
 	if (ZSTD_isError(r)) {
 		if (ZSTD_getErrorCode(r) == ZSTD_error_dstSize_tooSmall)
 			return STDC_NOSPACE;
-		return (int)stdc_fail(STDC_E_LIBZSTD_FAIL, "zstdCompress: %s", ZSTD_getErrorName(r));
+		return (int)stdc_fail(STDC_E_LIBZSTD_FAIL, "%s: %s", op, ZSTD_getErrorName(r));
 	}
 	*len = r;
 	return STDC_OK;
+}
+
+static int run_compress(const struct stdc_job *job, struct stdc_thread *t, unsigned char *dst,
+			size_t cap, size_t *len)
+{
+	return run_result(ZSTD_compress2(t->zstd_c, dst, cap, job->in, job->in_len),
+			  "zstdCompress", len);
 }
 
 gtm_long_t stdc_zstd_compress(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
@@ -77,16 +82,8 @@ static unsigned long long declared_size(const unsigned char *src, size_t n)
 static int run_decompress(const struct stdc_job *job, struct stdc_thread *t, unsigned char *dst,
 			  size_t cap, size_t *len)
 {
-	size_t r = ZSTD_decompressDCtx(t->zstd_d, dst, cap, job->in, job->in_len);
-
-	if (ZSTD_isError(r)) {
-		if (ZSTD_getErrorCode(r) == ZSTD_error_dstSize_tooSmall)
-			return STDC_NOSPACE;
-		return (int)stdc_fail(STDC_E_LIBZSTD_FAIL, "zstdDecompress: %s",
-				      ZSTD_getErrorName(r));
-	}
-	*len = r;
-	return STDC_OK;
+	return run_result(ZSTD_decompressDCtx(t->zstd_d, dst, cap, job->in, job->in_len),
+			  "zstdDecompress", len);
 }
 
 gtm_long_t stdc_zstd_decompress(int argc, gtm_string_t *in, gtm_string_t *out)
