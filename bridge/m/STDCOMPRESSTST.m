@@ -1,0 +1,437 @@
+STDCOMPRESSTST ; tests of STDCOMPRESS: mumps -run STDCOMPRESSTST [label ...]
+ ;
+ ; Runs every label marked ;@test (or the ones named on the command line) and prints one
+ ; line per label: "PASS label (n checks)" or "FAIL label: first failure (+k more)", then
+ ; "DONE pass=P fail=F".  Lines starting with "#" are details.  tests/test_engine.py reads
+ ; these lines and reports each label as its own test.
+ ;
+ ; Not tests: "missing" (run with the call-out made unreachable), "bench" (timing).  Expected levels and limits come from $$limits^STDCOMPRESS(), never literals.
+ ; Data are bytes throughout ($Z functions), so the same checks hold in UTF-8 mode.
+ do run($zcmdline)
+ quit
+ ;
+ ; ---- harness ----
+ ;
+run(which) ; run the labels named in which (space separated), or every test label
+ new i,line,lbl,pass,fail,cache,lim
+ set (pass,fail)=0
+ do limits(.lim)
+ if which'="" for i=1:1:$length(which," ") set lbl=$piece(which," ",i) do:lbl'="" one(lbl)
+ if which="" for i=1:1 set line=$text(+i^STDCOMPRESSTST) quit:line=""  if $extract(line)'=" ",$piece(line,";",2,9)["@test" do one($piece($piece(line," "),"("))
+ write "DONE pass=",pass," fail=",fail,!
+ quit
+ ;
+one(lbl) ; run one test label under a trap that turns an unexpected error into its failure
+ new checks,failed,first,caught,$etrap
+ set (checks,failed)=0,(first,caught)=""
+ set $etrap="do oops^STDCOMPRESSTST zgoto "_$stack_":oneEnd^STDCOMPRESSTST"
+ do @lbl
+oneEnd ; ZGOTO target after an unexpected error (same frame as one)
+ ; A test's own catching trap may have swallowed an error no check looked at.
+ if caught'="" do fail("a trap caught an error no check expected: "_caught) set caught=""
+ if 'checks do fail("no checks ran")
+ if failed write "FAIL ",lbl,": ",first,$select(failed>1:" (+"_(failed-1)_" more)",1:""),! set fail=fail+1
+ if 'failed write "PASS ",lbl," (",checks," checks)",! set pass=pass+1
+ quit
+ ;
+oops ; an unexpected error in a test
+ do fail("unexpected error: "_$$ascii($zstatus)_" $ECODE="_$ecode)
+ set $ecode=""
+ quit
+ ;
+fail(desc) ; record a failed check
+ set failed=failed+1,checks=checks+1 set:first="" first=desc
+ write "# ",lbl,": ",desc,!
+ quit
+ ;
+ok(cond,desc) ; check that cond is true
+ if cond set checks=checks+1 quit
+ do fail(desc)
+ quit
+ ;
+eq(got,exp,desc) ; check got=exp (byte strings welcome)
+ if got=exp set checks=checks+1 quit
+ do fail(desc_": got "_$$show(got)_", expected "_$$show(exp))
+ quit
+ ;
+called(r,desc) ; the call just made returned r and must have succeeded without a trap
+ do eq(r,1,desc_": returns 1")
+ if caught'="" do fail(desc_": trap saw "_caught_" ("_$$lastError^STDCOMPRESS()_")") set caught=""
+ quit
+ ;
+raised(r,code,desc) ; the call just made returned r and must have raised ,U-STDCOMPRESS-code,
+ do eq(r,0,desc_": returns 0")
+ do eq(caught,",U-STDCOMPRESS-"_code_",",desc_": the caller's trap saw")
+ do eq($ecode,"",desc_": $ECODE after the trap cleared it")
+ do eq($piece($$lastError^STDCOMPRESS()," "),code,desc_": lastError's code")
+ set caught=""
+ quit
+ ;
+catcher() ; a caller's $ETRAP: keep $ECODE in caught, clear it, go on after the call
+ quit "set caught=$ecode,$ecode="""" quit"
+ ;
+show(x) ; x for a message: ASCII only, long values summarised
+ quit:$zlength(x)'>60 $$ascii(x)
+ quit "<"_$zlength(x)_" bytes "_$$ascii($zextract(x,1,24))_"...>"
+ ;
+ascii(x) ; x quoted, bytes outside printable ASCII as \xNN
+ new i,c,s
+ set s=""
+ for i=1:1:$zlength(x) set c=$zascii(x,i),s=s_$select(c=34:"""""",c<32!(c>126):"\x"_$$hex(c),1:$zchar(c))
+ quit """"_s_""""
+ ;
+hex(c) ; byte c as two hex digits
+ quit $zextract("0123456789abcdef",c\16+1)_$zextract("0123456789abcdef",c#16+1)
+ ;
+limits(lim) ; lim(name)=value from $$limits^STDCOMPRESS()
+ new s,i,p
+ set s=$$limits^STDCOMPRESS()
+ for i=1:1:$length(s,";") set p=$piece(s,";",i) set:p["=" lim($piece(p,"="))=$piece(p,"=",2)
+ quit
+ ;
+comp(c,data,out,level) ; codec c's compressor (gzip, deflate, zlib, zstd); level optional
+ quit:$data(level) $$comp^STDCOMPRESSCONF(c,data,.out,level)
+ quit $$comp^STDCOMPRESSCONF(c,data,.out)
+ ;
+decomp(c,data,out) ; codec c's decompressor
+ quit $$decomp^STDCOMPRESSCONF(c,data,.out)
+ ;
+ ; ---- data ----
+ ;
+bytes256() ; every byte value once, 0..255
+ new i,s
+ set s="" for i=0:1:255 set s=s_$zchar(i)
+ quit s
+ ;
+repeat(s,n) ; n bytes: s repeated
+ new r
+ ; (appending only what is missing keeps r within the 1 MiB string limit)
+ set r=s for  quit:$zlength(r)'<n  set r=r_$zextract(r,1,n-$zlength(r))
+ quit $zextract(r,1,n)
+ ;
+random(n,seed) ; n pseudo-random bytes (an LCG's top byte): incompressible for every codec
+ new x,s,k
+ set k="random",seed=$get(seed,12345)
+ quit:$data(cache(k,n,seed)) cache(k,n,seed)
+ set x=seed,s=""
+ for  quit:$zlength(s)'<n  set s=s_$zextract($$chunk(.x),1,n-$zlength(s))
+ set cache(k,n,seed)=$zextract(s,1,n)
+ quit cache(k,n,seed)
+ ;
+chunk(x) ; 4 KiB of the LCG in x (advanced in place)
+ new c,j
+ set c="" for j=1:1:4096 set x=x*69069+1#4294967296,c=c_$zchar(x\16777216)
+ quit c
+ ;
+text(n) ; n bytes of word-like text (compressible, not just one repeated line)
+ new w,x,s,c,nw,k
+ set k="text"
+ quit:$data(cache(k,n)) cache(k,n)
+ set w="SET KILL QUIT DO NEW FOR IF ELSE WRITE READ ^PATIENT ^LOG $ZH $ZLENGTH gzip zstd error level 2026-05-07 the a to of record field value 0 1 42 1048576"
+ set nw=$length(w," "),x=7,s=""
+ for  quit:$zlength(s)'<n  set c="" do  set s=s_$zextract(c,1,n-$zlength(s))
+ . new j for j=1:1:400 set x=x*69069+1#4294967296,c=c_$piece(w," ",x\65536#nw+1)_$select(x#7=0:$char(10),1:" ")
+ set cache(k,n)=$zextract(s,1,n)
+ quit cache(k,n)
+ ;
+samples(s) ; the round-trip samples: s(i)=data, s(i,"name")
+ set s(1)="",s(1,"name")="empty"
+ set s(2)="hello, world",s(2,"name")="ascii"
+ set s(3)=$$bytes256(),s(3,"name")="all 256 byte values"
+ set s(4)=$$repeat("SET ^X(1)=""repetitive line"" ; ",10240),s(4,"name")="10 KiB repetitive"
+ set s(5)=$$text(1048576),s(5,"name")="1 MiB text"
+ quit
+ ;
+ ; ---- tests ----
+ ;
+tRoundTrip ;@test every codec round-trips empty, ASCII, 256 byte values, 10 KiB, 1 MiB
+ new s,i,c,z,y,r,$etrap
+ set $etrap=$$catcher()
+ do samples(.s)
+ for c="gzip","deflate","zlib","zstd" for i=1:1:5 do
+ . set z="junk",y="junk"
+ . set r=$$comp(c,s(i),.z) do called(r,c_" compress "_s(i,"name"))
+ . set r=$$decomp(c,z,.y) do called(r,c_" decompress "_s(i,"name"))
+ . do eq(y,s(i),c_" round trip "_s(i,"name"))
+ quit
+ ;
+tFormats ;@test each codec writes its format's framing
+ new z,r,$etrap
+ set $etrap=$$catcher()
+ set r=$$gzip^STDCOMPRESS("hello, world",.z) do called(r,"gzip")
+ do eq($zextract(z,1,3),$zchar(31,139,8),"gzip magic and method")
+ set r=$$zlib^STDCOMPRESS("hello, world",.z) do called(r,"zlib")
+ do eq($zascii(z,1)#16,8,"zlib CM is deflate"),eq($zascii(z,1)*256+$zascii(z,2)#31,0,"zlib FCHECK")
+ set r=$$zstdCompress^STDCOMPRESS("hello, world",.z) do called(r,"zstd")
+ do eq($zextract(z,1,4),$zchar(40,181,47,253),"zstd magic")
+ set r=$$deflate^STDCOMPRESS("hello, world",.z) do called(r,"deflate")
+ do ok($zlength(z)>0&($zextract(z,1,2)'=$zchar(31,139)),"raw deflate has no gzip header")
+ quit
+ ;
+tUnicodeText ;@test UTF-8 text round-trips as its bytes (and as characters in UTF-8 mode)
+ new u,z,y,r,c,$etrap
+ set $etrap=$$catcher()
+ ; "h\u00e9llo w\u00f6rld \u2603" as UTF-8 bytes
+ set u="h"_$zchar(195,169)_"llo w"_$zchar(195,182)_"rld "_$zchar(226,152,131)
+ for c="gzip","deflate","zlib","zstd" do
+ . set r=$$comp(c,u,.z) do called(r,c_" compress")
+ . set r=$$decomp(c,z,.y) do called(r,c_" decompress")
+ . do eq(y,u,c_" round trip")
+ . do eq($zlength(y),17,c_" byte length")
+ if $zchset="UTF-8" do eq($length(y),13,"character length in UTF-8 mode"),eq($extract(y,2),$char(233),"a character in UTF-8 mode")
+ quit
+ ;
+tConcatenated ;@test gunzip reads several members, zstdDecompress several frames
+ new a,b,y,r,$etrap
+ set $etrap=$$catcher()
+ set r=$$gzip^STDCOMPRESS("hello, ",.a)_$$gzip^STDCOMPRESS("world",.b)
+ set r=$$gunzip^STDCOMPRESS(a_b,.y) do called(r,"gunzip two members"),eq(y,"hello, world","gunzip two members")
+ set r=$$zstdCompress^STDCOMPRESS("hello, ",.a)_$$zstdCompress^STDCOMPRESS("world",.b)
+ set r=$$zstdDecompress^STDCOMPRESS(a_b,.y) do called(r,"zstd two frames"),eq(y,"hello, world","zstd two frames")
+ set r=$$gunzip^STDCOMPRESS("",.y) do called(r,"gunzip of no members"),eq(y,"","gunzip of no members")
+ set r=$$zstdDecompress^STDCOMPRESS("",.y) do called(r,"zstd of no frames"),eq(y,"","zstd of no frames")
+ quit
+ ;
+tDefaultLevel ;@test an omitted or empty level gives the same bytes as the explicit default
+ new c,d,a,b,e,r,def,$etrap
+ set $etrap=$$catcher()
+ set d=$$text(20000)
+ for c="gzip","deflate","zlib","zstd" do
+ . set def=lim($select(c="zstd":"zstd_level_default",1:"deflate_level_default"))
+ . set r=$$comp(c,d,.a) do called(r,c_" default")
+ . set r=$$comp(c,d,.b,def) do called(r,c_" level "_def)
+ . set r=$$comp(c,d,.e,"") do called(r,c_" level """"")
+ . do eq(a,b,c_" omitted level = level "_def),eq(e,b,c_" empty level = level "_def)
+ . ; and some other level really is different, so the comparison means something
+ . set r=$$comp(c,d,.e,1) do ok(e'=b,c_" level 1 differs from the default")
+ quit
+ ;
+tLevels ;@test every accepted level compresses and round-trips
+ new c,d,l,z,y,r,levels,$etrap
+ set $etrap=$$catcher()
+ set d=$$text(3000)
+ for c="gzip","deflate","zlib" for l=lim("deflate_level_min"):1:lim("deflate_level_max") do lvl(c,l)
+ for l=1:1:lim("zstd_level_max"),-1,-5,lim("zstd_level_min") do lvl("zstd",l)
+ quit
+lvl(c,l) ; one level of one codec: round trip of d
+ set z="",y=""
+ set r=$$comp(c,d,.z,l) do called(r,c_" level "_l)
+ set r=$$decomp(c,z,.y) do called(r,c_" level "_l_" decompress"),eq(y,d,c_" level "_l_" round trip")
+ quit
+ ;
+tBadLevels ;@test out-of-range and non-integer levels raise BAD-LEVEL and leave .out empty
+ new c,l,z,r,bad,$etrap
+ set $etrap=$$catcher()
+ for c="gzip","deflate","zlib" for l=0,lim("deflate_level_min")-1,lim("deflate_level_max")+1,-1,99 do badLvl(c,l)
+ for l=0,lim("zstd_level_max")+1,lim("zstd_level_min")-1,1000000 do badLvl("zstd",l)
+ for c="gzip","deflate","zlib","zstd" for l="6.5","abc"," 6","1e1","+3","99999999999999999999" do badLvl(c,l)
+ quit
+badLvl(c,l) ; level l of codec c must raise BAD-LEVEL
+ set z="junk",r=$$comp(c,"hello, world",.z,l)
+ do raised(r,"BAD-LEVEL",c_" level "_$$ascii(l)),eq(z,"",c_" level "_$$ascii(l)_": .out emptied")
+ quit
+ ;
+tCorrupt ;@test corrupt, truncated and trailing-garbage input raise LIBZ-FAIL / LIBZSTD-FAIL
+ new c,d,z,y,r,code,n,bad,i,$etrap
+ set $etrap=$$catcher()
+ set d=$$text(5000)
+ for c="gzip","deflate","zlib","zstd" do
+ . set code=$select(c="zstd":"LIBZSTD-FAIL",1:"LIBZ-FAIL")
+ . set r=$$comp(c,d,.z) do called(r,c_" compress")
+ . set n=$zlength(z)
+ . ; a flipped byte in the middle of the compressed stream
+ . set i=n\2,bad=$zextract(z,1,i-1)_$zchar($zascii(z,i)+85#256)_$zextract(z,i+1,n)
+ . set y="junk",r=$$decomp(c,bad,.y) do raised(r,code,c_" corrupt"),eq(y,"",c_" corrupt: .out emptied")
+ . ; truncations: most of it, all but the last byte, just one byte
+ . for i=n\2,n-1,1 set r=$$decomp(c,$zextract(z,1,i),.y) do raised(r,code,c_" truncated to "_i_" bytes")
+ . set r=$$decomp(c,z_"garbage",.y) do raised(r,code,c_" trailing garbage")
+ . set r=$$decomp(c,"not compressed at all",.y) do raised(r,code,c_" not compressed")
+ . set r=$$decomp(c,$$random(300),.y) do raised(r,code,c_" 300 random bytes")
+ ; empty input: zero gzip members / zstd frames are fine; raw deflate and zlib need a stream
+ set r=$$inflate^STDCOMPRESS("",.y) do raised(r,"LIBZ-FAIL","inflate of empty input")
+ set r=$$unzlib^STDCOMPRESS("",.y) do raised(r,"LIBZ-FAIL","unzlib of empty input")
+ quit
+ ;
+tTooLarge ;@test results over the 1 MiB string limit raise OUTPUT-TOO-LARGE
+ new c,d,z,y,r,a,$etrap
+ set $etrap=$$catcher()
+ set d=$$random(1048576)
+ for c="gzip","deflate","zlib","zstd" set z="junk",r=$$comp(c,d,.z) do raised(r,"OUTPUT-TOO-LARGE",c_" of 1 MiB random bytes"),eq(z,"",c_": .out emptied")
+ ; decoders: two 1 MiB members / frames decode to 2 MiB
+ set d=$$text(1048576)
+ set r=$$gzip^STDCOMPRESS(d,.a) do called(r,"gzip 1 MiB text")
+ set r=$$gunzip^STDCOMPRESS(a_a,.y) do raised(r,"OUTPUT-TOO-LARGE","gunzip to 2 MiB")
+ set r=$$zstdCompress^STDCOMPRESS(d,.a) do called(r,"zstd 1 MiB text")
+ set r=$$zstdDecompress^STDCOMPRESS(a_a,.y) do raised(r,"OUTPUT-TOO-LARGE","zstdDecompress to 2 MiB")
+ ; a result of exactly the limit still fits
+ set r=$$zstdDecompress^STDCOMPRESS(a,.y) do called(r,"zstdDecompress to exactly 1 MiB"),eq(y,d,"1 MiB round trip")
+ quit
+ ;
+tTiers ;@test results larger than the tier guessed from the input are collected (held, take)
+ new c,d,z,y,r,n,$etrap
+ set $etrap=$$catcher()
+ ; small inputs expanding to 40 KB (second call: take64k) and 500 KB (take)
+ for n=40000,500000,1048576 do
+ . set d=$$repeat("a",n)
+ . for c="gzip","deflate","zlib","zstd" do
+ . . set r=$$comp(c,d,.z) do called(r,c_" compress "_n)
+ . . set r=$$decomp(c,z,.y) do called(r,c_" decompress "_$zlength(z)_" bytes to "_n),eq(y,d,c_" round trip "_n)
+ ; an input in the 64k guess (257..16384 bytes) expanding past 64 KiB
+ set d=$$repeat($$text(3000),200000)
+ for c="gzip","deflate","zlib","zstd" do
+ . set r=$$comp(c,d,.z) do called(r,c_" compress text")
+ . do ok($zlength(z)>256&($zlength(z)<16385),c_" compressed text is in the 64k guess ("_$zlength(z)_")")
+ . set r=$$decomp(c,z,.y) do called(r,c_" decompress text"),eq(y,d,c_" round trip text")
+ ; compression near the tier boundaries
+ for n=850,860,1023,1024,1025,58190,58200,65536,65537 do
+ . set d=$$random(n,n)
+ . for c="gzip","zstd" set r=$$comp(c,d,.z) do called(r,c_" "_n_" random bytes") set r=$$decomp(c,z,.y) do eq(y,d,c_" "_n_" random round trip")
+ quit
+ ;
+tTierProtocol ;@test the held-result protocol as the wrapper uses it ($& directly)
+ new d,z,y,r,e,t,n
+ set d=$$repeat("a",500000)
+ set r=$&stdcompress.gzip(d,.z) do eq(r,0,"gzip 1 MiB tier")
+ set y="junk",r=$&stdcompress.gunzip1k(z,.y) do eq(r,500000,"gunzip1k returns the held length"),eq(y,"","nothing delivered yet")
+ set r=$&stdcompress.take64k(.y) do eq(r,500000,"take64k too small: still held")
+ set r=$&stdcompress.take(.y) do eq(r,0,"take collects"),eq(y,d,"held result")
+ set r=$&stdcompress.take(.y) do ok(r<0,"take again: nothing held")
+ set e=$&stdcompress.lastError(.t) do eq($piece(t," "),"NOTHING-HELD","take again: NOTHING-HELD")
+ set d=$$repeat("b",30000)
+ set r=$&stdcompress.zstdCompress1k(d,.z) do eq(r,0,"zstd compress")
+ set r=$&stdcompress.zstdDecompress1k(z,.y) do eq(r,30000,"zstdDecompress1k held")
+ set r=$&stdcompress.gzip1k("x",.z) do eq(r,0,"another codec call")
+ set r=$&stdcompress.take64k(.y) do ok(r<0,"the next codec call drops a held result")
+ quit
+ ;
+tBadArgs ;@test undefined data raises BAD-ARGS; .out may be omitted
+ new z,r,undef,$etrap
+ set $etrap=$$catcher()
+ set z="junk",r=$$gzip^STDCOMPRESS(.undef,.z) do raised(r,"BAD-ARGS","gzip of undefined data"),eq(z,"","gzip: .out emptied")
+ set r=$$gunzip^STDCOMPRESS(.undef,.z) do raised(r,"BAD-ARGS","gunzip of undefined data")
+ set r=$$deflate^STDCOMPRESS(.undef,.z,6) do raised(r,"BAD-ARGS","deflate of undefined data")
+ set r=$$inflate^STDCOMPRESS(.undef,.z) do raised(r,"BAD-ARGS","inflate of undefined data")
+ set r=$$zlib^STDCOMPRESS(.undef,.z) do raised(r,"BAD-ARGS","zlib of undefined data")
+ set r=$$unzlib^STDCOMPRESS(.undef,.z) do raised(r,"BAD-ARGS","unzlib of undefined data")
+ set r=$$zstdCompress^STDCOMPRESS(.undef,.z) do raised(r,"BAD-ARGS","zstdCompress of undefined data")
+ set r=$$zstdDecompress^STDCOMPRESS(.undef,.z) do raised(r,"BAD-ARGS","zstdDecompress of undefined data")
+ set r=$$gzip^STDCOMPRESS("hello") do called(r,"gzip without .out")
+ set r=$$zstdCompress^STDCOMPRESS("hello",,5) do called(r,"zstd without .out, with level")
+ quit
+ ;
+tInfo ;@test available, versions, limits, lastError
+ new v,r,z,e,$etrap
+ set $etrap=$$catcher()
+ do eq($$available^STDCOMPRESS(),"","available: both backends")
+ set v=$$versions^STDCOMPRESS()
+ do ok(v?1"stdcompress="1.E1",libdeflate="1.E1",libz="1.E1",libzstd="1.E,"versions format: "_v)
+ do eq(caught,"","versions raised nothing")
+ do ok(lim("max_string")=1048576,"limits: max_string")
+ do ok(lim("deflate_level_min")'>lim("deflate_level_default")&(lim("deflate_level_default")'>lim("deflate_level_max")),"limits: deflate default in range")
+ do ok(lim("zstd_level_min")<0&(lim("zstd_level_max")'<lim("zstd_level_default")),"limits: zstd range")
+ set r=$$gunzip^STDCOMPRESS("bad",.z) do raised(r,"LIBZ-FAIL","gunzip of garbage")
+ set e=$$lastError^STDCOMPRESS()
+ do ok(e?1"LIBZ-FAIL gunzip".E,"lastError names code and op: "_e)
+ set r=$$gzip^STDCOMPRESS("fine",.z) do called(r,"a later success")
+ do eq($$lastError^STDCOMPRESS(),e,"lastError keeps the last failure after a success")
+ set r=$$zstdCompress^STDCOMPRESS("x",.z,0) do raised(r,"BAD-LEVEL","zstd level 0")
+ do ok($$lastError^STDCOMPRESS()?1"BAD-LEVEL zstdCompress".E,"lastError follows the newest failure")
+ set r=$$gzip^STDCOMPRESS("x",.z,"x") do raised(r,"BAD-LEVEL","gzip level x (checked in M)")
+ do ok($$lastError^STDCOMPRESS()?1"BAD-LEVEL gzip: level ""x"" ".E,"lastError of an M-side failure")
+ set r=$$zstdDecompress^STDCOMPRESS("bad",.z) do raised(r,"LIBZSTD-FAIL","zstd garbage")
+ do ok($$lastError^STDCOMPRESS()?1"LIBZSTD-FAIL zstdDecompress".E,"a C failure after an M-side one")
+ quit
+ ;
+tEtrap ;@test the caller's $ETRAP sees ,U-STDCOMPRESS-CODE, cleanly; nothing is left behind
+ new r,z,y,hits,saved,st,zcode,$etrap
+ ; success leaves $ETRAP, $ECODE and the stack as they were
+ set $etrap=$$catcher(),saved=$etrap,st=$stack
+ set r=$$gzip^STDCOMPRESS("x",.z) do called(r,"gzip")
+ do eq($etrap,saved,"$ETRAP after success"),eq($ecode,"","$ECODE after success"),eq($stack,st,"$STACK after success")
+ set r=$$gunzip^STDCOMPRESS(z,.y) do called(r,"gunzip"),eq($etrap,saved,"$ETRAP after gunzip")
+ ; failure: the trap sees exactly our code, once, and the line after the call runs
+ set hits=0,$etrap="set hits=hits+1,caught=$ecode,$ecode="""" quit"
+ set r=$$gzip^STDCOMPRESS("x",.z,0)
+ do eq(hits,1,"trap ran once"),raised(r,"BAD-LEVEL","argumentless-QUIT trap (the seed's style)")
+ do eq($etrap,"set hits=hits+1,caught=$ecode,$ecode="""" quit","$ETRAP after failure")
+ ; a trap that quits with a value when it can
+ set hits=0,$etrap="set hits=hits+1,caught=$ecode,$ecode="""" quit:$quit 0 quit"
+ set r=$$zstdDecompress^STDCOMPRESS("garbage",.y)
+ do eq(hits,1,"trap ran once"),raised(r,"LIBZSTD-FAIL","QUIT:$QUIT trap")
+ ; a $ZTRAP user
+ set $etrap=$$catcher(),zcode=""
+ do zt
+ do eq(zcode,",U-STDCOMPRESS-BAD-LEVEL,","$ZTRAP handler saw our code")
+ do inHandler
+ do eq($ecode,"","$ECODE at the end")
+ quit
+zt ; a caller using $ZTRAP: kept on success; on failure the $ZTRAP handler gets our code
+ new $etrap,$ztrap,r,z
+ set $ztrap="goto ztH^STDCOMPRESSTST"
+ set r=$$gzip^STDCOMPRESS("x",.z) do eq(r,1,"gzip under $ZTRAP")
+ do eq($ztrap,"goto ztH^STDCOMPRESSTST","$ZTRAP after success"),eq($etrap,"","$ETRAP after success under $ZTRAP")
+ set r=$$gzip^STDCOMPRESS("x",.z,0)
+ quit
+ztH ; $ZTRAP handler of zt
+ set zcode=$ecode,$ecode=""
+ quit:$quit 0 quit
+inHandler ; inside an error handler ($ECODE set) available() leaves $ECODE as it found it
+ new $etrap
+ set $etrap="goto inHandlerH^STDCOMPRESSTST"
+ set $ecode=",U-TEST,"
+ quit
+inHandlerH new a
+ set a=$$available^STDCOMPRESS()
+ do eq(a,"","available() inside a handler"),eq($ecode,",U-TEST,","$ECODE unchanged by available()")
+ set $ecode=""
+ quit
+ ;
+tFiles ;@test the conformance runner's binary-safe file helpers
+ new f,d,y,i,dir,c
+ set dir=$ztrnlnm("STDCOMPRESS_TEST_TMP") set:dir="" dir="/tmp"
+ set f=dir_"/stdcompress-m-"_$job_".bin"
+ for i=1:1:4 do
+ . set d=$select(i=1:"",i=2:$$bytes256(),i=3:$$bytes256()_$char(10)_$char(13,10),1:$$random(1048576))
+ . do writeFile^STDCOMPRESSCONF(f,d)
+ . set y=$$readFile^STDCOMPRESSCONF(f)
+ . do eq($zlength(y),$zlength(d),"file length "_i),eq(y,d,"file bytes "_i)
+ open f close f:(delete)
+ ; the corpus's all-256-bytes fixture, read as written by Python
+ set c=$ztrnlnm("STDCOMPRESS_CORPUS")
+ if c'="" set y=$$readFile^STDCOMPRESSCONF(c_"/bytes256.bin") do eq(y,$$bytes256(),"corpus bytes256.bin")
+ quit
+ ;
+ ; ---- run by pytest, not tests themselves ----
+ ;
+missing ; with the call-out unreachable: every label raises CALLOUT-MISSING, the process lives
+ new c,r,o,caught,$etrap,t
+ set $etrap=$$catcher(),t=$char(9)
+ for c="gzip","deflate","zlib","zstd" do
+ . set caught="",o="junk",r=$$comp(c,"hello",.o) write "CALL",t,c,t,r,t,caught,t,$zlength(o),!
+ . set caught="",o="junk",r=$$decomp(c,"hello",.o) write "CALL",t,"un",c,t,r,t,caught,t,$zlength(o),!
+ set caught="",o="junk",r=$$gzip^STDCOMPRESS("hello",.o,5) write "CALL",t,"gzip5",t,r,t,caught,t,$zlength(o),!
+ write "LASTERROR",t,$$lastError^STDCOMPRESS(),!
+ set caught="" write "AVAILABLE",t,$$available^STDCOMPRESS(),t,caught,t,$ecode,!
+ set caught="" write "VERSIONS",t,$$versions^STDCOMPRESS(),t,caught,!
+ write "ALIVE",!
+ quit
+ ;
+bench ; per-call time of the wrappers on 100 bytes: mumps -run bench^STDCOMPRESSTST [n]
+ new d,z,i,n,t,r,c
+ set n=+$zcmdline set:n<1 n=100000
+ set d=$zextract($$text(1000),1,100)
+ set r=$$zstdCompress^STDCOMPRESS(d,.c)
+ set t=$zh for i=1:1:n set r=$$gzip^STDCOMPRESS(d,.z)
+ write "gzip",$char(9),$$us(t,n),!
+ set t=$zh for i=1:1:n set r=$$zstdCompress^STDCOMPRESS(d,.z)
+ write "zstdCompress",$char(9),$$us(t,n),!
+ set t=$zh for i=1:1:n set r=$$zstdDecompress^STDCOMPRESS(c,.z)
+ write "zstdDecompress",$char(9),$$us(t,n),!
+ set r=$$gzip^STDCOMPRESS(d,.c)
+ set t=$zh for i=1:1:n set r=$$gunzip^STDCOMPRESS(c,.z)
+ write "gunzip",$char(9),$$us(t,n),!
+ quit
+us(t,n) ; microseconds per call since $ZH value t
+ new x
+ set x=$zh
+ quit $justify(($piece(x,",",2)-$piece(t,",",2)*1E6+$piece(x,",",3)-$piece(t,",",3))/n,0,3)
