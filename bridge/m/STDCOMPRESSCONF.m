@@ -76,3 +76,7 @@ writeFile(path,data) ; replace file path with the bytes of data
  use path write data
  close path use io
  quit
+ ;
+versions ; print $$versions^STDCOMPRESS(), for the host's versions()
+ write $$versions^STDCOMPRESS(),!
+ quit
