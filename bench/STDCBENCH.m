@@ -1,0 +1,70 @@
+STDCBENCH ; timing loops of the benchmark (bench/engine.py runs them); not part of the library
+ ;
+ ; mumps -run run^STDCBENCH DIR N REPEATS JOB ...
+ ; For each JOB (a name in loop below) on the bytes of file DIR/JOB.in: a warm-up loop, then
+ ; the best of REPEATS loops of N calls timed with $ZH, less the best empty loop of N; prints
+ ; "JOB <microseconds per call> <input bytes>" and writes the last call's result to DIR/JOB.out
+ ; for the caller to compare with the bridge's.  A job that fails prints "JOB skipped <$ZSTATUS>"
+ ; and the others still run.
+ quit
+ ;
+run ;
+ new args,dir,n,reps,empty,k,job
+ set args=$zcmdline,dir=$piece(args," ",1),n=$piece(args," ",2),reps=$piece(args," ",3)
+ set empty=$$best("empty","",n,reps)
+ for k=4:1:$length(args," ") set job=$piece(args," ",k) do one
+ quit
+ ;
+one ; one job; an error in it ends the job, not the run
+ new $etrap,data,out,us
+ set $etrap="zgoto "_$zlevel_":failed^STDCBENCH"
+ set data=$$read(dir_"/"_job_".in")
+ set us=$$best(job,data,n,reps)-empty
+ do write(dir_"/"_job_".out",out)
+ write job," ",us," ",$zlength(data),!
+ quit
+failed ; reached by zgoto from one's $etrap, in one's frame
+ write job," skipped ",$select($ecode[",U-BENCH-":$ecode,1:$zstatus),!
+ set $ecode=""
+ quit
+ ;
+best(job,data,n,reps) ; least microseconds per call of job over reps loops of n calls (in out)
+ new r,t,min
+ set t=$$loop(job,n\10+1),min=""
+ for r=1:1:reps set t=$$loop(job,n) set:min=""!(t<min) min=t
+ quit min/n
+ ;
+loop(job,n) ; microseconds for n calls of job on data; the result is left in out
+ new i,rc,t0
+ set rc=0,t0=$zh
+ if job="empty" for i=1:1:n set rc=0
+ if job="raw.zstdCompress1k" for i=1:1:n set rc=$&stdcompress.zstdCompress1k(data,.out)
+ if job="raw.gzip1k" for i=1:1:n set rc=$&stdcompress.gzip1k(data,.out)
+ if job="raw.gzip" for i=1:1:n set rc=$&stdcompress.gzip(data,.out)
+ if job="raw.gunzip" for i=1:1:n set rc=$&stdcompress.gunzip(data,.out)
+ if job="raw.zstdCompress" for i=1:1:n set rc=$&stdcompress.zstdCompress(data,.out)
+ if job="raw.zstdDecompress" for i=1:1:n set rc=$&stdcompress.zstdDecompress(data,.out)
+ if job="wrap.gzip" for i=1:1:n set rc='$$gzip^STDCOMPRESS(data,.out)
+ if job="wrap.gunzip" for i=1:1:n set rc='$$gunzip^STDCOMPRESS(data,.out)
+ if job="wrap.zstdCompress" for i=1:1:n set rc='$$zstdCompress^STDCOMPRESS(data,.out)
+ if job="wrap.zstdDecompress" for i=1:1:n set rc='$$zstdDecompress^STDCOMPRESS(data,.out)
+ set t0=$$us(t0,$zh)
+ if rc set $ecode=",U-BENCH-"_job_"-RETURNED-"_rc_","
+ quit t0
+ ;
+us(a,b) ; microseconds from $ZH value a to $ZH value b (M evaluates strictly left to right)
+ quit $piece(b,",")-$piece(a,",")*86400+$piece(b,",",2)-$piece(a,",",2)*1E6+$piece(b,",",3)-$piece(a,",",3)
+ ;
+read(file) ; the bytes of file, which holds at most 1 MiB (one fixed-length record)
+ new x,more
+ open file:(readonly:fixed:recordsize=1048576:chset="M")
+ use file read x set more="" read:'$zeof more
+ close file use $principal
+ if $zlength(more) set $ecode=",U-BENCH-INPUT-OVER-1MIB,"
+ quit x
+ ;
+write(file,x) ; file's bytes become x exactly ($x=0: no newline added on close)
+ open file:(newversion:stream:nowrap:chset="M")
+ use file write x set $x=0
+ close file use $principal
+ quit

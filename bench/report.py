@@ -1,0 +1,187 @@
+"""Rows, targets, the printed table, the JSON record and the comparison of two records."""
+
+from __future__ import annotations
+
+import json
+import operator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+# What the ratio column means, by kind.  For every kind but "abs" and "rss" it is ours against
+# the peer measured in the same run on the same bytes.
+RATIO_KINDS = {
+    "speed": "peer time / our time: how many times faster we are (higher is better)",
+    "time": "our time / peer time per call (lower is better)",
+    "size": "our compressed size / peer's (lower is better)",
+    "instr": "extra instructions of the shim over calling the library directly, in %",
+    "rss": "growth of peak RSS (VmHWM) between the two checkpoints",
+    "abs": "no peer: the target is on our own figure",
+}
+_OPS = {">=": operator.ge, "<=": operator.le, "<": operator.lt}
+
+
+@dataclass(frozen=True)
+class Target:
+    op: str      # ">=", "<=" or "<"
+    value: float  # compared with the ratio (speed, time, size, instr), the growth (rss) or ours (abs)
+
+    def text(self, kind: str, unit: str) -> str:
+        if kind == "instr":
+            return f"{self.op} +{(self.value - 1) * 100:g}%"
+        if kind == "rss":
+            return f"growth {self.op} {self.value:g} MiB"
+        if kind == "abs":
+            return f"{self.op} {self.value:g} {unit}"
+        return f"{self.op} {self.value:g}x"
+
+
+@dataclass
+class Row:
+    section: str
+    job: str
+    corpus: str
+    size: int                  # item size in bytes (uncompressed)
+    kind: str                  # a key of RATIO_KINDS
+    unit: str                  # unit of ours and peer: "us", "B", "Ir", "MiB"
+    ours: float | None = None
+    peer: float | None = None
+    peer_name: str = ""
+    target: Target | None = None
+    skipped: str = ""          # why the row could not run; then it has no figures
+
+    @property
+    def key(self) -> str:
+        return f"{self.section} | {self.job} | {self.corpus} | {self.size}"
+
+    @property
+    def ratio(self) -> float | None:
+        if self.ours is None or self.kind == "abs":
+            return None
+        if self.kind == "rss":
+            return self.ours - self.peer
+        if self.peer is None:
+            return None
+        return self.peer / self.ours if self.kind == "speed" else self.ours / self.peer
+
+    @property
+    def mbps(self) -> float | None:
+        """Uncompressed MB (10^6 bytes) per second, for timed rows."""
+        return self.size / self.ours if self.unit == "us" and self.ours else None
+
+    @property
+    def met(self) -> bool | None:
+        if self.target is None or self.ours is None:
+            return None
+        figure = self.ours if self.kind == "abs" else self.ratio
+        return _OPS[self.target.op](figure, self.target.value)
+
+    def as_json(self) -> dict:
+        d = asdict(self)
+        d.update(key=self.key, ratio=self.ratio, mbps=self.mbps, met=self.met,
+                 target=self.target and self.target.text(self.kind, self.unit))
+        return d
+
+
+def _size(n: int) -> str:
+    if n >= 1 << 20 and n % (1 << 20) == 0:
+        return f"{n >> 20} MiB"
+    if n >= 1024 and n % 1024 == 0:
+        return f"{n >> 10} KiB"
+    return f"{n} B"
+
+
+def _value(v: float | None, unit: str) -> str:
+    if v is None:
+        return "-"
+    if unit == "us":
+        return f"{v / 1000:.2f} ms" if v >= 10_000 else f"{v:.3g} us" if v < 100 else f"{v:.0f} us"
+    if unit == "MiB":
+        return f"{v:.1f} MiB"
+    return f"{v:,.0f} {unit}"
+
+
+def _ratio(row: Row) -> str:
+    r = row.ratio
+    if r is None:
+        return "-"
+    if row.kind == "instr":
+        return f"{(r - 1) * 100:+.3f}%"
+    if row.kind == "rss":
+        return f"{r:+.2f} MiB"
+    return f"{r:.3f}x" if row.kind == "size" else f"{r:.2f}x"
+
+
+def _met(row: Row) -> str:
+    if row.skipped:
+        return "skipped"
+    return {None: "-", True: "yes", False: "NO"}[row.met]
+
+
+HEADER = ("job", "corpus", "item", "ours", "peer", "ratio", "MB/s", "target", "met?")
+
+
+def cells(row: Row) -> tuple[str, ...]:
+    if row.skipped:
+        return (row.job, row.corpus, _size(row.size), f"skipped: {row.skipped}", "", "", "",
+                row.target.text(row.kind, row.unit) if row.target else "", "skipped")
+    return (row.job, row.corpus, _size(row.size), _value(row.ours, row.unit),
+            _value(row.peer, row.unit), _ratio(row),
+            f"{row.mbps:.0f}" if row.mbps is not None else "-",
+            row.target.text(row.kind, row.unit) if row.target else "", _met(row))
+
+
+def table(rows: list[Row]) -> str:
+    """One table; each section starts with a line naming it and its peer."""
+    body = [cells(r) for r in rows]
+    widths = [max(len(HEADER[i]), *(len(c[i]) for c in body if not c[3].startswith("skipped")))
+              for i in range(len(HEADER))]
+    fmt = lambda c: "  ".join(x.ljust(w) for x, w in zip(c, widths)).rstrip()  # noqa: E731
+    lines = [fmt(HEADER), fmt(tuple("-" * w for w in widths))]
+    section = None
+    for row, c in zip(rows, body):
+        if row.section != section:
+            section = row.section
+            lines.append(f"== {section}")
+        if row.skipped:  # a reason is text, not a figure: let it run across the figure columns
+            lines.append("  ".join((c[0].ljust(widths[0]), c[1].ljust(widths[1]),
+                                    c[2].ljust(widths[2]), c[3])))
+        else:
+            lines.append(fmt(c))
+    return "\n".join(lines)
+
+
+def summary(rows: list[Row]) -> str:
+    targeted = [r for r in rows if r.target is not None]
+    met = sum(r.met is True for r in targeted)
+    skipped = sum(bool(r.skipped) for r in targeted)
+    missed = [r.key for r in targeted if r.met is False]
+    text = f"targets: {met} met, {len(missed)} missed, {skipped} skipped, of {len(targeted)}"
+    return text + "".join(f"\n  missed: {k}" for k in missed)
+
+
+def write(record: dict, out_dir: Path, stamp: str, latest_name: str) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(record, indent=1, sort_keys=False)
+    path = out_dir / f"{stamp}.json"
+    path.write_text(text)
+    (out_dir / latest_name).write_text(text)
+    return path
+
+
+def compare(old: dict, new_rows: list[Row]) -> str:
+    """Per row present in both runs (matched by key): ours and the ratio, before and after."""
+    before = {r["key"]: r for r in old["rows"]}
+    lines = [f"compared with {old.get('timestamp', '?')} ({'quick' if old.get('quick') else 'full'}"
+             f" run): ours old -> new (change), ratio old -> new"]
+    for row in new_rows:
+        was = before.get(row.key)
+        if was is None or was["ours"] is None or row.ours is None:
+            continue
+        change = (row.ours / was["ours"] - 1) * 100 if was["ours"] else 0.0
+        old_ratio = "-" if was["ratio"] is None else f"{was['ratio']:.3f}"
+        new_ratio = "-" if row.ratio is None else f"{row.ratio:.3f}"
+        lines.append(f"  {row.key}: {_value(was['ours'], row.unit)} -> "
+                     f"{_value(row.ours, row.unit)} ({change:+.1f}%), ratio {old_ratio} -> {new_ratio}")
+    gone = sorted(set(before) - {r.key for r in new_rows})
+    lines += [f"  only in the old run: {k}" for k in gone]
+    return "\n".join(lines)

@@ -1,0 +1,128 @@
+"""Runs the benchmark, prints one table, writes build/bench/<timestamp>.json and latest.json.
+
+    python -m bench.run [--quick] [--compare FILE] [--out DIR]
+
+--quick is a smoke run (seconds, tiny repeat counts, the same table; its figures mean nothing)
+and writes latest-quick.json instead of latest.json.  --compare FILE prints, after the table,
+the change of every row against an earlier JSON record.  Exit status 0 whether or not targets
+are met: this measures, it does not judge.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+import zlib
+from pathlib import Path
+
+import zstandard
+
+import stdcompress
+
+from . import bridge, corpus, engine, memory, report, shim
+from .report import Row
+from .timing import FULL, QUICK
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTES = [
+    "bridge peers: zlib.compress(data, 6, 31) (= gzip.compress(data, 6, mtime=0)), "
+    "zlib.decompress(data, 31 | -15 | 15), reused zstandard ZstdCompressor/ZstdDecompressor.",
+    "zstd target rows use ZstdCompressor(level=3, write_checksum=True): our frames carry a "
+    "checksum, so that is the same frames and the same work; the 'no-chk peer' rows are against "
+    "zstandard's default (no checksum), for context.",
+    "bridge small items: one 'call' is the mean over consecutive items of the corpus; only 100 B "
+    "has targets, 1 KiB and 10 KiB are context.",
+    "engine 100 B: absolute target on our own per-call time (empty loop subtracted); engine 1 MiB: "
+    "peer = the bridge's time on the same bytes in this run.",
+    "C level: peer = the codec library called directly with the same parameters; ratio = extra "
+    "instructions of the shim.",
+    "MB/s = uncompressed 10^6 bytes per second (compression and decompression alike).",
+]
+
+
+def _cpu() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+
+def environment(corpora) -> dict:
+    return {"versions": stdcompress.versions(), "zstandard": zstandard.__version__,
+            "zstandard_libzstd": ".".join(map(str, zstandard.ZSTD_VERSION)),
+            "zlib": zlib.ZLIB_RUNTIME_VERSION, "python": sys.version.split()[0],
+            "machine": f"{platform.machine()}, {_cpu()}",
+            "corpus": {c.name: c.source or f"missing: {c.missing}" for c in corpora}}
+
+
+def measure(plan, corpora, progress=lambda s: None) -> list[Row]:
+    """Every section, in table order."""
+    present = [c for c in corpora if not c.missing]
+    absent = [c for c in corpora if c.missing]
+    rows: list[Row] = []
+
+    def section(name, per_corpus, only=None):
+        for c in only or present:
+            progress(f"{name}: {c.name}")
+            rows.extend(per_corpus(c))
+        rows.extend(Row(name, "(every job)", c.name, corpus.MIB, "abs", "us", skipped=c.missing)
+                    for c in absent if only is None)
+
+    section(bridge.BIG, lambda c: bridge.big_rows(c, plan))
+    section(bridge.SMALL, lambda c: bridge.small_rows(c, plan))
+    section(engine.SMALL, lambda c: engine.small_rows(c, plan))
+    bridge_us = {(r.corpus, r.job): r.ours for r in rows if r.section == bridge.BIG}
+    section(engine.BIG, lambda c: engine.big_rows(
+        c, plan, {job: us for (name, job), us in bridge_us.items() if name == c.name}))
+    section(shim.SECTION, lambda c: shim.rows(c, plan), only=present[:1])
+    section(memory.SECTION, lambda c: memory.rows(c, plan), only=present[:1])
+    return rows
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="smoke run: seconds, figures meaningless")
+    ap.add_argument("--compare", default="", help="an earlier JSON record to print deltas against")
+    ap.add_argument("--out", default=str(ROOT / "build" / "bench"), help="directory for the JSON")
+    args = ap.parse_args(argv)
+    old = json.loads(Path(args.compare).read_text()) if args.compare else None
+
+    plan = QUICK if args.quick else FULL
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    corpora = corpus.load()
+    env = environment(corpora)
+    print(f"stdcompress bench {stamp}{' (quick: smoke run, figures are not measurements)' if args.quick else ''}")
+    print(f"timing: {plan.describe()}")
+    for k, v in env.items():
+        print(f"{k}: {v}")
+    print(flush=True)
+
+    started = time.monotonic()
+    rows = measure(plan, corpora, lambda s: print(f"  measuring {s}", file=sys.stderr, flush=True))
+    print(report.table(rows))
+    print()
+    print("notes:")
+    print("".join(f"  - {n}\n" for n in NOTES), end="")
+    print("  ratio: " + "; ".join(f"{k} = {v}" for k, v in report.RATIO_KINDS.items()))
+    print(report.summary(rows))
+
+    record = {"timestamp": stamp, "quick": args.quick, "method": plan.describe(),
+              "environment": env, "notes": NOTES, "seconds": round(time.monotonic() - started, 1),
+              "rows": [r.as_json() for r in rows]}
+    path = report.write(record, Path(args.out), stamp + ("-quick" if args.quick else ""),
+                        "latest-quick.json" if args.quick else "latest.json")
+    print(f"written: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    if old is not None:
+        print()
+        print(report.compare(old, rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
