@@ -137,3 +137,15 @@ def env(c, prefix=""):
 @task
 def clean(c):
     shutil.rmtree(BUILD, ignore_errors=True)
+
+
+@task
+def bench(c, quick=False, compare=""):
+    """Benchmark (issue 4): build, then print the table and write build/bench/*.json.
+    --quick: a smoke run of seconds; --compare FILE: also print deltas against an earlier JSON."""
+    build(c)
+    args = [*(["--quick"] if quick else []), *(["--compare", str(Path(compare).resolve())]
+                                                if compare else [])]
+    r = subprocess.run([sys.executable, "-m", "bench.run", *args], cwd=ROOT, env=dev_env())
+    if r.returncode != 0:
+        sys.exit(r.returncode)
