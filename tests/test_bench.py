@@ -1,0 +1,46 @@
+"""Smoke test of the benchmark: `python -m bench.run --quick` runs and prints every row.
+It checks that the instrument works, never its figures (those belong to `invoke bench`)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bench import bridge, engine, memory, shim
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADER = ("job", "corpus", "item", "ours", "peer", "ratio", "MB/s", "target", "met?")
+JOB_ROWS = [
+    "gzip -6", "gzip -6 size", "gunzip", "inflate", "unzlib", "zstd -3 compress",
+    "zstd -3 compress (no-chk peer)", "zstd decompress", "zstd decompress (no-chk peer)",
+    *(label for label, _, _ in engine.SMALL_JOBS),
+    *(f"{job}, " for job, _, _, _ in engine.BIG_JOBS),
+    *(f"shim {name}" for name in shim.JOBS.values()),
+    "peak RSS, ",
+]
+SECTIONS = [bridge.BIG, bridge.SMALL, engine.SMALL, engine.BIG, shim.SECTION, memory.SECTION]
+
+
+def test_quick_run_prints_the_table_and_writes_json(tmp_path):
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(ROOT / "bridge" / "python"), str(ROOT), env.get("PYTHONPATH")) if p)
+    proc = subprocess.run([sys.executable, "-m", "bench.run", "--quick", "--out", str(tmp_path)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    lines = proc.stdout.splitlines()
+    assert any(ln.split() == list(HEADER) for ln in lines), proc.stdout[:2000]
+    for section in SECTIONS:
+        assert f"== {section}" in lines, section
+    for job in JOB_ROWS:
+        assert any(ln.startswith(job) for ln in lines), f"no row for {job!r}"
+    record = json.loads((tmp_path / "latest-quick.json").read_text())
+    assert record["quick"] and record["rows"]
+
+    # --compare against that record prints a delta per row
+    again = subprocess.run([sys.executable, "-m", "bench.run", "--quick", "--out", str(tmp_path),
+                            "--compare", str(tmp_path / "latest-quick.json")],
+                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "compared with " in again.stdout and " -> " in again.stdout
