@@ -84,8 +84,9 @@ def run_m(inputs: dict[str, bytes], calls: int, repeats: int) -> dict[str, tuple
         return {job: results.get(job, (None, reason.splitlines()[0])) for job in inputs}
 
 
-def _row(section, label, corpus, size, result, expected, **kw) -> Row:
-    row = Row(section, label, corpus, size, kw.pop("kind"), "us", **kw)
+def _row(section, label, corpus, size, result, expected, kind, **kw) -> Row:
+    """A row from run_m's result, or skipped when it failed or differs from the bridge's."""
+    row = Row(section, label, corpus, size, kind, "us", **kw)
     us, out = result
     if us is None:
         row.skipped = out
