@@ -29,7 +29,7 @@ from .hosts import Case, Host, Outcome
 ROOT = Path(__file__).resolve().parent.parent
 M_SOURCES = ROOT / "bridge" / "m"
 TABLE = ROOT / "xc" / "stdcompress.xc"
-LIBDIR = ROOT / "build" / "lib"
+LIBDIR = ROOT / "build" / "so"  # where invoke build puts the library
 MODES = ("M", "UTF-8")
 GTM_PACKAGE = "fis-gtm-7.0"
 

@@ -24,7 +24,7 @@ run(which) ; run the labels named in which (space separated), or every test labe
 one(lbl) ; run one test label under a trap that turns an unexpected error into its failure
  new checks,failed,first,caught,$etrap
  set (checks,failed)=0,(first,caught)=""
- set $etrap="do oops^STDCOMPRESSTST zgoto "_$stack_":oneEnd^STDCOMPRESSTST"
+ set $etrap="do oops^STDCOMPRESSTST zgoto "_$zlevel_":oneEnd^STDCOMPRESSTST"
  do @lbl
 oneEnd ; ZGOTO target after an unexpected error (same frame as one)
  ; A test's own catching trap may have swallowed an error no check looked at.
