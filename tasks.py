@@ -6,10 +6,13 @@
     invoke fixtures     regenerate the corpus and print what changed (never run by CI)
     invoke test         the whole test suite (builds first)
     invoke sanitize     the C-facing tests against an ASan+UBSan build of the library
-    invoke env          print the exports an M user needs
+    invoke env          print the exports an M user needs (GT.M and YottaDB, M and UTF-8 mode)
+    invoke engine       install GT.M if missing, build, run the engine tests (pytest -m engine)
+    invoke install      --prefix DIR: lay out DIR/plugin (library, header, table, routines, objects)
 """
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -124,14 +127,84 @@ def sanitize(c):
     _pytest(["-q", "-m", "c_facing", "-p", "no:cacheprovider"], env)
 
 
+M_ROUTINES = ["STDCOMPRESS"]  # what an install ships; the other bridge/m routines are tests
+
+
+def _engine():
+    """The GT.M / YottaDB engine (conformance/engine_host.py finds it), or None."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from conformance.engine_host import find_engine
+    return find_engine()
+
+
 @task
-def env(c, prefix=""):
-    """Print `export NAME=value` lines for calling the library from M (and Python)."""
-    libdir = Path(prefix) / "plugin" if prefix else BUILD / "so"
-    table = Path(prefix) / "plugin" / "stdcompress.xc" if prefix else ROOT / "xc" / "stdcompress.xc"
-    print(f"export STDCOMPRESS_LIBDIR={libdir}")
-    print(f"export GTMXC_stdcompress={table}")
-    print(f"export ydb_xc_stdcompress={table}")
+def engine(c):
+    """Install GT.M if it is missing, build, run the engine tests (pytest -m engine)."""
+    if _engine() is None:
+        sudo = [] if os.geteuid() == 0 else ["sudo"]
+        aenv = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(sudo + ["apt-get", "update", "-qq"], check=True, env=aenv)
+        subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", "fis-gtm-7.0"], check=True,
+                       env=aenv)
+    build(c)
+    _pytest(["-q", "-m", "engine"], dev_env())
+
+
+@task
+def install(c, prefix):
+    """Lay out PREFIX/plugin as a YottaDB plugin: library, header, table, r/*.m, o/*.o (M mode)
+    and o/utf8/*.o (UTF-8 mode).  Objects need an engine; without one they are left out."""
+    build(c)
+    plugin = Path(prefix).resolve() / "plugin"
+    for d in (plugin / "r", plugin / "o" / "utf8"):
+        d.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(BUILD / "so" / "libstdcompress.so", plugin / "libstdcompress.so")
+    shutil.copy2(ROOT / "callouts" / "stdcompress.h", plugin / "stdcompress.h")
+    shutil.copy2(ROOT / "xc" / "stdcompress.xc", plugin / "stdcompress.xc")
+    for name in M_ROUTINES:
+        shutil.copy2(ROOT / "bridge" / "m" / f"{name}.m", plugin / "r" / f"{name}.m")
+    eng = _engine()
+    if eng is None:
+        print("warning: no GT.M/YottaDB found: plugin/o is empty (routines compile on first use"
+              " only if o/ is writable)", file=sys.stderr)
+        return
+    for mode, objdir in (("M", plugin / "o"), ("UTF-8", plugin / "o" / "utf8")):
+        if mode == "UTF-8" and eng.utf8_unavailable():
+            print(f"warning: no UTF-8 objects: {eng.utf8_unavailable()}", file=sys.stderr)
+            continue
+        problems = eng.compile(mode, plugin / "r", objdir, M_ROUTINES)
+        if problems:
+            sys.exit(f"compiling for {mode} mode: " + "; ".join(problems))
+    print(f"installed {plugin}")
+
+
+@task
+def env(c, prefix="", chset="M"):
+    """Print the exports for calling the library from M (GT.M and YottaDB) and Python.
+
+    With --prefix: an `invoke install --prefix` layout; without: this work tree (objects go to
+    build/m).  --chset UTF-8 makes the UTF-8 mode routine lines the active ones."""
+    if prefix:
+        plugin = Path(prefix).resolve() / "plugin"
+        libdir, table, rdir, odir = plugin, plugin / "stdcompress.xc", plugin / "r", plugin / "o"
+    else:
+        libdir, table = BUILD / "so", ROOT / "xc" / "stdcompress.xc"
+        rdir, odir = ROOT / "bridge" / "m", BUILD / "m" / "o"
+        for d in (odir, odir / "utf8"):
+            d.mkdir(parents=True, exist_ok=True)
+    q = shlex.quote
+    print(f"export STDCOMPRESS_LIBDIR={q(str(libdir))}")
+    print(f"export GTMXC_stdcompress={q(str(table))}  # GT.M (YottaDB reads it too)")
+    print(f"export ydb_xc_stdcompress={q(str(table))}  # YottaDB")
+    utf8 = chset.upper().replace("-", "") == "UTF8"
+    for mode, objects in (("M", odir), ("UTF-8", odir / "utf8")):
+        active = (mode == "UTF-8") == utf8
+        lead = "" if active else "# "
+        print(f"# {mode} mode (gtm_chset={mode}, ydb_chset={mode})"
+              + ("" if active else f": use these lines instead (invoke env --chset {mode})"))
+        print(f'{lead}export gtmroutines="{objects}({rdir}) $gtmroutines"')
+        print(f'{lead}export ydb_routines="{objects}({rdir}) $ydb_routines"')
 
 
 @task
