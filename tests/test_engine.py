@@ -198,6 +198,9 @@ def test_callout_missing(modes, mode, case):
     assert re.match(rf"CALLOUT-MISSING %(GTM|YDB)-E-{mnemonic}, \S", last), last
     assert lines["AVAILABLE"] == [[MISSING_BACKENDS, "", ""]]  # no trap, $ECODE untouched
     assert lines["VERSIONS"] == [["", ",U-STDCOMPRESS-CALLOUT-MISSING,"]]
+    # inside an error handler ($ECODE set) a nested error cannot be trapped: available() must
+    # see the problem without calling, and leave $ECODE alone
+    assert lines["HANDLER"] == [[MISSING_BACKENDS, MISSING_BACKENDS, ",U-TEST,"]]
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -215,6 +218,7 @@ def test_symbol_missing_fails_only_that_entry(modes, mode, tmp_path):
     assert calls["zstd"][:2] == ["1", ""] and calls["gzip5"][1] == ",U-STDCOMPRESS-CALLOUT-MISSING,"
     assert calls["undeflate"][1] == ",U-STDCOMPRESS-LIBZ-FAIL,"  # reached C: "hello" is not deflate
     assert lines["AVAILABLE"] == [["", "", ""]]
+    assert lines["HANDLER"] == [["", "", ",U-TEST,"]]
     assert "ALIVE" in lines
 
 

@@ -68,9 +68,10 @@ zstdDecompress(data,out) ; decode one or more zstd frames into .out
  ;
 available() ; "" when libz and libzstd resolved, else the missing ones; never raises
  new x
- ; With $ECODE already set (inside an error handler) the runtime cannot trap a nested
- ; error, so only call when the table is at least there to be read.
- if $ecode'="",'$$tableFound() quit "libz,libzstd"
+ ; With $ECODE already set (inside an error handler) a nested error cannot be trapped
+ ; (the runtime unwinds past this frame), so first check, without raising, that the table
+ ; and the library it names are there.
+ if $ecode'="",'$$reachable() quit "libz,libzstd"
  quit:$$infoC(1) x
  quit "libz,libzstd"
  ;
@@ -231,8 +232,32 @@ unreachable(zs) ; is $ZSTATUS zs one of the runtime's "cannot reach the call-out
  new m set m=$piece($piece(zs,",",3),"-",3)
  quit m'=""&(",ZCCTENV,ZCCTOPN,ZCCTNULLF,ZCUNAVAIL,DLLNOOPEN,ZCRTENOTF,DLLNORTN,ZCENTNAME,ZCRTNTYP,ZCUNTYPE,ZCPREALLVALPAR,ZCPREALLVALINV,ZCCOLON,ZCCSQRBR,ZCRCALLNAME,ZCRPARMNAME,ZCALLTABLE,"[(","_m_","))
  ;
-tableFound() ; without raising: is a call-out table named and present? (YottaDB's name first)
- new t
- set t=$ztrnlnm("ydb_xc_stdcompress") set:t="" t=$ztrnlnm("GTMXC_stdcompress")
- quit:t="" 0
- quit $zsearch(t,255)'=""
+reachable() ; without raising: are the call-out table and the library it names there?
+ ; Every table variable that is set must name a readable table whose library exists.  Only
+ ; ydb_xc_stdcompress set (no GTMXC_stdcompress) counts only on YottaDB (ydb_dist set).
+ new y,g
+ set y=$ztrnlnm("ydb_xc_stdcompress"),g=$ztrnlnm("GTMXC_stdcompress")
+ quit:y=""&(g="") 0
+ quit:g=""&($ztrnlnm("ydb_dist")="") 0
+ quit:y'=""&'$$tableOk(y) 0
+ quit:g'=""&'$$tableOk(g) 0
+ quit 1
+ ;
+tableOk(t) ; does table file t exist, and the library on its first line ($NAME expanded)?
+ new io,l,i,c,n,x
+ quit:'$$exists(t) 0
+ set io=$io
+ open t:(readonly:chset="M") use t read l close t use io
+ set x="",i=1
+ for  quit:i>$zlength(l)  set c=$zextract(l,i),i=i+1 do
+ . if c'="$" set x=x_c quit
+ . set n="" for  quit:i>$zlength(l)  set c=$zextract(l,i) quit:c'?1(1AN,1"_")  set n=n_c,i=i+1
+ . set x=x_$ztrnlnm(n)
+ quit:x="" 0
+ quit $$exists(x)
+ ;
+exists(f) ; does file f exist?  ($ZSEARCH on a private stream, reset first: asked twice for
+ ; the same name, $ZSEARCH answers "" the second time)
+ new x
+ set x=$zsearch("",255)
+ quit $zsearch(f,255)'=""

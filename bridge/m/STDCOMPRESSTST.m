@@ -382,7 +382,9 @@ inHandler ; inside an error handler ($ECODE set) available() leaves $ECODE as it
  quit
 inHandlerH new a
  set a=$$available^STDCOMPRESS()
- do eq(a,"","available() inside a handler"),eq($ecode,",U-TEST,","$ECODE unchanged by available()")
+ do eq(a,"","available() inside a handler")
+ set a=$$available^STDCOMPRESS()
+ do eq(a,"","available() inside a handler, again"),eq($ecode,",U-TEST,","$ECODE unchanged by available()")
  set $ecode=""
  quit
  ;
@@ -413,7 +415,16 @@ missing ; with the call-out unreachable: every label raises CALLOUT-MISSING, the
  write "LASTERROR",t,$$lastError^STDCOMPRESS(),!
  set caught="" write "AVAILABLE",t,$$available^STDCOMPRESS(),t,caught,t,$ecode,!
  set caught="" write "VERSIONS",t,$$versions^STDCOMPRESS(),t,caught,!
+ do missingH
  write "ALIVE",!
+ quit
+missingH ; available() inside an error handler: answers without a nested error
+ new $etrap
+ set $etrap="goto missingHH^STDCOMPRESSTST"
+ set $ecode=",U-TEST,"
+ quit
+missingHH write "HANDLER",$char(9),$$available^STDCOMPRESS(),$char(9),$$available^STDCOMPRESS(),$char(9),$ecode,!
+ set $ecode=""
  quit
  ;
 bench ; per-call time of the wrappers on 100 bytes: mumps -run bench^STDCOMPRESSTST [n]
