@@ -427,20 +427,28 @@ missingHH write "HANDLER",$char(9),$$available^STDCOMPRESS(),$char(9),$$availabl
  set $ecode=""
  quit
  ;
-bench ; per-call time of the wrappers on 100 bytes: mumps -run bench^STDCOMPRESSTST [n]
- new d,z,i,n,t,r,c
+bench ; per-call time on 100 bytes, wrapper and bare 1k-tier call-out: mumps -run bench^STDCOMPRESSTST [n]
+ new d,z,i,n,t,r,c,g,tab
  set n=+$zcmdline set:n<1 n=100000
- set d=$zextract($$text(1000),1,100)
- set r=$$zstdCompress^STDCOMPRESS(d,.c)
+ set d=$zextract($$text(1000),1,100),tab=$char(9)
+ set r=$$zstdCompress^STDCOMPRESS(d,.c),r=$$gzip^STDCOMPRESS(d,.g)
+ write "op",tab,"wrapper_us",tab,"bare_1k_us",!
  set t=$zh for i=1:1:n set r=$$gzip^STDCOMPRESS(d,.z)
- write "gzip",$char(9),$$us(t,n),!
+ write "gzip",tab,$$us(t,n)
+ set t=$zh for i=1:1:n set r=$&stdcompress.gzip1k(d,.z)
+ write tab,$$us(t,n),!
  set t=$zh for i=1:1:n set r=$$zstdCompress^STDCOMPRESS(d,.z)
- write "zstdCompress",$char(9),$$us(t,n),!
+ write "zstdCompress",tab,$$us(t,n)
+ set t=$zh for i=1:1:n set r=$&stdcompress.zstdCompress1k(d,.z)
+ write tab,$$us(t,n),!
+ set t=$zh for i=1:1:n set r=$$gunzip^STDCOMPRESS(g,.z)
+ write "gunzip",tab,$$us(t,n)
+ set t=$zh for i=1:1:n set r=$&stdcompress.gunzip1k(g,.z)
+ write tab,$$us(t,n),!
  set t=$zh for i=1:1:n set r=$$zstdDecompress^STDCOMPRESS(c,.z)
- write "zstdDecompress",$char(9),$$us(t,n),!
- set r=$$gzip^STDCOMPRESS(d,.c)
- set t=$zh for i=1:1:n set r=$$gunzip^STDCOMPRESS(c,.z)
- write "gunzip",$char(9),$$us(t,n),!
+ write "zstdDecompress",tab,$$us(t,n)
+ set t=$zh for i=1:1:n set r=$&stdcompress.zstdDecompress1k(c,.z)
+ write tab,$$us(t,n),!
  quit
 us(t,n) ; microseconds per call since $ZH value t
  new x
