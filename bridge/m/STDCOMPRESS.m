@@ -163,15 +163,6 @@ unzlibC() ;
  quit:'n 1
  quit $$got(n,.out)
  ;
- new $etrap,n set $etrap="goto trap^STDCOMPRESS"
- quit:'($data(data)#2) $$noData("zlib")
- set n=$zlength(data),n=n+(n\8)+64
- if $get(level)="" set n=$select(n<1025:$&stdcompress.zlib1k(data,.out),n<65537:$&stdcompress.zlib64k(data,.out),1:$&stdcompress.zlib(data,.out)) quit:'n 1 quit $$got(n,.out)
- quit:level'?.1"-"1.6N $$badLevel("zlib")
- set n=$select(n<1025:$&stdcompress.zlib1k(data,.out,level),n<65537:$&stdcompress.zlib64k(data,.out,level),1:$&stdcompress.zlib(data,.out,level))
- quit:'n 1
- quit $$got(n,.out)
- ;
 zstdDecompressC() ;
  new $etrap,n set $etrap="goto trap^STDCOMPRESS"
  quit:'($data(data)#2) $$noData("zstdDecompress")
