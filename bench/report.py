@@ -13,6 +13,7 @@ RATIO_KINDS = {
     "speed": "peer time / our time: how many times faster we are (higher is better)",
     "time": "our time / peer time per call (lower is better)",
     "size": "our compressed size / peer's (lower is better)",
+    "alloc": "peak Python allocation during one call / size of the result it returns",
     "instr": "extra instructions of the shim over calling the library directly, in %",
     "rss": "growth of peak RSS (VmHWM) between the two checkpoints",
     "abs": "no peer: the target is on our own figure",
@@ -108,13 +109,14 @@ def _ratio(row: Row) -> str:
         return f"{(r - 1) * 100:+.3f}%"
     if row.kind == "rss":
         return f"{r:+.2f} MiB"
-    return f"{r:.3f}x" if row.kind == "size" else f"{r:.2f}x"
+    return f"{r:.4f}x" if row.kind == "alloc" else f"{r:.3f}x" if row.kind == "size" else f"{r:.2f}x"
+
+
+_MET = {None: "-", True: "yes", False: "NO"}
 
 
 def _met(row: Row) -> str:
-    if row.skipped:
-        return "skipped"
-    return {None: "-", True: "yes", False: "NO"}[row.met]
+    return "skipped" if row.skipped else _MET[row.met]
 
 
 HEADER = ("job", "corpus", "item", "ours", "peer", "ratio", "MB/s", "target", "met?")
@@ -180,8 +182,10 @@ def compare(old: dict, new_rows: list[Row]) -> str:
         change = (row.ours / was["ours"] - 1) * 100 if was["ours"] else 0.0
         old_ratio = "-" if was["ratio"] is None else f"{was['ratio']:.3f}"
         new_ratio = "-" if row.ratio is None else f"{row.ratio:.3f}"
+        flip = "" if was["met"] == row.met else f"  [met? {_MET[was['met']]} -> {_MET[row.met]}]"
         lines.append(f"  {row.key}: {_value(was['ours'], row.unit)} -> "
-                     f"{_value(row.ours, row.unit)} ({change:+.1f}%), ratio {old_ratio} -> {new_ratio}")
+                     f"{_value(row.ours, row.unit)} ({change:+.1f}%), ratio {old_ratio} -> "
+                     f"{new_ratio}{flip}")
     gone = sorted(set(before) - {r.key for r in new_rows})
     lines += [f"  only in the old run: {k}" for k in gone]
     return "\n".join(lines)

@@ -3,6 +3,7 @@ directly, counted by callgrind (exact and repeatable, unlike time).  See shim_ov
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -28,9 +29,11 @@ def compile_program() -> None:
     if PROGRAM.exists() and PROGRAM.stat().st_mtime >= newest:
         return
     PROGRAM.parent.mkdir(parents=True, exist_ok=True)
+    tmp = PROGRAM.with_name(f"{PROGRAM.name}.{os.getpid()}")  # another run may be compiling too
     subprocess.run(["cc", "-O2", "-g", "-std=c11", "-Wall", "-Wextra", "-Werror",
-                    f"-I{ROOT / 'callouts'}", "-o", str(PROGRAM), str(SOURCE), f"-L{LIBDIR}",
+                    f"-I{ROOT / 'callouts'}", "-o", str(tmp), str(SOURCE), f"-L{LIBDIR}",
                     f"-Wl,-rpath,{LIBDIR}", "-lstdcompress", "-lzstd", "-ldeflate"], check=True)
+    os.replace(tmp, PROGRAM)
 
 
 def instructions(variant: str, job: str, item: Path, tmp: Path) -> int:

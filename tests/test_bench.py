@@ -17,7 +17,7 @@ JOB_ROWS = [
     *(label for label, _, _ in engine.SMALL_JOBS),
     *(f"{job}, " for job, _, _, _ in engine.BIG_JOBS),
     *(f"shim {name}" for name in shim.JOBS.values()),
-    "peak RSS, ",
+    "Python allocation, ", "peak RSS, ",
 ]
 SECTIONS = [bridge.BIG, bridge.SMALL, engine.SMALL, engine.BIG, shim.SECTION, memory.SECTION]
 
