@@ -17,7 +17,7 @@ from pathlib import Path
 
 import stdcompress
 
-from .corpus import MIB, SMALL_SIZES, Corpus, gtm_dist
+from .corpus import SMALL_SIZES, Corpus, gtm_dist
 from .report import Row, Target
 from .timing import Plan
 
@@ -34,6 +34,8 @@ SMALL_JOBS = [
     ("zstd -3 compress, $$zstdCompress wrapper", "wrap.zstdCompress", stdcompress.zstd_compress),
     ("gzip -6, $$gzip wrapper", "wrap.gzip", stdcompress.gzip),
 ]
+
+
 def _same(item: bytes) -> bytes:
     return item
 
@@ -50,7 +52,8 @@ BIG_JOBS = [
 
 def _environment(dist: Path) -> dict:
     env = dict(os.environ, gtm_dist=str(dist), gtm_chset="M", LC_ALL="C")
-    env["gtmroutines"] = f"{OBJECTS}({ROOT / 'bench'} {WRAPPER.parent}) {dist}/libgtmutil.so {dist}"
+    sources = " ".join(str(d) for d in (ROOT / "bench", WRAPPER.parent) if d.is_dir())
+    env["gtmroutines"] = f"{OBJECTS}({sources}) {dist}/libgtmutil.so {dist}"
     return env
 
 

@@ -23,8 +23,8 @@ _OPS = {">=": operator.ge, "<=": operator.le, "<": operator.lt}
 
 @dataclass(frozen=True)
 class Target:
-    op: str      # ">=", "<=" or "<"
-    value: float  # compared with the ratio (speed, time, size, instr), the growth (rss) or ours (abs)
+    op: str       # ">=", "<=" or "<"
+    value: float  # compared with the ratio; for "rss" the growth, for "abs" ours itself
 
     def text(self, kind: str, unit: str) -> str:
         if kind == "instr":
@@ -74,7 +74,7 @@ class Row:
         if self.target is None or self.ours is None:
             return None
         figure = self.ours if self.kind == "abs" else self.ratio
-        return _OPS[self.target.op](figure, self.target.value)
+        return None if figure is None else _OPS[self.target.op](figure, self.target.value)
 
     def as_json(self) -> dict:
         d = asdict(self)
@@ -109,46 +109,38 @@ def _ratio(row: Row) -> str:
         return f"{(r - 1) * 100:+.3f}%"
     if row.kind == "rss":
         return f"{r:+.2f} MiB"
-    return f"{r:.4f}x" if row.kind == "alloc" else f"{r:.3f}x" if row.kind == "size" else f"{r:.2f}x"
+    return f"{r:.{ {'alloc': 4, 'size': 3}.get(row.kind, 2) }f}x"
 
 
 _MET = {None: "-", True: "yes", False: "NO"}
-
-
-def _met(row: Row) -> str:
-    return "skipped" if row.skipped else _MET[row.met]
 
 
 HEADER = ("job", "corpus", "item", "ours", "peer", "ratio", "MB/s", "target", "met?")
 
 
 def cells(row: Row) -> tuple[str, ...]:
+    """The row's cells; a skipped row's reason stands in the "ours" cell and runs on."""
+    first = (row.job, row.corpus, _size(row.size))
     if row.skipped:
-        return (row.job, row.corpus, _size(row.size), f"skipped: {row.skipped}", "", "", "",
-                row.target.text(row.kind, row.unit) if row.target else "", "skipped")
-    return (row.job, row.corpus, _size(row.size), _value(row.ours, row.unit),
-            _value(row.peer, row.unit), _ratio(row),
+        return (*first, f"skipped: {row.skipped}")
+    return (*first, _value(row.ours, row.unit), _value(row.peer, row.unit), _ratio(row),
             f"{row.mbps:.0f}" if row.mbps is not None else "-",
-            row.target.text(row.kind, row.unit) if row.target else "", _met(row))
+            row.target.text(row.kind, row.unit) if row.target else "", _MET[row.met])
 
 
 def table(rows: list[Row]) -> str:
-    """One table; each section starts with a line naming it and its peer."""
+    """One table; each section starts with a line naming it."""
     body = [cells(r) for r in rows]
-    widths = [max(len(HEADER[i]), *(len(c[i]) for c in body if not c[3].startswith("skipped")))
-              for i in range(len(HEADER))]
-    fmt = lambda c: "  ".join(x.ljust(w) for x, w in zip(c, widths)).rstrip()  # noqa: E731
-    lines = [fmt(HEADER), fmt(tuple("-" * w for w in widths))]
+    widths = [max([len(h), *(len(c[i]) for c in body if i < len(c) and not c[i].startswith(
+        "skipped: "))]) for i, h in enumerate(HEADER)]
+    lines = ["  ".join(x.ljust(w) for x, w in zip(HEADER, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
     section = None
     for row, c in zip(rows, body):
         if row.section != section:
             section = row.section
             lines.append(f"== {section}")
-        if row.skipped:  # a reason is text, not a figure: let it run across the figure columns
-            lines.append("  ".join((c[0].ljust(widths[0]), c[1].ljust(widths[1]),
-                                    c[2].ljust(widths[2]), c[3])))
-        else:
-            lines.append(fmt(c))
+        lines.append("  ".join(x.ljust(w) for x, w in zip(c, widths)).rstrip())
     return "\n".join(lines)
 
 

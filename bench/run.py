@@ -97,7 +97,8 @@ def main(argv=None) -> int:
     stamp = time.strftime("%Y%m%dT%H%M%S")
     corpora = corpus.load()
     env = environment(corpora)
-    print(f"stdcompress bench {stamp}{' (quick: smoke run, figures are not measurements)' if args.quick else ''}")
+    quick_note = " (quick: a smoke run, its figures are not measurements)" if args.quick else ""
+    print(f"stdcompress bench {stamp}{quick_note}")
     print(f"timing: {plan.describe()}")
     for k, v in env.items():
         print(f"{k}: {v}")
