@@ -95,7 +95,9 @@ def _value(v: float | None, unit: str) -> str:
     if v is None:
         return "-"
     if unit == "us":
-        return f"{v / 1000:.2f} ms" if v >= 10_000 else f"{v:.3g} us" if v < 100 else f"{v:.0f} us"
+        if v >= 10_000:
+            return f"{v / 1000:.2f} ms"
+        return f"{v:.{2 if v < 10 else 1 if v < 100 else 0}f} us"
     if unit == "MiB":
         return f"{v:.1f} MiB"
     return f"{v:,.0f} {unit}"
