@@ -18,11 +18,15 @@ def installed(tmp_path_factory):
     venv.create(d / "venv", system_site_packages=True, with_pip=False)
     py = str(d / "venv" / "bin" / "python")
     wheels = d / "wheels"
+    # Without PYTHONPATH: the harness puts the source tree on it, and pip would then take the
+    # source tree's metadata for an installed stdcompress and skip the install.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
-                    "--no-build-isolation", "-w", str(wheels), str(ROOT)], check=True)
+                    "--no-build-isolation", "-w", str(wheels), str(ROOT)], check=True, env=env)
     wheel = next(wheels.glob("stdcompress-*.whl"))
     subprocess.run([sys.executable, "-m", "pip", "--python", py, "install", "-q", "--no-deps",
-                    "--root-user-action=ignore", str(wheel)], check=True)
+                    "--force-reinstall", "--root-user-action=ignore", str(wheel)], check=True,
+                   env=env)
     return py, wheel
 
 
