@@ -319,6 +319,19 @@ tBadArgs ;@test undefined data raises BAD-ARGS; .out may be omitted
  set r=$$zstdCompress^STDCOMPRESS("hello",,5) do called(r,"zstd without .out, with level")
  quit
  ;
+tArgc ;@test bare call-outs with too few arguments return BAD-ARGS (-1); the process goes on
+ new r,t,o
+ for t="gzip1k","gunzip","deflate64k","inflate","zlib","unzlib1k","zstdCompress","zstdDecompress" do
+ . set r=$select(t="gzip1k":$&stdcompress.gzip1k(),t="gunzip":$&stdcompress.gunzip(),t="deflate64k":$&stdcompress.deflate64k(),t="inflate":$&stdcompress.inflate(),t="zlib":$&stdcompress.zlib(),t="unzlib1k":$&stdcompress.unzlib1k(),t="zstdCompress":$&stdcompress.zstdCompress(),1:$&stdcompress.zstdDecompress())
+ . do eq(r,-1,t_" with no arguments")
+ set r=$&stdcompress.gzip("abc") do eq(r,-1,"gzip with input only")
+ set r=$&stdcompress.lastError(.o) do eq($piece(o," "),"BAD-ARGS","lastError names BAD-ARGS")
+ set r=$&stdcompress.zstdDecompress("abc") do eq(r,-1,"zstdDecompress with input only")
+ set r=$&stdcompress.take() do eq(r,-1,"take with no arguments")
+ set r=$&stdcompress.versions() do eq(r,-1,"versions with no arguments")
+ set r=$&stdcompress.gzip("abc",.o) do eq(r,0,"a full call still works afterwards")
+ quit
+ ;
 tInfo ;@test available, versions, limits, lastError
  new v,r,z,e,$etrap
  set $etrap=$$catcher()
