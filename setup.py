@@ -1,5 +1,6 @@
 """Builds the C call-outs into the package, so `pip install .` gives a self-contained bridge:
-stdcompress/_data/ holds libstdcompress.so, its header and the call-out table."""
+stdcompress/_data/ holds libstdcompress.so, its header and the call-out table; the compiled
+trampoline (stdcompress._trampoline) is built by cffi."""
 
 import shutil
 import subprocess
@@ -24,4 +25,7 @@ class BuildPyWithCallouts(build_py):
         shutil.copy2(ROOT / "xc" / "stdcompress.xc", data / "stdcompress.xc")
 
 
-setup(cmdclass={"build_py": BuildPyWithCallouts})
+setup(
+    cmdclass={"build_py": BuildPyWithCallouts},
+    cffi_modules=["bridge/python/stdcompress/_trampoline_build.py:ffibuilder"],
+)

@@ -70,6 +70,9 @@ def build(c, sanitize="", out=""):
     if sanitize:
         args.append(f"SANITIZE={sanitize}")
     subprocess.run(args, check=True)
+    # The bridge's compiled trampoline, in place (pip builds it into wheels the same way).
+    subprocess.run([sys.executable, str(ROOT / "bridge" / "python" / "stdcompress" /
+                                        "_trampoline_build.py")], check=True)
 
 
 def _pytest(args, env):

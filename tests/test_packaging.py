@@ -35,6 +35,7 @@ def test_wheel_carries_library_header_and_table(installed):
     names = zipfile.ZipFile(installed[1]).namelist()
     for f in ("libstdcompress.so", "stdcompress.h", "stdcompress.xc"):
         assert f"stdcompress/_data/{f}" in names
+    assert any(n.startswith("stdcompress/_trampoline") and n.endswith(".so") for n in names)
 
 
 def test_installed_package_works_with_a_clean_environment(installed, tmp_path):
@@ -43,7 +44,7 @@ def test_installed_package_works_with_a_clean_environment(installed, tmp_path):
                         "PYTHONPATH")}
     code = ("import stdcompress as s, gzip; d=b'hello, world'*100;"
             "assert gzip.decompress(s.gzip(d))==d; assert s.zstd_decompress(s.zstd_compress(d))==d;"
-            "print(s.__file__)")
+            "assert s._runtime._trampoline is not None; print(s.__file__)")
     r = subprocess.run([installed[0], "-c", code], env=env, cwd=tmp_path, capture_output=True,
                        text=True)
     assert r.returncode == 0, r.stderr

@@ -123,6 +123,27 @@ def test_precomputed_caller_matches_the_generic_call(rt, name):
 
 
 @pytest.mark.c_facing
+@pytest.mark.parametrize("name", CODEC_ENTRIES)
+def test_compiled_trampoline_and_pure_cffi_path_agree(rt, name):
+    assert _runtime._trampoline is not None, "invoke build builds the trampoline"
+    plain = bytes(range(256)) * 40
+    encode = {"gunzip": sc.gzip, "inflate": sc.deflate, "unzlib": sc.zlib,
+              "zstdDecompress": sc.zstd_compress}.get(name)
+    for data in (encode(plain) if encode else plain, b"", bytearray(b"xy"), memoryview(plain)):
+        for tier in ("", "64k", "1k"):
+            fast, slow = rt.string_op(name + tier), rt.string_op(name + tier, use_trampoline=False)
+            assert fast(data) == slow(data)
+            if encode is None:
+                assert fast(data, 9) == slow(data, 9)
+                assert fast(data, 0)[0] == slow(data, 0)[0] == -2
+            for caller in (fast, slow):
+                with pytest.raises(sc.StdcompressError, match="FMLLSTMISSING"):
+                    caller(data, 1, 2)
+    with pytest.raises(TypeError):
+        rt.string_op(name)("text")
+
+
+@pytest.mark.c_facing
 def test_precomputed_caller_refuses_other_shapes(rt):
     with pytest.raises(CalloutMissingError, match="not shaped"):
         rt.string_op("versions")

@@ -19,6 +19,11 @@ from cffi import FFI
 
 from .errors import CalloutMissingError, RuntimeCheckError, StdcompressError
 
+try:  # the compiled half of string_op (built by `invoke build` and by pip); optional
+    from . import _trampoline
+except ImportError:  # pragma: no cover - exercised by forcing use_trampoline=False
+    _trampoline = None
+
 MAX_STRING = 1048576  # the runtimes' M string limit; the C side reports the same in limits()
 MAX_PREALLOC = MAX_STRING + 1  # the largest [N] the runtimes accept in a table
 
@@ -260,16 +265,20 @@ class Runtime:
         return ret, results
 
 
-    def string_op(self, name: str):
+    def string_op(self, name: str, use_trampoline: bool = True):
         """A precomputed caller for entries shaped (I:string, O:string[N], I:integer...), the
         shape of every codec entry: ``f(data, *ints) -> (return value, output bytes)``, with the
-        same argc, preallocation and checks as call(), and no per-call marshalling decisions."""
+        same argc, preallocation and checks as call(), and no per-call marshalling decisions.
+        The compiled trampoline does the per-call work in C when it is built; the pure cffi
+        path below is the same protocol, slower."""
         entry = self.entry(name)
         kinds = [(p.direction, _TYPES[p.type][1]) for p in entry.params]
         if kinds[:2] != [("I", "string"), ("O", "string")] or any(
                 k != ("I", "int") for k in kinds[2:]):
             raise CalloutMissingError(f"entry {name} is not shaped (I:string, O:string, I:int...)")
         func, ffi, n, nints = self._funcs[name], self.ffi, entry.params[1].prealloc, len(kinds) - 2
+        if use_trampoline and _trampoline is not None and nints <= 1:
+            return self._trampoline_op(name, int(ffi.cast("uintptr_t", func)), n, nints)
         from_buffer, unpack, local = ffi.from_buffer, ffi.unpack, threading.local()
         padding = (0,) * nints
 
@@ -279,6 +288,9 @@ class Runtime:
             return local.state
 
         def call(data, *ints):
+            if len(ints) > nints:
+                raise StdcompressError(f"{name}: {2 + len(ints)} arguments, the table declares "
+                                       f"{2 + nints}", "FMLLSTMISSING")
             try:
                 buf, inp, out = local.state
             except AttributeError:
@@ -304,6 +316,48 @@ class Runtime:
                 raise RuntimeCheckError(f"{name}: output length {length} is outside the "
                                         f"string limit", "MAXSTRLEN")
             return ret, unpack(out.address, length) if length > 0 else b""
+
+        call.__name__ = name
+        return call
+
+    @staticmethod
+    def _trampoline_op(name: str, address: int, n: int, nints: int):
+        tffi, tlib = _trampoline.ffi, _trampoline.lib
+        fn = tffi.cast("void *", address)
+        from_buffer, unpack, local = tffi.from_buffer, tffi.unpack, threading.local()
+        call2, call3 = tlib.stdc_trampoline2, tlib.stdc_trampoline3
+
+        def new_state():
+            local.state = (tffi.new("char[]", n), tffi.new("gtm_string_t *"))
+            return local.state
+
+        def call(data, *ints):
+            try:
+                buf, out = local.state
+            except AttributeError:
+                buf, out = new_state()
+            if data.__class__ is not bytes:  # bytes go to C as they are; other buffers by address
+                data = from_buffer(data)
+            size = len(data)
+            if size > MAX_STRING:
+                raise RuntimeCheckError(f"{name}: input of {size} bytes exceeds the "
+                                        f"{MAX_STRING}-byte string limit", "MAXSTRLEN")
+            if len(ints) > nints:
+                raise StdcompressError(f"{name}: {2 + len(ints)} arguments, the table declares "
+                                       f"{2 + nints}", "FMLLSTMISSING")
+            if nints == 0:
+                ret = call2(fn, 2, data, size, out, buf, n)
+            elif ints:
+                ret = call3(fn, 3, data, size, out, buf, n, ints[0])
+            else:
+                ret = call3(fn, 2, data, size, out, buf, n, 0)  # argc 2: C ignores the level
+            length = out.length
+            if length > 0:
+                return ret, unpack(out.address, length)
+            if length < 0:
+                code = "EXCEEDSPREALLOC" if length == tlib.STDC_T_EXCEEDSPREALLOC else "MAXSTRLEN"
+                raise RuntimeCheckError(f"{name}: output breaks the runtime's {code} check", code)
+            return ret, b""
 
         call.__name__ = name
         return call
