@@ -17,6 +17,10 @@ static const char *const code_names[STDC_CODE_COUNT] = {
 	[STDC_E_LIBZSTD_FAIL] = "LIBZSTD-FAIL",
 	[STDC_E_NO_MEMORY] = "NO-MEMORY",
 	[STDC_E_NOTHING_HELD] = "NOTHING-HELD",
+	[STDC_E_LIBLZ4_FAIL] = "LIBLZ4-FAIL",
+	[STDC_E_LIBBROTLI_FAIL] = "LIBBROTLI-FAIL",
+	[STDC_E_INVALID_HANDLE] = "INVALID-HANDLE",
+	[STDC_E_HANDLE_LIMIT] = "HANDLE-LIMIT",
 };
 
 /* ---- last error: plain thread-local storage, so recording an error never allocates ---- */

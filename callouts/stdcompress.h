@@ -49,6 +49,10 @@ enum stdc_code {
 	STDC_E_LIBZSTD_FAIL = 5,     /* zstd: corrupt, truncated or trailing input */
 	STDC_E_NO_MEMORY = 6,        /* a codec context or the staging buffer could not be allocated */
 	STDC_E_NOTHING_HELD = 7,     /* take called with no held result */
+	STDC_E_LIBLZ4_FAIL = 8,      /* LZ4 block, frame or stream: corrupt, truncated or trailing input */
+	STDC_E_LIBBROTLI_FAIL = 9,   /* brotli: corrupt, truncated or trailing input */
+	STDC_E_INVALID_HANDLE = 10,  /* a handle never opened, already closed, or of another kind */
+	STDC_E_HANDLE_LIMIT = 11,    /* no free handle: the configured maximum are open */
 	STDC_CODE_COUNT
 };
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from . import _bindings
 from .errors import (BadArgumentsError, BadLevelError, CalloutMissingError, DataError,
+                     HandleLimitError, InvalidHandleError, LibbrotliError, Liblz4Error,
                      LibzError, LibzstdError, NoMemoryError, NothingHeldError,
                      OutputTooLargeError, RuntimeCheckError, StdcompressError)
 
@@ -19,8 +20,8 @@ __all__ = [
     "gzip", "gunzip", "deflate", "inflate", "zlib", "unzlib", "zstd_compress",
     "zstd_decompress", "available", "versions", "limits", "StdcompressError",
     "BadArgumentsError", "BadLevelError", "CalloutMissingError", "DataError", "LibzError",
-    "LibzstdError", "NoMemoryError", "NothingHeldError", "OutputTooLargeError",
-    "RuntimeCheckError",
+    "LibzstdError", "Liblz4Error", "LibbrotliError", "InvalidHandleError", "HandleLimitError",
+    "NoMemoryError", "NothingHeldError", "OutputTooLargeError", "RuntimeCheckError",
 ]
 
 

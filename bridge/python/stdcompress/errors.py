@@ -52,6 +52,30 @@ class LibzstdError(DataError):
     code = "LIBZSTD-FAIL"
 
 
+class Liblz4Error(DataError):
+    """LZ4 (block, frame or stream) failure."""
+
+    code = "LIBLZ4-FAIL"
+
+
+class LibbrotliError(DataError):
+    """brotli failure."""
+
+    code = "LIBBROTLI-FAIL"
+
+
+class InvalidHandleError(StdcompressError, ValueError):
+    """A handle never opened, already closed, or of another kind."""
+
+    code = "INVALID-HANDLE"
+
+
+class HandleLimitError(StdcompressError):
+    """No free handle: the configured maximum number are open."""
+
+    code = "HANDLE-LIMIT"
+
+
 class NoMemoryError(StdcompressError, MemoryError):
     """A codec context or buffer could not be allocated."""
 
