@@ -81,8 +81,15 @@ ffibuilder.cdef(CDEF)
 ffibuilder.set_source("stdcompress._trampoline", SOURCE, extra_compile_args=["-O2"])
 
 if __name__ == "__main__":
+    import os
+
     here = Path(__file__).resolve().parent
-    ffibuilder.compile(tmpdir=str(here.parent.parent.parent / "build" / "py"), verbose=False)
-    built = next((here.parent.parent.parent / "build" / "py" / "stdcompress").glob("_trampoline*.so"))
+    tmp = here.parent.parent.parent / "build" / "py"
+    built = Path(ffibuilder.compile(tmpdir=str(tmp), verbose=False))
     target = here / built.name
-    target.write_bytes(built.read_bytes())
+    # Replace by rename, never rewrite in place: a running process may have the old file
+    # mapped, and truncating a mapped library crashes it.
+    if not target.exists() or target.read_bytes() != built.read_bytes():
+        staged = target.with_suffix(".tmp")
+        staged.write_bytes(built.read_bytes())
+        os.replace(staged, target)
