@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <brotli/decode.h>
+#include <lz4.h>
 #include <zlib.h>
 
 #include "core.h"
@@ -59,6 +61,11 @@ static void thread_state_free(void *p)
 	libdeflate_free_decompressor(t->deflate_d);
 	ZSTD_freeCCtx(t->zstd_c);
 	ZSTD_freeDCtx(t->zstd_d);
+	free(t->lz4_fast);
+	free(t->lz4_hc);
+	LZ4F_freeCompressionContext(t->lz4f_c);
+	LZ4F_freeDecompressionContext(t->lz4f_d);
+	free(t->lz4f_bounce);
 	free(t->staging);
 	free(t);
 }
@@ -205,15 +212,23 @@ gtm_long_t stdc_available(int argc, gtm_string_t *out)
 		strcat(missing, ",libz");
 	if (ZSTD_versionNumber() / 10000 != ZSTD_VERSION_MAJOR)
 		strcat(missing, ",libzstd");
+	if (LZ4_versionNumber() / 10000 != LZ4_VERSION_MAJOR)
+		strcat(missing, ",liblz4");
+	if (BrotliDecoderVersion() >> 24 != 1)
+		strcat(missing, ",libbrotli");
 	return put_text(argc, out, "available", missing[0] ? missing + 1 : "");
 }
 
 gtm_long_t stdc_versions(int argc, gtm_string_t *out)
 {
-	char text[160];
+	char text[200];
+	uint32_t br = BrotliDecoderVersion(); /* 0xMMMmmmppp: major << 24 | minor << 12 | patch */
 
-	snprintf(text, sizeof(text), "stdcompress=%s,libdeflate=%s,libz=%s,libzstd=%s",
-		 STDC_VERSION, LIBDEFLATE_VERSION_STRING, zlibVersion(), ZSTD_versionString());
+	snprintf(text, sizeof(text),
+		 "stdcompress=%s,libdeflate=%s,libz=%s,libzstd=%s,liblz4=%s,libbrotli=%u.%u.%u",
+		 STDC_VERSION, LIBDEFLATE_VERSION_STRING, zlibVersion(), ZSTD_versionString(),
+		 LZ4_versionString(), (unsigned)(br >> 24), (unsigned)(br >> 12 & 0xFFF),
+		 (unsigned)(br & 0xFFF));
 	return put_text(argc, out, "versions", text);
 }
 
@@ -231,13 +246,22 @@ gtm_long_t stdc_last_error(int argc, gtm_string_t *out)
 
 gtm_long_t stdc_limits(int argc, gtm_string_t *out)
 {
-	char text[200];
+	char text[512];
+	int n;
 
-	snprintf(text, sizeof(text),
+	n = snprintf(text, sizeof(text),
 		 "max_string=%d;deflate_level_min=%d;deflate_level_max=%d;deflate_level_default=%d;"
 		 "zstd_level_min=%d;zstd_level_max=%d;zstd_level_default=%d",
 		 STDC_MAX_STRING, STDC_DEFLATE_LEVEL_MIN, STDC_DEFLATE_LEVEL_MAX,
 		 STDC_DEFLATE_LEVEL_DEFAULT, ZSTD_minCLevel(), ZSTD_maxCLevel(),
 		 STDC_ZSTD_LEVEL_DEFAULT);
+	/* LZ4 (blocks and frames) and brotli (quality, lgwin = window bits) */
+	snprintf(text + n, sizeof(text) - (size_t)n,
+		 ";lz4_level_min=%d;lz4_level_max=%d;lz4_level_default=%d"
+		 ";brotli_quality_min=%d;brotli_quality_max=%d;brotli_quality_default=%d"
+		 ";brotli_lgwin_min=%d;brotli_lgwin_max=%d;brotli_lgwin_default=%d",
+		 STDC_LZ4_LEVEL_MIN, STDC_LZ4_LEVEL_MAX, STDC_LZ4_LEVEL_DEFAULT,
+		 STDC_BROTLI_QUALITY_MIN, STDC_BROTLI_QUALITY_MAX, STDC_BROTLI_QUALITY_DEFAULT,
+		 STDC_BROTLI_LGWIN_MIN, STDC_BROTLI_LGWIN_MAX, STDC_BROTLI_LGWIN_DEFAULT);
 	return put_text(argc, out, "limits", text);
 }

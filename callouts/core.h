@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include <libdeflate.h>
+#include <lz4frame.h>
 #include <zstd.h>
 
 #include "stdcompress.h"
@@ -19,6 +20,17 @@
 #define STDC_DEFLATE_LEVEL_MAX 12    /* 10..12: libdeflate's slow, strongest levels */
 #define STDC_DEFLATE_LEVEL_DEFAULT 6
 #define STDC_ZSTD_LEVEL_DEFAULT 3
+/* LZ4 (blocks and frames): level N means `lz4 -N`, level -N means `lz4 --fast=N`. */
+#define STDC_LZ4_LEVEL_MIN (-65536) /* acceleration 65537, LZ4's maximum */
+#define STDC_LZ4_LEVEL_MAX 12       /* LZ4HC_CLEVEL_MAX */
+#define STDC_LZ4_LEVEL_DEFAULT 1    /* lz4(1)'s default: LZ4 fast, acceleration 1 */
+/* brotli: quality 0..11 and window (lgwin) 10..24; defaults as libbrotli and Python's brotli. */
+#define STDC_BROTLI_QUALITY_MIN 0
+#define STDC_BROTLI_QUALITY_MAX 11
+#define STDC_BROTLI_QUALITY_DEFAULT 11
+#define STDC_BROTLI_LGWIN_MIN 10
+#define STDC_BROTLI_LGWIN_MAX 24
+#define STDC_BROTLI_LGWIN_DEFAULT 22
 
 /* Per-thread state: codec contexts reused across calls, the staging buffer for results that
  * do not fit a small output tier, and the held result.  Freed at thread and process exit. */
@@ -27,6 +39,14 @@ struct stdc_thread {
 	struct libdeflate_decompressor *deflate_d;
 	ZSTD_CCtx *zstd_c;
 	ZSTD_DCtx *zstd_d;
+	/* lz4.c: block compression states (fast, HC), frame contexts, and a buffer for frames
+	 * whose worst-case bound exceeds the output given (inputs near 1 MiB) */
+	void *lz4_fast;         /* LZ4_sizeofState() bytes */
+	void *lz4_hc;           /* LZ4_sizeofStateHC() bytes */
+	LZ4F_cctx *lz4f_c;
+	LZ4F_dctx *lz4f_d;
+	unsigned char *lz4f_bounce;
+	size_t lz4f_bounce_len;
 	unsigned char *staging; /* STDC_MAX_STRING bytes, allocated on first need */
 	size_t held;            /* bytes of a held result in staging, 0 if none */
 };

@@ -70,6 +70,27 @@ STDC_API gtm_long_t stdc_unzlib(int argc, gtm_string_t *in, gtm_string_t *out);
 STDC_API gtm_long_t stdc_zstd_compress(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level);
 STDC_API gtm_long_t stdc_zstd_decompress(int argc, gtm_string_t *in, gtm_string_t *out);
 
+/* ---- LZ4 and brotli (lz4.c, brotli.c) ----
+ * LZ4 levels, blocks and frames alike: 1 (default) and 2 LZ4 fast, 3..12 LZ4HC, -N LZ4 fast with
+ * acceleration N+1 (as lz4(1): `lz4 -N`, `lz4 --fast=N`), down to -65536; 0 is BAD-LEVEL.
+ * lz4Compress writes a 4-byte little-endian original size and a raw block (python-lz4's
+ * lz4.block format); lz4BlockCompress a raw block alone, whose decoder takes the exact size.
+ * lz4FrameCompress writes an lz4(1) frame with content size and content checksum. */
+STDC_API gtm_long_t stdc_lz4_compress(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level);
+STDC_API gtm_long_t stdc_lz4_decompress(int argc, gtm_string_t *in, gtm_string_t *out);
+STDC_API gtm_long_t stdc_lz4_block_compress(int argc, gtm_string_t *in, gtm_string_t *out,
+					    gtm_long_t level);
+STDC_API gtm_long_t stdc_lz4_block_decompress(int argc, gtm_string_t *in, gtm_string_t *out,
+					      gtm_long_t size);
+STDC_API gtm_long_t stdc_lz4_frame_compress(int argc, gtm_string_t *in, gtm_string_t *out,
+					    gtm_long_t level);
+STDC_API gtm_long_t stdc_lz4_frame_decompress(int argc, gtm_string_t *in, gtm_string_t *out);
+/* brotli (RFC 7932): quality 0..11, default 11; lgwin (window bits) 10..24, default 22. */
+STDC_API gtm_long_t stdc_brotli_compress(int argc, gtm_string_t *in, gtm_string_t *out,
+					 gtm_long_t quality, gtm_long_t lgwin);
+STDC_API gtm_long_t stdc_brotli_decompress(int argc, gtm_string_t *in, gtm_string_t *out);
+/* ---- end of LZ4 and brotli ---- */
+
 /* Collect a held result (see "Result codes"). */
 STDC_API gtm_long_t stdc_take(int argc, gtm_string_t *out);
 
@@ -81,5 +102,36 @@ STDC_API gtm_long_t stdc_versions(int argc, gtm_string_t *out);
 STDC_API gtm_long_t stdc_last_error(int argc, gtm_string_t *out);
 /* "name=value;..." of the limits and level ranges, so hosts never repeat them. */
 STDC_API gtm_long_t stdc_limits(int argc, gtm_string_t *out);
+
+/* ---- handles and LZ4 block streams (callouts/handles.c, callouts/lz4stream.c) ----
+ * A stream context lives behind a handle: the open entries return it (> 0) instead of a
+ * result code, later calls take it, handleFree ends it.  Handles never opened, already freed,
+ * or of another kind are STDC_E_INVALID_HANDLE; beyond STDCOMPRESS_MAX_HANDLES open (default
+ * 1024) opening is STDC_E_HANDLE_LIMIT.  Details and wire format: docs/lz4-stream.md. */
+
+/* Frees a handle of any kind. */
+STDC_API gtm_long_t stdc_handle_free(int argc, gtm_long_t handle);
+/* "open=N;max=M": handles open now, and the most that may be. */
+STDC_API gtm_long_t stdc_handle_stats(int argc, gtm_string_t *out);
+
+/* LZ4 stream compressor: chunks of at most buffer_size bytes become [prefix][LZ4 block], the
+ * prefix being the block length in `width` bytes (0, 1, 2, 4; default 4) little-endian.
+ * mode "default" | "fast" | "high_compression"; level = acceleration (fast) or HC level,
+ * 0 = LZ4's default; dictionary copied; strategy "double_buffer" (default) | "ring_buffer". */
+STDC_API gtm_long_t stdc_lz4s_compress_open(int argc, gtm_long_t buffer_size, gtm_long_t width,
+					    gtm_string_t *mode, gtm_long_t level,
+					    gtm_string_t *dictionary, gtm_string_t *strategy);
+STDC_API gtm_long_t stdc_lz4s_compress(int argc, gtm_string_t *in, gtm_string_t *out,
+				       gtm_long_t handle);
+/* LZ4 stream decompressor: blocks (without prefix), in order, back to chunks. */
+STDC_API gtm_long_t stdc_lz4s_decompress_open(int argc, gtm_long_t buffer_size,
+					      gtm_long_t width, gtm_string_t *dictionary,
+					      gtm_string_t *strategy);
+/* The block whose prefix starts at byte `offset` (0-based, default 0) of a stream. */
+STDC_API gtm_long_t stdc_lz4s_get_block(int argc, gtm_string_t *in, gtm_string_t *out,
+					gtm_long_t handle, gtm_long_t offset);
+STDC_API gtm_long_t stdc_lz4s_decompress(int argc, gtm_string_t *in, gtm_string_t *out,
+					 gtm_long_t handle);
+/* ---- end of handles and LZ4 block streams ---- */
 
 #endif

@@ -275,7 +275,7 @@ def test_threads_match_a_serial_run():
 def test_available_and_versions():
     assert sc.available() == ""
     v = sc.versions()
-    assert set(v) == {"stdcompress", "libdeflate", "libz", "libzstd"}
+    assert set(v) == {"stdcompress", "libdeflate", "libz", "libzstd", "liblz4", "libbrotli"}
     assert v["stdcompress"] == sc.__version__
     assert v["libz"] == pyzlib.ZLIB_RUNTIME_VERSION
     out = subprocess.run(["zstd", "--version"], capture_output=True, text=True).stdout

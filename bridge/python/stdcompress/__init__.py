@@ -1,4 +1,4 @@
-"""stdcompress: gzip, deflate, zlib and zstd over the same C call-outs M programs use.
+"""stdcompress: gzip, deflate, zlib, zstd, LZ4 and brotli over the C call-outs M programs use.
 
 Every function takes any bytes-like object and returns bytes.  Results are limited to 1 MiB
 (the M string limit): a larger one raises OutputTooLargeError.  Failures raise subclasses of
@@ -64,6 +64,66 @@ def zstd_compress(data, level: int | None = None) -> bytes:
 def zstd_decompress(data) -> bytes:
     """Decodes one or more zstd frames (skippable frames allowed); trailing bytes are an error."""
     return _bindings.decompress("zstdDecompress", data)
+
+
+# ---- LZ4 and brotli (one-shot) ----
+# LZ4 levels, blocks and frames alike, as lz4(1) reads them: 1 (default) and 2 are LZ4 fast,
+# 3..12 LZ4HC, -N LZ4 fast with acceleration N+1 (`lz4 --fast=N`) down to
+# limits()['lz4_level_min']; 0 is BadLevelError.
+
+__all__ += ["lz4_compress", "lz4_decompress", "lz4_block_compress", "lz4_block_decompress",
+            "lz4_frame_compress", "lz4_frame_decompress", "brotli_compress", "brotli_decompress"]
+
+
+def lz4_compress(data, level: int | None = None) -> bytes:
+    """An LZ4 block after a 4-byte little-endian original size: the format of python-lz4's
+    ``lz4.block.compress(data)`` (store_size=True). Default level 1."""
+    return _bindings.compress("lz4Compress", data, level)
+
+
+def lz4_decompress(data) -> bytes:
+    """Decodes a size-prefixed LZ4 block (lz4_compress, python-lz4's lz4.block). The prefix is
+    checked against the 1 MiB limit first; the block must decode to exactly that size."""
+    return _bindings.decompress("lz4Decompress", data)
+
+
+def lz4_block_compress(data, level: int | None = None) -> bytes:
+    """One raw LZ4 block, no size: keep the size yourself for lz4_block_decompress."""
+    return _bindings.compress("lz4BlockCompress", data, level)
+
+
+def lz4_block_decompress(data, size: int) -> bytes:
+    """Decodes one raw LZ4 block that must decode to exactly ``size`` bytes (0..1 MiB)."""
+    return _bindings.call_ints("lz4BlockDecompress", data, size)
+
+
+def lz4_frame_compress(data, level: int | None = None) -> bytes:
+    """One LZ4 frame (the lz4(1) format) with content size and content checksum: the bytes of
+    ``lz4 -N --content-size FILE``. Default level 1."""
+    return _bindings.compress("lz4FrameCompress", data, level)
+
+
+def lz4_frame_decompress(data) -> bytes:
+    """Decodes one or more LZ4 frames (skippable frames allowed, checksums verified); trailing
+    bytes are an error, an empty input is zero frames."""
+    return _bindings.decompress("lz4FrameDecompress", data)
+
+
+def brotli_compress(data, quality: int | None = None, lgwin: int | None = None) -> bytes:
+    """One brotli stream (RFC 7932). Quality 0..11, default 11 (BadLevelError outside); window
+    lgwin 10..24 bits, default 22 (BadArgumentsError outside)."""
+    if lgwin is None:
+        return _bindings.compress("brotliCompress", data, quality)
+    if quality is None:
+        quality = limits()["brotli_quality_default"]
+    return _bindings.call_ints("brotliCompress", data, quality, lgwin)
+
+
+def brotli_decompress(data) -> bytes:
+    """Decodes exactly one brotli stream; truncated input and trailing bytes are errors."""
+    return _bindings.decompress("brotliDecompress", data)
+
+# ---- end of LZ4 and brotli ----
 
 
 def available() -> str:

@@ -77,6 +77,21 @@ def decompress(name: str, data) -> bytes:
     return out if ret == 0 else _finish(_runtime.default(), name, ret, [out])
 
 
+def call_ints(name: str, data, *ints) -> bytes:
+    """Runs a codec entry with trailing integer arguments that are all given (an LZ4 block's
+    size, brotli's quality and window); the C side checks their ranges."""
+    caller = _callers.get(name) or _bind(name)
+    for value in ints:
+        if value.__class__ is not int:
+            raise TypeError(f"{name}: integer arguments must be int, not {type(value).__name__}")
+    try:
+        ret, out = caller(data, *ints)
+    except TypeError:
+        _check_data(data)
+        raise
+    return out if ret == 0 else _finish(_runtime.default(), name, ret, [out])
+
+
 def text(name: str) -> str:
     """Runs an informational entry (available, versions, limits) and returns its text."""
     rt = _runtime.default()

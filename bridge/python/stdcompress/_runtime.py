@@ -277,7 +277,7 @@ class Runtime:
                 k != ("I", "int") for k in kinds[2:]):
             raise CalloutMissingError(f"entry {name} is not shaped (I:string, O:string, I:int...)")
         func, ffi, n, nints = self._funcs[name], self.ffi, entry.params[1].prealloc, len(kinds) - 2
-        if use_trampoline and _trampoline is not None and nints <= 1:
+        if use_trampoline and _trampoline is not None and nints <= 2:
             return self._trampoline_op(name, int(ffi.cast("uintptr_t", func)), n, nints)
         from_buffer, unpack, local = ffi.from_buffer, ffi.unpack, threading.local()
         padding = (0,) * nints
@@ -325,7 +325,7 @@ class Runtime:
         tffi, tlib = _trampoline.ffi, _trampoline.lib
         fn = tffi.cast("void *", address)
         from_buffer, unpack, local = tffi.from_buffer, tffi.unpack, threading.local()
-        call2, call3 = tlib.stdc_trampoline2, tlib.stdc_trampoline3
+        call2, call3, call4 = tlib.stdc_trampoline2, tlib.stdc_trampoline3, tlib.stdc_trampoline4
 
         def new_state():
             local.state = (tffi.new("char[]", n), tffi.new("gtm_string_t *"))
@@ -347,6 +347,8 @@ class Runtime:
                                        f"{2 + nints}", "FMLLSTMISSING")
             if nints == 0:
                 ret = call2(fn, 2, data, size, out, buf, n)
+            elif nints == 2:  # argc says how many were passed; C ignores the others
+                ret = call4(fn, 2 + len(ints), data, size, out, buf, n, *(ints + (0, 0))[:2])
             elif ints:
                 ret = call3(fn, 3, data, size, out, buf, n, ints[0])
             else:

@@ -18,6 +18,8 @@ long stdc_trampoline2(void *fn, int argc, const char *in, long in_len, gtm_strin
                       char *buf, long cap);
 long stdc_trampoline3(void *fn, int argc, const char *in, long in_len, gtm_string_t *out,
                       char *buf, long cap, long level);
+long stdc_trampoline4(void *fn, int argc, const char *in, long in_len, gtm_string_t *out,
+                      char *buf, long cap, long a, long b);
 #define STDC_T_EXCEEDSPREALLOC ...
 #define STDC_T_MAXSTRLEN ...
 """
@@ -26,6 +28,7 @@ SOURCE = r"""
 typedef struct { long length; char *address; } gtm_string_t;
 typedef long (*stdc_op2)(int, gtm_string_t *, gtm_string_t *);
 typedef long (*stdc_op3)(int, gtm_string_t *, gtm_string_t *, long);
+typedef long (*stdc_op4)(int, gtm_string_t *, gtm_string_t *, long, long);
 
 #define STDC_T_EXCEEDSPREALLOC (-1)
 #define STDC_T_MAXSTRLEN (-2)
@@ -71,6 +74,19 @@ static long stdc_trampoline3(void *fn, int argc, const char *in, long in_len, gt
 
     prepare(out, buf, cap);
     ret = ((stdc_op3)fn)(argc, &input, out, level);
+    check(out, buf, cap);
+    return ret;
+}
+
+/* The same for (I:string, O:string[cap], I:gtm_long_t, I:gtm_long_t). */
+static long stdc_trampoline4(void *fn, int argc, const char *in, long in_len, gtm_string_t *out,
+                             char *buf, long cap, long a, long b)
+{
+    gtm_string_t input = {in_len, (char *)in};
+    long ret;
+
+    prepare(out, buf, cap);
+    ret = ((stdc_op4)fn)(argc, &input, out, a, b);
     check(out, buf, cap);
     return ret;
 }

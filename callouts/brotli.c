@@ -1,0 +1,139 @@
+/* brotli.c - brotli streams (RFC 7932) through libbrotlienc / libbrotlidec.
+ *
+ * Compression: quality 0..11 (default 11, as libbrotli, brotli(1) and Python's brotli), window
+ * lgwin 10..24 bits (default 22, as libbrotli and Python's brotli), generic mode, the input size
+ * as the size hint.  Both are checked before any work; a bad quality is BAD-LEVEL, a bad window
+ * BAD-ARGS.  The large-window extension (not RFC 7932) is never used.
+ * Decompression: exactly one stream, decoded with BrotliDecoderDecompressStream straight into
+ * the output, so a result larger than the output stops there (held, or OUTPUT-TOO-LARGE past
+ * 1 MiB) and a truncated input is an error.  An empty input is truncated (a stream has at
+ * least one byte).  Bytes after the end of the stream are an error.
+ * libbrotli has no way to reset an encoder or decoder state for another stream, so each call
+ * creates and destroys its own; the decoder sizes its window buffer from the stream header,
+ * at most 16 MiB by the format. */
+#include <brotli/decode.h>
+#include <brotli/encode.h>
+
+#include "core.h"
+
+struct brotli_job {
+	struct stdc_job job;
+	int lgwin;
+};
+
+static int run_compress(const struct stdc_job *job, struct stdc_thread *t, unsigned char *dst,
+			size_t cap, size_t *len)
+{
+	const struct brotli_job *bj = (const struct brotli_job *)job;
+	BrotliEncoderState *s = BrotliEncoderCreateInstance(NULL, NULL, NULL);
+	size_t avail_in = job->in_len, avail_out = cap;
+	const uint8_t *next_in = job->in;
+	uint8_t *next_out = dst;
+	int ok, finished;
+
+	(void)t;
+	if (s == NULL)
+		return (int)stdc_fail(STDC_E_NO_MEMORY, "brotliCompress: no memory for an encoder");
+	ok = BrotliEncoderSetParameter(s, BROTLI_PARAM_QUALITY, (uint32_t)job->level) &&
+	     BrotliEncoderSetParameter(s, BROTLI_PARAM_LGWIN, (uint32_t)bj->lgwin) &&
+	     BrotliEncoderSetParameter(s, BROTLI_PARAM_SIZE_HINT, (uint32_t)job->in_len);
+	/* One call with FINISH runs until the stream is complete or the output is full. */
+	ok = ok && BrotliEncoderCompressStream(s, BROTLI_OPERATION_FINISH, &avail_in, &next_in,
+					       &avail_out, &next_out, NULL);
+	finished = BrotliEncoderIsFinished(s);
+	BrotliEncoderDestroyInstance(s);
+	if (!ok)
+		return (int)stdc_fail(STDC_E_LIBBROTLI_FAIL, "brotliCompress: the encoder failed");
+	if (!finished)
+		return STDC_NOSPACE;
+	*len = cap - avail_out;
+	return STDC_OK;
+}
+
+gtm_long_t stdc_brotli_compress(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t quality,
+				gtm_long_t lgwin)
+{
+	struct brotli_job bj = {.job.run = run_compress};
+	struct stdc_thread *t;
+	size_t cap;
+	gtm_long_t r;
+
+	if (argc < 3)
+		quality = STDC_BROTLI_QUALITY_DEFAULT;
+	if (argc < 4)
+		lgwin = STDC_BROTLI_LGWIN_DEFAULT;
+	if (argc >= 2 && (quality < STDC_BROTLI_QUALITY_MIN || quality > STDC_BROTLI_QUALITY_MAX))
+		return stdc_fail(STDC_E_BAD_LEVEL, "brotliCompress: quality %ld is outside %d..%d",
+				 (long)quality, STDC_BROTLI_QUALITY_MIN, STDC_BROTLI_QUALITY_MAX);
+	if (argc >= 2 && (lgwin < STDC_BROTLI_LGWIN_MIN || lgwin > STDC_BROTLI_LGWIN_MAX))
+		return stdc_fail(STDC_E_BAD_ARGS, "brotliCompress: window (lgwin) %ld is outside %d..%d",
+				 (long)lgwin, STDC_BROTLI_LGWIN_MIN, STDC_BROTLI_LGWIN_MAX);
+	r = stdc_begin(argc, in, out, "brotliCompress", &bj.job, &t, &cap);
+	if (r != STDC_OK)
+		return r;
+	bj.job.level = (int)quality; /* the job's level is the quality */
+	bj.lgwin = (int)lgwin;
+	bj.job.estimate = BrotliEncoderMaxCompressedSize(bj.job.in_len);
+	if (bj.job.estimate == 0)
+		bj.job.estimate = STDC_UNKNOWN;
+	return stdc_deliver(t, &bj.job, out, cap);
+}
+
+static int run_decompress(const struct stdc_job *job, struct stdc_thread *t, unsigned char *dst,
+			  size_t cap, size_t *len)
+{
+	BrotliDecoderState *s = BrotliDecoderCreateInstance(NULL, NULL, NULL);
+	size_t avail_in = job->in_len, avail_out = cap;
+	const uint8_t *next_in = job->in;
+	uint8_t *next_out = dst;
+	BrotliDecoderResult r;
+	BrotliDecoderErrorCode e;
+
+	(void)t;
+	if (s == NULL)
+		return (int)stdc_fail(STDC_E_NO_MEMORY, "brotliDecompress: no memory for a decoder");
+	/* All the input is there: the decoder stops only at the end of the stream, on an error,
+	 * for more input (truncated) or for more output (the output is full). */
+	r = BrotliDecoderDecompressStream(s, &avail_in, &next_in, &avail_out, &next_out, NULL);
+	e = BrotliDecoderGetErrorCode(s);
+	BrotliDecoderDestroyInstance(s);
+	switch (r) {
+	case BROTLI_DECODER_RESULT_SUCCESS:
+		if (avail_in != 0)
+			return (int)stdc_fail(STDC_E_LIBBROTLI_FAIL,
+					      "brotliDecompress: %zu trailing byte(s) after the stream",
+					      avail_in);
+		*len = cap - avail_out;
+		return STDC_OK;
+	case BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT:
+		return STDC_NOSPACE;
+	case BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT:
+		return (int)stdc_fail(STDC_E_LIBBROTLI_FAIL,
+				      "brotliDecompress: truncated: the input ends inside the stream");
+	default:
+		if (e == BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_1 ||
+		    e == BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_2 ||
+		    e == BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MODES ||
+		    e == BROTLI_DECODER_ERROR_ALLOC_TREE_GROUPS ||
+		    e == BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MAP ||
+		    e == BROTLI_DECODER_ERROR_ALLOC_BLOCK_TYPE_TREES)
+			return (int)stdc_fail(STDC_E_NO_MEMORY, "brotliDecompress: %s",
+					      BrotliDecoderErrorString(e));
+		return (int)stdc_fail(STDC_E_LIBBROTLI_FAIL, "brotliDecompress: %s at input byte %zu",
+				      BrotliDecoderErrorString(e), job->in_len - avail_in);
+	}
+}
+
+gtm_long_t stdc_brotli_decompress(int argc, gtm_string_t *in, gtm_string_t *out)
+{
+	struct stdc_job job = {.run = run_decompress};
+	struct stdc_thread *t;
+	size_t cap;
+	gtm_long_t r;
+
+	r = stdc_begin(argc, in, out, "brotliDecompress", &job, &t, &cap);
+	if (r != STDC_OK)
+		return r;
+	job.estimate = STDC_UNKNOWN; /* a brotli stream does not declare its size */
+	return stdc_deliver(t, &job, out, cap);
+}

@@ -1,0 +1,465 @@
+/* lz4.c - LZ4 blocks and LZ4 frames (the lz4(1) format) through liblz4.
+ *
+ * Levels, one scheme for blocks and frames, as lz4(1) reads its options:
+ *   1          LZ4 fast, acceleration 1 (`lz4 -1`, lz4's default; our default)
+ *   2          the same as 1 (as `lz4 -2`)
+ *   3..12      LZ4HC at that level (`lz4 -3` .. `lz4 -12`)
+ *   -1..-65536 LZ4 fast with acceleration N+1 for level -N (`lz4 --fast=N`, what LZ4F does)
+ *   0 and anything else: BAD-LEVEL.
+ *
+ * Block formats:
+ *   lz4BlockCompress / lz4BlockDecompress(size): one raw LZ4 block.  The decompressed size is
+ *     an argument (0..1 MiB); the block must decode to exactly that many bytes and every input
+ *     byte must belong to the block.
+ *   lz4Compress / lz4Decompress: a 4-byte little-endian original size, then the raw block (what
+ *     python-lz4's lz4.block.compress writes by default, store_size=True).  A prefix over
+ *     1 MiB is OUTPUT-TOO-LARGE before anything is decoded or allocated.
+ * Frames (lz4FrameCompress / lz4FrameDecompress): we write one frame with the content size
+ * (absent for empty input: LZ4F's 0 means "unknown") and the content checksum, no block
+ * checksums, one independent block of the smallest block size that holds the input: the bytes
+ * `lz4 -N --content-size FILE` writes.  Decompression accepts one or more frames, skippable
+ * frames among them, with or without content size and block or content checksums (verified),
+ * linked or independent blocks; an empty input is zero frames (empty result), as `lz4 -d`.
+ * Bytes that do not form a complete frame are an error.  Legacy frames (`lz4 -l`) are not
+ * accepted.  Declared content sizes are hints (over 1 MiB in total: OUTPUT-TOO-LARGE before
+ * decoding); LZ4F sizes its own buffers from the frame's block size, at most 4 MiB by format. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <lz4.h>
+#include <lz4hc.h>
+
+#include "core.h"
+
+enum form { BLOCK, SIZED, FRAME };
+
+static const char *const form_op[][2] = {
+	[BLOCK] = {"lz4BlockCompress", "lz4BlockDecompress"},
+	[SIZED] = {"lz4Compress", "lz4Decompress"},
+	[FRAME] = {"lz4FrameCompress", "lz4FrameDecompress"},
+};
+
+#define SIZE_PREFIX 4
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* ---- blocks ---- */
+
+/* A job with what the block entries add: the form, and for decoders the exact size. */
+struct lz4_job {
+	struct stdc_job job;
+	enum form form;
+	size_t size;
+};
+
+static int run_block_compress(const struct stdc_job *job, struct stdc_thread *t,
+			      unsigned char *dst, size_t cap, size_t *len)
+{
+	const struct lz4_job *lj = (const struct lz4_job *)job;
+	size_t prefix = lj->form == SIZED ? SIZE_PREFIX : 0, n = job->in_len;
+	char *out = (char *)dst + prefix;
+	int made;
+
+	if (cap < prefix)
+		return STDC_NOSPACE;
+	if (job->level >= LZ4HC_CLEVEL_MIN)
+		made = LZ4_compress_HC_extStateHC(t->lz4_hc, (const char *)job->in, out, (int)n,
+						  (int)(cap - prefix), job->level);
+	else
+		made = LZ4_compress_fast_extState(t->lz4_fast, (const char *)job->in, out, (int)n,
+						  (int)(cap - prefix),
+						  job->level < 0 ? 1 - job->level : 1);
+	if (made <= 0)
+		return STDC_NOSPACE; /* the only way a valid call fails: the output is full */
+	if (prefix) { /* the original size, 4 bytes little-endian */
+		dst[0] = (unsigned char)n;
+		dst[1] = (unsigned char)(n >> 8);
+		dst[2] = (unsigned char)(n >> 16);
+		dst[3] = (unsigned char)(n >> 24);
+	}
+	*len = prefix + (size_t)made;
+	return STDC_OK;
+}
+
+/* Checks the level (before any work), as every compressing entry does. */
+static gtm_long_t check_level(enum form form, int argc, gtm_long_t *level)
+{
+	if (argc < 3)
+		*level = STDC_LZ4_LEVEL_DEFAULT;
+	if (argc >= 2 && (*level == 0 || *level < STDC_LZ4_LEVEL_MIN || *level > STDC_LZ4_LEVEL_MAX))
+		return stdc_fail(STDC_E_BAD_LEVEL, "%s: level %ld is outside %d..-1, 1..%d",
+				 form_op[form][0], (long)*level, STDC_LZ4_LEVEL_MIN,
+				 STDC_LZ4_LEVEL_MAX);
+	return STDC_OK;
+}
+
+static gtm_long_t block_compress(enum form form, int argc, gtm_string_t *in, gtm_string_t *out,
+				 gtm_long_t level)
+{
+	const char *op = form_op[form][0];
+	struct lz4_job lj = {.job.run = run_block_compress, .form = form};
+	struct stdc_thread *t;
+	size_t cap;
+	gtm_long_t r;
+
+	r = check_level(form, argc, &level);
+	if (r != STDC_OK)
+		return r;
+	r = stdc_begin(argc, in, out, op, &lj.job, &t, &cap);
+	if (r != STDC_OK)
+		return r;
+	lj.job.level = (int)level;
+	if (level >= LZ4HC_CLEVEL_MIN) {
+		if (t->lz4_hc == NULL && (t->lz4_hc = malloc((size_t)LZ4_sizeofStateHC())) == NULL)
+			return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for an LZ4HC state", op);
+	} else if (t->lz4_fast == NULL && (t->lz4_fast = malloc((size_t)LZ4_sizeofState())) == NULL) {
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for an LZ4 state", op);
+	}
+	lj.job.estimate = (size_t)LZ4_compressBound((int)lj.job.in_len) +
+			  (form == SIZED ? SIZE_PREFIX : 0);
+	return stdc_deliver(t, &lj.job, out, cap);
+}
+
+static int run_block_decompress(const struct stdc_job *job, struct stdc_thread *t,
+				unsigned char *dst, size_t cap, size_t *len)
+{
+	const struct lz4_job *lj = (const struct lz4_job *)job;
+	const char *op = form_op[lj->form][1];
+	size_t skip = lj->form == SIZED ? SIZE_PREFIX : 0;
+	int n;
+
+	(void)t;
+	if (lj->size > cap)
+		return STDC_NOSPACE;
+	/* The whole input must be the block: LZ4_decompress_safe fails on bytes after the last
+	 * sequence, and on output past the capacity, which is the declared size. */
+	n = LZ4_decompress_safe((const char *)job->in + skip, (char *)dst, (int)(job->in_len - skip),
+				(int)lj->size);
+	if (n < 0)
+		return (int)stdc_fail(STDC_E_LIBLZ4_FAIL,
+				      "%s: corrupt or truncated block, trailing bytes, or more than "
+				      "the %zu bytes declared (at input byte %zu)",
+				      op, lj->size, (size_t)-(n + 1) + skip);
+	if ((size_t)n != lj->size)
+		return (int)stdc_fail(STDC_E_LIBLZ4_FAIL,
+				      "%s: the block decodes to %d bytes, not the %zu declared", op, n,
+				      lj->size);
+	*len = (size_t)n;
+	return STDC_OK;
+}
+
+static gtm_long_t block_decompress(enum form form, int argc, gtm_string_t *in, gtm_string_t *out,
+				   gtm_long_t size)
+{
+	const char *op = form_op[form][1];
+	struct lz4_job lj = {.job.run = run_block_decompress, .form = form};
+	struct stdc_thread *t;
+	size_t cap;
+	gtm_long_t r;
+
+	r = stdc_begin(argc, in, out, op, &lj.job, &t, &cap);
+	if (r != STDC_OK)
+		return r;
+	if (form == BLOCK && argc < 3)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: needs (input, .output, size), got %d argument(s)",
+				 op, argc);
+	if (form == SIZED) {
+		if (lj.job.in_len < SIZE_PREFIX)
+			return stdc_fail(STDC_E_LIBLZ4_FAIL,
+					 "%s: %zu byte(s) are too few for the 4-byte size prefix", op,
+					 lj.job.in_len);
+		size = (gtm_long_t)le32(lj.job.in);
+	}
+	/* Checked before anything is decoded: the size is never an allocation size. */
+	if (size < 0)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: size %ld is negative", op, (long)size);
+	if (size > STDC_MAX_STRING)
+		return stdc_fail(STDC_E_OUTPUT_TOO_LARGE, "%s: %s %ld bytes, over the %d-byte limit",
+				 op, form == SIZED ? "the size prefix declares" : "size",
+				 (long)size, STDC_MAX_STRING);
+	lj.size = (size_t)size;
+	lj.job.estimate = lj.size;
+	return stdc_deliver(t, &lj.job, out, cap);
+}
+
+gtm_long_t stdc_lz4_block_compress(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
+{
+	return block_compress(BLOCK, argc, in, out, level);
+}
+
+gtm_long_t stdc_lz4_block_decompress(int argc, gtm_string_t *in, gtm_string_t *out,
+				     gtm_long_t size)
+{
+	return block_decompress(BLOCK, argc, in, out, size);
+}
+
+gtm_long_t stdc_lz4_compress(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
+{
+	return block_compress(SIZED, argc, in, out, level);
+}
+
+gtm_long_t stdc_lz4_decompress(int argc, gtm_string_t *in, gtm_string_t *out)
+{
+	return block_decompress(SIZED, argc, in, out, 0);
+}
+
+/* ---- frames ---- */
+
+/* The preferences LZ4F_compressFrame would use for `lz4 -N --content-size` on this input:
+ * the smallest block size holding it all, so one independent block. */
+static LZ4F_preferences_t frame_prefs(size_t n, int level)
+{
+	LZ4F_preferences_t p;
+
+	memset(&p, 0, sizeof(p));
+	p.frameInfo.blockSizeID = n <= 64 * 1024 ? LZ4F_max64KB
+				  : n <= 256 * 1024 ? LZ4F_max256KB : LZ4F_max1MB;
+	p.frameInfo.blockMode = LZ4F_blockIndependent;
+	p.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled;
+	p.frameInfo.blockChecksumFlag = LZ4F_noBlockChecksum;
+	p.frameInfo.contentSize = n; /* 0: no content size field */
+	p.compressionLevel = level;
+	p.autoFlush = 1;
+	return p;
+}
+
+static int frame_error(const char *op, size_t r)
+{
+	const char *name = LZ4F_getErrorName(r);
+
+	if (strstr(name, "allocation") != NULL)
+		return (int)stdc_fail(STDC_E_NO_MEMORY, "%s: %s", op, name);
+	return (int)stdc_fail(STDC_E_LIBLZ4_FAIL, "%s: %s", op, name);
+}
+
+/* Writes the frame into dst, which holds at least LZ4F_compressFrameBound bytes. */
+static int frame_write(struct stdc_thread *t, const struct stdc_job *job,
+		       const LZ4F_preferences_t *prefs, unsigned char *dst, size_t cap, size_t *len)
+{
+	const char *op = form_op[FRAME][0];
+	size_t pos, r;
+
+	r = LZ4F_compressBegin(t->lz4f_c, dst, cap, prefs);
+	if (LZ4F_isError(r))
+		return frame_error(op, r);
+	pos = r;
+	r = LZ4F_compressUpdate(t->lz4f_c, dst + pos, cap - pos, job->in, job->in_len, NULL);
+	if (LZ4F_isError(r))
+		return frame_error(op, r);
+	pos += r;
+	r = LZ4F_compressEnd(t->lz4f_c, dst + pos, cap - pos, NULL);
+	if (LZ4F_isError(r))
+		return frame_error(op, r);
+	*len = pos + r;
+	return STDC_OK;
+}
+
+static int run_frame_compress(const struct stdc_job *job, struct stdc_thread *t,
+			      unsigned char *dst, size_t cap, size_t *len)
+{
+	LZ4F_preferences_t prefs = frame_prefs(job->in_len, job->level);
+	size_t bound = LZ4F_compressFrameBound(job->in_len, &prefs);
+	int r;
+
+	if (cap >= bound)
+		return frame_write(t, job, &prefs, dst, cap, len);
+	/* LZ4F needs room for the worst case; the result may still fit `cap` (an input near
+	 * 1 MiB into the 1 MiB output): compress into a buffer of the bound, then copy. */
+	if (t->lz4f_bounce_len < bound) {
+		free(t->lz4f_bounce);
+		t->lz4f_bounce_len = 0;
+		if ((t->lz4f_bounce = malloc(bound)) == NULL)
+			return (int)stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for %zu bytes",
+					      form_op[FRAME][0], bound);
+		t->lz4f_bounce_len = bound;
+	}
+	r = frame_write(t, job, &prefs, t->lz4f_bounce, bound, len);
+	if (r != STDC_OK)
+		return r;
+	if (*len > cap)
+		return STDC_NOSPACE;
+	memcpy(dst, t->lz4f_bounce, *len);
+	return STDC_OK;
+}
+
+gtm_long_t stdc_lz4_frame_compress(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
+{
+	struct stdc_job job = {.run = run_frame_compress};
+	LZ4F_preferences_t prefs;
+	struct stdc_thread *t;
+	size_t cap, r;
+	gtm_long_t rc;
+
+	rc = check_level(FRAME, argc, &level);
+	if (rc != STDC_OK)
+		return rc;
+	rc = stdc_begin(argc, in, out, form_op[FRAME][0], &job, &t, &cap);
+	if (rc != STDC_OK)
+		return rc;
+	if (t->lz4f_c == NULL) {
+		r = LZ4F_createCompressionContext(&t->lz4f_c, LZ4F_VERSION);
+		if (LZ4F_isError(r)) {
+			t->lz4f_c = NULL;
+			return stdc_fail(STDC_E_NO_MEMORY, "lz4FrameCompress: no memory for a context");
+		}
+	}
+	job.level = (int)level;
+	prefs = frame_prefs(job.in_len, job.level);
+	job.estimate = LZ4F_compressFrameBound(job.in_len, &prefs);
+	return stdc_deliver(t, &job, out, cap);
+}
+
+/* The total content size the frames declare: a walk over frame headers and block sizes only.
+ * STDC_UNKNOWN when a frame does not declare it or the input is not a sequence of whole frames
+ * (the decoder then says what is wrong); at least STDC_MAX_STRING + 1 when over the limit. */
+static size_t declared_size(const unsigned char *p, size_t n)
+{
+	size_t total = 0;
+
+	while (n > 0) {
+		uint32_t magic;
+		unsigned flg;
+		size_t pos;
+
+		if (n < 8)
+			return STDC_UNKNOWN;
+		magic = le32(p);
+		if ((magic & 0xFFFFFFF0u) == LZ4F_MAGIC_SKIPPABLE_START) {
+			size_t skip = le32(p + 4);
+
+			if (skip > n - 8)
+				return STDC_UNKNOWN;
+			p += 8 + skip;
+			n -= 8 + skip;
+			continue;
+		}
+		if (magic != LZ4F_MAGICNUMBER)
+			return STDC_UNKNOWN;
+		flg = p[4];
+		if (!(flg & 0x08) || n < 15)
+			return STDC_UNKNOWN; /* no content size */
+		total += (size_t)le32(p + 6) | (size_t)le32(p + 10) << 32;
+		if (le32(p + 10) != 0 || total > STDC_MAX_STRING)
+			return (size_t)STDC_MAX_STRING + 1;
+		pos = 15 + (flg & 0x01 ? 4 : 0); /* magic FLG BD size [dictID] HC */
+		for (;;) {
+			uint32_t block;
+
+			if (n < pos + 4)
+				return STDC_UNKNOWN;
+			block = le32(p + pos) & 0x7FFFFFFFu;
+			pos += 4;
+			if (block == 0)
+				break;
+			block += flg & 0x10 ? 4 : 0; /* block checksum */
+			if (block > n - pos)
+				return STDC_UNKNOWN;
+			pos += block;
+		}
+		pos += flg & 0x04 ? 4 : 0; /* content checksum */
+		if (pos > n)
+			return STDC_UNKNOWN;
+		p += pos;
+		n -= pos;
+	}
+	return total;
+}
+
+#define LZ4_LEGACY_MAGIC 0x184C2102u /* `lz4 -l`: a format LZ4F does not read */
+
+/* At a frame boundary with input left: STDC_OK if it starts like a frame, else the failure. */
+static int check_next_frame(const unsigned char *p, size_t n, size_t frames)
+{
+	const char *op = form_op[FRAME][1];
+	uint32_t magic = n >= 4 ? le32(p) : 0;
+
+	if (magic == LZ4F_MAGICNUMBER || (magic & 0xFFFFFFF0u) == LZ4F_MAGIC_SKIPPABLE_START)
+		return STDC_OK;
+	if (frames > 0)
+		return (int)stdc_fail(STDC_E_LIBLZ4_FAIL,
+				      "%s: %zu trailing byte(s) after frame %zu are not a frame", op, n,
+				      frames);
+	if (magic == LZ4_LEGACY_MAGIC)
+		return (int)stdc_fail(STDC_E_LIBLZ4_FAIL,
+				      "%s: a legacy frame (lz4 -l), which is not supported", op);
+	return (int)stdc_fail(STDC_E_LIBLZ4_FAIL, "%s: not an LZ4 frame", op);
+}
+
+static int run_frame_decompress(const struct stdc_job *job, struct stdc_thread *t,
+				unsigned char *dst, size_t cap, size_t *len)
+{
+	const char *op = form_op[FRAME][1];
+	LZ4F_decompressOptions_t opts;
+	size_t in_pos = 0, out_pos = 0, frames = 0, frame_start = 0;
+	int at_boundary = 1; /* between frames: the input may end here */
+
+	memset(&opts, 0, sizeof(opts));
+	opts.stableDst = 1; /* dst holds everything decoded so far, unmoved, until we return */
+	LZ4F_resetDecompressionContext(t->lz4f_d);
+	while (!(at_boundary && in_pos == job->in_len)) {
+		size_t src_len = job->in_len - in_pos, made = cap - out_pos, r;
+
+		if (at_boundary) {
+			int bad = check_next_frame(job->in + in_pos, src_len, frames);
+
+			if (bad != STDC_OK)
+				return bad;
+			frame_start = in_pos;
+		}
+		r = LZ4F_decompress(t->lz4f_d, dst + out_pos, &made, job->in + in_pos, &src_len,
+				    &opts);
+		if (LZ4F_isError(r))
+			return (int)stdc_fail(STDC_E_LIBLZ4_FAIL,
+					      "%s: %s in frame %zu (from input byte %zu)", op,
+					      LZ4F_getErrorName(r), frames + 1, frame_start);
+		in_pos += src_len;
+		out_pos += made;
+		if (r == 0) { /* a frame (or a skippable frame) ended exactly here */
+			at_boundary = 1;
+			frames++;
+			continue;
+		}
+		at_boundary = 0;
+		if (src_len == 0 && made == 0) { /* no progress: output full or input exhausted */
+			if (out_pos == cap)
+				return STDC_NOSPACE;
+			return (int)stdc_fail(STDC_E_LIBLZ4_FAIL,
+					      "%s: truncated: the input ends inside frame %zu", op,
+					      frames + 1);
+		}
+	}
+	*len = out_pos;
+	return STDC_OK;
+}
+
+gtm_long_t stdc_lz4_frame_decompress(int argc, gtm_string_t *in, gtm_string_t *out)
+{
+	struct stdc_job job = {.run = run_frame_decompress};
+	struct stdc_thread *t;
+	size_t cap, size, r;
+	gtm_long_t rc;
+
+	rc = stdc_begin(argc, in, out, form_op[FRAME][1], &job, &t, &cap);
+	if (rc != STDC_OK)
+		return rc;
+	if (job.in_len == 0)
+		return STDC_OK; /* zero frames */
+	if (t->lz4f_d == NULL) {
+		r = LZ4F_createDecompressionContext(&t->lz4f_d, LZ4F_VERSION);
+		if (LZ4F_isError(r)) {
+			t->lz4f_d = NULL;
+			return stdc_fail(STDC_E_NO_MEMORY, "lz4FrameDecompress: no memory for a context");
+		}
+	}
+	/* Declared sizes choose where to decode; they never size an allocation. */
+	size = declared_size(job.in, job.in_len);
+	if (size != STDC_UNKNOWN && size > STDC_MAX_STRING)
+		return stdc_fail(STDC_E_OUTPUT_TOO_LARGE,
+				 "lz4FrameDecompress: frames declare over the %d-byte limit",
+				 STDC_MAX_STRING);
+	job.estimate = size;
+	return stdc_deliver(t, &job, out, cap);
+}
