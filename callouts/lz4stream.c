@@ -1,0 +1,540 @@
+/* lz4stream.c - LZ4 block streams (LZ4_*_continue) behind handles: the wire format of
+ * python-lz4's lz4.stream, with its double buffer and a real ring buffer.
+ *
+ * A compressor turns each chunk (at most buffer_size bytes) into one block, compressed against
+ * the history the strategy keeps, and writes it as [prefix][raw LZ4 block]: the prefix is the
+ * block's length, unsigned little-endian in `width` bytes (1, 2 or 4), or absent (width 0:
+ * sizes travel out of band).  A decompressor with the same strategy, buffer_size and
+ * dictionary turns the blocks, in order and without their prefix, back into the chunks.
+ *
+ * Strategies (docs/lz4-stream.md has the reasoning):
+ *   double_buffer  two contiguous pages of buffer_size, used in turn; each chunk is compressed
+ *                  against the previous page(s): python-lz4's layout, byte for byte.
+ *   ring_buffer    compressor ring of 64 KiB + 2 * buffer_size, decompressor ring of
+ *                  64 KiB + 14 + buffer_size (LZ4_decoderRingBufferSize): every chunk sees the
+ *                  last 64 KiB of the stream, whatever the chunk size.  The decompressor reads
+ *                  any LZ4 block stream whose blocks decode to at most buffer_size, so it also
+ *                  reads double_buffer streams.
+ *
+ * The dictionary (its last 64 KiB: all LZ4 can use) is copied into the context, so it lives
+ * exactly as long as the context.  A failed decompression leaves the stream as it was: the
+ * caller may go on with the right block. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lz4.h>
+#include <lz4hc.h>
+
+#include "core.h"
+#include "handles.h"
+
+#define WINDOW 65536           /* LZ4's history */
+#define RING_DECODER_MARGIN 14 /* LZ4_DECODER_RING_BUFFER_SIZE's margin */
+
+enum strategy { DOUBLE_BUFFER, RING_BUFFER };
+enum mode { MODE_DEFAULT, MODE_FAST, MODE_HC };
+
+struct lz4s {
+	enum strategy strategy;
+	enum mode mode;
+	int width;           /* prefix bytes: 0, 1, 2 or 4 */
+	int level;           /* acceleration (fast) or HC level */
+	size_t bs;           /* buffer_size: the largest chunk */
+	unsigned char *buf;  /* double: two pages of bs; ring: `ring` bytes; then the dictionary */
+	size_t ring;         /* ring size (ring strategy) */
+	size_t pos;          /* double: page 0 or 1; ring: where the next chunk goes */
+	size_t dict_len;     /* the dictionary copy follows the buffer, at buf + area */
+	size_t area;         /* bytes of buf before the dictionary */
+	unsigned char *scratch; /* compressor: one worst-case block + prefix, for small outputs */
+	union {
+		LZ4_stream_t *fast;
+		LZ4_streamHC_t *hc;
+		LZ4_streamDecode_t *dec;
+	} st;
+};
+
+static void destroy_compressor(void *p)
+{
+	struct lz4s *s = p;
+
+	if (s == NULL)
+		return;
+	if (s->mode == MODE_HC)
+		LZ4_freeStreamHC(s->st.hc);
+	else
+		LZ4_freeStream(s->st.fast);
+	free(s->scratch);
+	free(s->buf);
+	free(s);
+}
+
+static void destroy_decompressor(void *p)
+{
+	struct lz4s *s = p;
+
+	if (s == NULL)
+		return;
+	LZ4_freeStreamDecode(s->st.dec);
+	free(s->buf);
+	free(s);
+}
+
+static const struct stdc_handle_kind compressor_kind = {"lz4 stream compressor",
+						       destroy_compressor};
+static const struct stdc_handle_kind decompressor_kind = {"lz4 stream decompressor",
+							 destroy_decompressor};
+
+/* ---- arguments ---- */
+
+/* Largest block length a prefix of `width` bytes can express (width 0: python-lz4's 4-byte
+ * best effort for out-of-band sizes). */
+static unsigned long width_max(int width)
+{
+	return width == 1 ? 0xffUL : width == 2 ? 0xffffUL : 0xffffffffUL;
+}
+
+/* LZ4_COMPRESSBOUND without its int arithmetic; 0 past LZ4_MAX_INPUT_SIZE. */
+static size_t compress_bound(size_t n)
+{
+	return n > LZ4_MAX_INPUT_SIZE ? 0 : n + n / 255 + 16;
+}
+
+/* The smallest chunk size a block of n bytes may hold at most, as python-lz4 computes it
+ * (LZ4_COMPRESSBOUND reversed, plus one): a decompressor refuses a block for which this is
+ * larger than its buffer_size, exactly as python-lz4 does. */
+static size_t input_bound(size_t csize)
+{
+	size_t isize;
+
+	if (csize < 16)
+		csize = 17;
+	if (csize > compress_bound(LZ4_MAX_INPUT_SIZE))
+		return 0;
+	isize = ((csize << 8) - csize - 4080) >> 8;
+	return isize > LZ4_MAX_INPUT_SIZE ? 0 : isize + 1;
+}
+
+/* The largest buffer_size whose worst-case block is at most `limit` bytes. */
+static size_t buffer_max_for(size_t limit)
+{
+	size_t n = limit > 16 ? (limit - 16) * 255 / 256 : 0;
+
+	while (compress_bound(n + 1) <= limit)
+		n++;
+	while (n > 0 && compress_bound(n) > limit)
+		n--;
+	return n;
+}
+
+static int is(const gtm_string_t *s, const char *word)
+{
+	size_t n = strlen(word);
+
+	return (size_t)s->length == n && memcmp(s->address, word, n) == 0;
+}
+
+static int empty(int argc, int pos, const gtm_string_t *s)
+{
+	return argc < pos || s == NULL || s->length == 0;
+}
+
+/* A string argument usable as input: NULL or a length in 0..STDC_MAX_STRING with an address. */
+static int bad_string(const gtm_string_t *s)
+{
+	return s != NULL &&
+	       (s->length < 0 || s->length > STDC_MAX_STRING || (s->length > 0 && s->address == NULL));
+}
+
+static gtm_long_t parse_width(gtm_long_t width, const char *op)
+{
+	if (width != 0 && width != 1 && width != 2 && width != 4)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: prefix width %ld is not 0, 1, 2 or 4", op,
+				 (long)width);
+	return STDC_OK;
+}
+
+static gtm_long_t parse_strategy(int argc, int pos, const gtm_string_t *s, enum strategy *out,
+				 const char *op)
+{
+	if (empty(argc, pos, s) || is(s, "double_buffer")) {
+		*out = DOUBLE_BUFFER;
+		return STDC_OK;
+	}
+	if (is(s, "ring_buffer")) {
+		*out = RING_BUFFER;
+		return STDC_OK;
+	}
+	return stdc_fail(STDC_E_BAD_ARGS,
+			 "%s: strategy \"%.*s\" is not double_buffer or ring_buffer", op,
+			 (int)(s->length > 40 ? 40 : s->length), s->address);
+}
+
+/* Allocates the strategy's buffer with room for the dictionary's last 64 KiB after it. */
+static gtm_long_t alloc_buffers(struct lz4s *s, const gtm_string_t *dict, const char *op)
+{
+	size_t dlen = dict != NULL && dict->length > 0 ? (size_t)dict->length : 0;
+	const unsigned char *dsrc = dlen ? (const unsigned char *)dict->address : NULL;
+
+	if (dlen > WINDOW) { /* LZ4 reads only the last 64 KiB of a dictionary */
+		dsrc += dlen - WINDOW;
+		dlen = WINDOW;
+	}
+	s->area = s->strategy == DOUBLE_BUFFER ? 2 * s->bs : s->ring;
+	/* the +1 keeps the dictionary's end away from any chunk's start: it is always an
+	 * external dictionary to LZ4, as in python-lz4 */
+	s->buf = malloc(s->area + 1 + dlen);
+	if (s->buf == NULL)
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a %zu-byte buffer", op,
+				 s->area + 1 + dlen);
+	s->dict_len = dlen;
+	if (dlen)
+		memcpy(s->buf + s->area + 1, dsrc, dlen);
+	return STDC_OK;
+}
+
+static const char *dict_of(const struct lz4s *s)
+{
+	return s->dict_len ? (const char *)s->buf + s->area + 1 : NULL;
+}
+
+/* ---- opening ---- */
+
+gtm_long_t stdc_lz4s_compress_open(int argc, gtm_long_t buffer_size, gtm_long_t width,
+				   gtm_string_t *mode, gtm_long_t level, gtm_string_t *dictionary,
+				   gtm_string_t *strategy)
+{
+	static const char op[] = "lz4StreamCompressOpen";
+	enum strategy strat;
+	enum mode m;
+	struct lz4s *s;
+	size_t bs, bound;
+	gtm_long_t rc;
+
+	if (argc < 1)
+		return stdc_fail(STDC_E_BAD_ARGS,
+				 "%s: needs (buffer_size[, width, mode, level, dictionary, strategy])",
+				 op);
+	if (argc < 2)
+		width = 4;
+	if (argc < 4)
+		level = 0;
+	if ((argc >= 3 && bad_string(mode)) || (argc >= 5 && bad_string(dictionary)) ||
+	    (argc >= 6 && bad_string(strategy)))
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: a string argument is unusable", op);
+	/* checked in python-lz4's order, so that the same call fails the same way */
+	if ((rc = parse_width(width, op)) != STDC_OK)
+		return rc;
+	if ((rc = parse_strategy(argc, 6, strategy, &strat, op)) != STDC_OK)
+		return rc;
+	if (empty(argc, 3, mode) || is(mode, "default"))
+		m = MODE_DEFAULT;
+	else if (is(mode, "fast"))
+		m = MODE_FAST;
+	else if (is(mode, "high_compression"))
+		m = MODE_HC;
+	else
+		return stdc_fail(STDC_E_BAD_ARGS,
+				 "%s: mode \"%.*s\" is not default, fast or high_compression", op,
+				 (int)(mode->length > 40 ? 40 : mode->length), mode->address);
+	if (buffer_size < 0 || buffer_size > LZ4_MAX_INPUT_SIZE)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: buffer_size %ld is outside 0..%d", op,
+				 (long)buffer_size, LZ4_MAX_INPUT_SIZE);
+	bs = (size_t)buffer_size;
+	bound = compress_bound(bs);
+	if (width > 0 && bound > width_max((int)width))
+		return stdc_fail(STDC_E_LIBLZ4_FAIL,
+				 "%s: buffer_size %zu gives blocks of up to %zu bytes, more than a "
+				 "%ld-byte prefix holds; at most %zu with this width",
+				 op, bs, bound, (long)width, buffer_max_for(width_max((int)width)));
+	if (bound + (size_t)width > STDC_MAX_STRING)
+		return stdc_fail(STDC_E_BAD_ARGS,
+				 "%s: buffer_size %zu gives blocks of up to %zu bytes with their "
+				 "prefix, over the %d-byte string limit; at most %zu",
+				 op, bs, bound + (size_t)width, STDC_MAX_STRING,
+				 buffer_max_for(STDC_MAX_STRING - (size_t)width));
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a context", op);
+	s->strategy = strat;
+	s->mode = m;
+	s->width = (int)width;
+	s->bs = bs;
+	s->ring = WINDOW + 2 * bs;
+	/* LZ4's own rules: acceleration below 1 is 1, above LZ4_ACCELERATION_MAX is that;
+	 * an HC level below 1 is LZ4HC_CLEVEL_DEFAULT, above LZ4HC_CLEVEL_MAX is that. */
+	s->level = level > INT_MAX ? INT_MAX : level < INT_MIN ? INT_MIN : (int)level;
+	if (m == MODE_DEFAULT)
+		s->level = 1;
+	if ((rc = alloc_buffers(s, argc >= 5 ? dictionary : NULL, op)) != STDC_OK) {
+		destroy_compressor(s);
+		return rc;
+	}
+	if (m == MODE_HC) {
+		if ((s->st.hc = LZ4_createStreamHC()) == NULL) {
+			destroy_compressor(s);
+			return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for an LZ4 HC state", op);
+		}
+		LZ4_resetStreamHC_fast(s->st.hc, s->level);
+		if (s->dict_len)
+			LZ4_loadDictHC(s->st.hc, dict_of(s), (int)s->dict_len);
+	} else {
+		if ((s->st.fast = LZ4_createStream()) == NULL) {
+			destroy_compressor(s);
+			return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for an LZ4 state", op);
+		}
+		LZ4_resetStream_fast(s->st.fast);
+		if (s->dict_len)
+			LZ4_loadDict(s->st.fast, dict_of(s), (int)s->dict_len);
+	}
+	return stdc_handles_open(&compressor_kind, s, op);
+}
+
+gtm_long_t stdc_lz4s_decompress_open(int argc, gtm_long_t buffer_size, gtm_long_t width,
+				     gtm_string_t *dictionary, gtm_string_t *strategy)
+{
+	static const char op[] = "lz4StreamDecompressOpen";
+	enum strategy strat;
+	struct lz4s *s;
+	gtm_long_t rc;
+
+	if (argc < 1)
+		return stdc_fail(STDC_E_BAD_ARGS,
+				 "%s: needs (buffer_size[, width, dictionary, strategy])", op);
+	if (argc < 2)
+		width = 4;
+	if ((argc >= 3 && bad_string(dictionary)) || (argc >= 4 && bad_string(strategy)))
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: a string argument is unusable", op);
+	if ((rc = parse_width(width, op)) != STDC_OK)
+		return rc;
+	if ((rc = parse_strategy(argc, 4, strategy, &strat, op)) != STDC_OK)
+		return rc;
+	/* python-lz4 accepts any size here; a chunk is at most one M string */
+	if (buffer_size < 0 || buffer_size > STDC_MAX_STRING)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: buffer_size %ld is outside 0..%d", op,
+				 (long)buffer_size, STDC_MAX_STRING);
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a context", op);
+	s->strategy = strat;
+	s->width = (int)width;
+	s->bs = (size_t)buffer_size;
+	s->ring = WINDOW + RING_DECODER_MARGIN + (s->bs < 16 ? 16 : s->bs);
+	if ((rc = alloc_buffers(s, argc >= 3 ? dictionary : NULL, op)) != STDC_OK) {
+		destroy_decompressor(s);
+		return rc;
+	}
+	if ((s->st.dec = LZ4_createStreamDecode()) == NULL) {
+		destroy_decompressor(s);
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for an LZ4 state", op);
+	}
+	LZ4_setStreamDecode(s->st.dec, dict_of(s), (int)s->dict_len);
+	return stdc_handles_open(&decompressor_kind, s, op);
+}
+
+/* ---- delivery ---- */
+
+/* Keeps a result too large for the caller's output as this thread's held result (see
+ * stdcompress.h): its length is the return value, take/take64k collect it. */
+static gtm_long_t hold(struct stdc_thread *t, const unsigned char *src, size_t len)
+{
+	memcpy(t->staging, src, len);
+	t->held = len;
+	return (gtm_long_t)len;
+}
+
+/* Called before a step that cannot be undone (the stream advances) when its result may not fit
+ * the caller's output: the staging buffer that will hold it must exist first. */
+static gtm_long_t need_staging(struct stdc_thread *t, const char *op)
+{
+	if (t->staging == NULL && (t->staging = malloc(STDC_MAX_STRING)) == NULL)
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for the staging buffer", op);
+	return STDC_OK;
+}
+
+static gtm_long_t deliver(struct stdc_thread *t, const unsigned char *src, size_t len,
+			  gtm_string_t *out, size_t cap)
+{
+	if (len > cap)
+		return hold(t, src, len);
+	memcpy(out->address, src, len);
+	out->length = (gtm_long_t)len;
+	return STDC_OK;
+}
+
+/* ---- compression ---- */
+
+static gtm_long_t compress_chunk(struct lz4s *s, struct stdc_thread *t, const unsigned char *in,
+				 size_t n, gtm_string_t *out, size_t cap, const char *op)
+{
+	size_t w = (size_t)s->width, bound = compress_bound(n) + w;
+	unsigned char *src, *dst;
+	int clen;
+
+	if (n > s->bs)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: a chunk of %zu bytes exceeds buffer_size %zu",
+				 op, n, s->bs);
+	if (bound <= cap) {
+		dst = (unsigned char *)out->address; /* straight into the caller's output */
+	} else {
+		if (s->scratch == NULL &&
+		    (s->scratch = malloc(compress_bound(s->bs) + 4)) == NULL)
+			return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a block", op);
+		if (need_staging(t, op) != STDC_OK)
+			return -STDC_E_NO_MEMORY;
+		dst = s->scratch;
+	}
+	if (s->strategy == DOUBLE_BUFFER) {
+		src = s->buf + s->pos * s->bs;
+	} else {
+		if (s->pos + n > s->ring)
+			s->pos = 0;
+		src = s->buf + s->pos;
+	}
+	if (n > 0)
+		memcpy(src, in, n);
+	if (s->mode == MODE_HC)
+		clen = LZ4_compress_HC_continue(s->st.hc, (const char *)src, (char *)dst + w, (int)n,
+						(int)(bound - w));
+	else
+		clen = LZ4_compress_fast_continue(s->st.fast, (const char *)src, (char *)dst + w,
+						  (int)n, (int)(bound - w), s->level);
+	if (clen <= 0 || (w > 0 && (unsigned long)clen > width_max(s->width)))
+		return stdc_fail(STDC_E_LIBLZ4_FAIL, "%s: compression failed", op);
+	for (size_t i = 0; i < w; i++)
+		dst[i] = (unsigned char)((unsigned long)clen >> (8 * i));
+	if (s->strategy == DOUBLE_BUFFER)
+		s->pos ^= 1;
+	else
+		s->pos += n;
+	if (dst != s->scratch) {
+		out->length = (gtm_long_t)(clen + w);
+		return STDC_OK;
+	}
+	return deliver(t, dst, (size_t)clen + w, out, cap);
+}
+
+gtm_long_t stdc_lz4s_compress(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t handle)
+{
+	static const char op[] = "lz4StreamCompress";
+	struct stdc_handle_use use;
+	struct stdc_thread *t;
+	struct stdc_job job;
+	struct lz4s *s;
+	size_t cap;
+	gtm_long_t rc;
+
+	if (argc < 3)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: needs (chunk, .block, handle), got %d "
+				 "argument(s)", op, argc);
+	if ((rc = stdc_begin(argc, in, out, op, &job, &t, &cap)) != STDC_OK)
+		return rc;
+	if ((s = stdc_handles_acquire(handle, &compressor_kind, op, &use, &rc)) == NULL)
+		return rc;
+	rc = compress_chunk(s, t, job.in, job.in_len, out, cap, op);
+	stdc_handles_release(&use);
+	return rc;
+}
+
+/* ---- decompression ---- */
+
+gtm_long_t stdc_lz4s_get_block(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t handle,
+			       gtm_long_t offset)
+{
+	static const char op[] = "lz4StreamGetBlock";
+	struct stdc_handle_use use;
+	struct stdc_thread *t;
+	struct stdc_job job;
+	struct lz4s *s;
+	size_t cap, left, len = 0;
+	int w;
+	gtm_long_t rc;
+
+	if (argc < 3)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: needs (stream, .block, handle[, offset]), "
+				 "got %d argument(s)", op, argc);
+	if (argc < 4)
+		offset = 0;
+	if ((rc = stdc_begin(argc, in, out, op, &job, &t, &cap)) != STDC_OK)
+		return rc;
+	if ((s = stdc_handles_acquire(handle, &decompressor_kind, op, &use, &rc)) == NULL)
+		return rc;
+	w = s->width;
+	stdc_handles_release(&use);
+	if (w == 0)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: the stream has no size prefixes (width 0: "
+				 "block sizes travel out of band)", op);
+	if (offset < 0 || (size_t)offset > job.in_len)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: offset %ld is outside the stream (0..%zu)",
+				 op, (long)offset, job.in_len);
+	left = job.in_len - (size_t)offset;
+	if (left < (size_t)w)
+		return stdc_fail(STDC_E_LIBLZ4_FAIL, "%s: %zu byte(s) at offset %ld, too few for a "
+				 "%d-byte size prefix", op, left, (long)offset, w);
+	for (int i = 0; i < w; i++)
+		len |= (size_t)job.in[(size_t)offset + i] << (8 * i);
+	if (len > left - (size_t)w)
+		return stdc_fail(STDC_E_LIBLZ4_FAIL, "%s: the prefix at offset %ld declares a "
+				 "%zu-byte block, only %zu byte(s) follow", op, (long)offset, len,
+				 left - (size_t)w);
+	if (len > cap && need_staging(t, op) != STDC_OK)
+		return -STDC_E_NO_MEMORY;
+	return deliver(t, job.in + offset + w, len, out, cap);
+}
+
+static gtm_long_t decompress_block(struct lz4s *s, struct stdc_thread *t, const unsigned char *in,
+				   size_t n, gtm_string_t *out, size_t cap, const char *op)
+{
+	size_t ib = input_bound(n);
+	unsigned char *dst;
+	int r;
+
+	if (n > width_max(s->width))
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: a block of %zu bytes is longer than a "
+				 "%d-byte prefix can declare", op, n, s->width);
+	if (ib == 0 || ib > s->bs)
+		return stdc_fail(STDC_E_LIBLZ4_FAIL, "%s: a block of %zu bytes is longer than "
+				 "chunks of buffer_size %zu compress to (%zu)", op, n, s->bs,
+				 compress_bound(s->bs));
+	if (s->bs > cap && need_staging(t, op) != STDC_OK)
+		return -STDC_E_NO_MEMORY;
+	if (s->strategy == DOUBLE_BUFFER) {
+		dst = s->buf + s->pos * s->bs;
+	} else {
+		if (s->pos + (s->bs < 16 ? 16 : s->bs) > s->ring)
+			s->pos = 0;
+		dst = s->buf + s->pos;
+	}
+	r = LZ4_decompress_safe_continue(s->st.dec, (const char *)in, (char *)dst, (int)n,
+					 (int)s->bs);
+	if (r < 0)
+		return stdc_fail(STDC_E_LIBLZ4_FAIL, "%s: corrupt block, a block out of order, or "
+				 "one that decompresses past buffer_size %zu (LZ4 error at byte %d)",
+				 op, s->bs, -r - 1);
+	if (s->strategy == DOUBLE_BUFFER)
+		s->pos ^= 1;
+	else
+		s->pos += (size_t)r;
+	return deliver(t, dst, (size_t)r, out, cap);
+}
+
+gtm_long_t stdc_lz4s_decompress(int argc, gtm_string_t *in, gtm_string_t *out,
+				gtm_long_t handle)
+{
+	static const char op[] = "lz4StreamDecompress";
+	struct stdc_handle_use use;
+	struct stdc_thread *t;
+	struct stdc_job job;
+	struct lz4s *s;
+	size_t cap;
+	gtm_long_t rc;
+
+	if (argc < 3)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: needs (block, .chunk, handle), got %d "
+				 "argument(s)", op, argc);
+	if ((rc = stdc_begin(argc, in, out, op, &job, &t, &cap)) != STDC_OK)
+		return rc;
+	if ((s = stdc_handles_acquire(handle, &decompressor_kind, op, &use, &rc)) == NULL)
+		return rc;
+	rc = decompress_block(s, t, job.in, job.in_len, out, cap, op);
+	stdc_handles_release(&use);
+	return rc;
+}
