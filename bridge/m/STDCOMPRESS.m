@@ -1,4 +1,4 @@
-STDCOMPRESS ; gzip, deflate, zlib and zstd for M through the stdcompress call-outs
+STDCOMPRESS ; gzip, deflate, zlib, zstd, LZ4 and brotli for M through the stdcompress call-outs
  ;
  ; Public extrinsics (each codec one returns 1, or 0 with $ECODE set and .out = ""):
  ;   $$gzip^STDCOMPRESS(data,.out[,level])     RFC 1952 gzip
@@ -9,13 +9,22 @@ STDCOMPRESS ; gzip, deflate, zlib and zstd for M through the stdcompress call-ou
  ;   $$unzlib^STDCOMPRESS(data,.out)
  ;   $$zstdCompress^STDCOMPRESS(data,.out[,level])  zstd frame (RFC 8878)
  ;   $$zstdDecompress^STDCOMPRESS(data,.out)
+ ;   $$lz4Compress^STDCOMPRESS(data,.out[,level])   LZ4 block after a 4-byte size (python-lz4's)
+ ;   $$lz4Decompress^STDCOMPRESS(data,.out)
+ ;   $$lz4BlockCompress^STDCOMPRESS(data,.out[,level])  one raw LZ4 block (keep its size)
+ ;   $$lz4BlockDecompress^STDCOMPRESS(data,.out,size)   exactly size bytes
+ ;   $$lz4FrameCompress^STDCOMPRESS(data,.out[,level])  LZ4 frame (the lz4(1) format)
+ ;   $$lz4FrameDecompress^STDCOMPRESS(data,.out)
+ ;   $$brotliCompress^STDCOMPRESS(data,.out[,quality][,lgwin])  brotli stream (RFC 7932)
+ ;   $$brotliDecompress^STDCOMPRESS(data,.out)
  ;   $$available^STDCOMPRESS()  "" or the missing backends ("libz,libzstd"); never raises
- ;   $$versions^STDCOMPRESS()   "stdcompress=X,libdeflate=X,libz=X,libzstd=X"
+ ;   $$versions^STDCOMPRESS()   "stdcompress=X,libdeflate=X,libz=X,libzstd=X,liblz4=X,libbrotli=X"
  ;   $$lastError^STDCOMPRESS()  "CODE message" of the last failure, "" if none
  ;   $$limits^STDCOMPRESS()     "name=value;..." limits and level ranges, as the C library says
  ;
  ; Failures set $ECODE to ,U-STDCOMPRESS-<CODE>, with CODE one of BAD-ARGS, BAD-LEVEL,
- ; OUTPUT-TOO-LARGE, LIBZ-FAIL, LIBZSTD-FAIL, NO-MEMORY, CALLOUT-MISSING.
+ ; OUTPUT-TOO-LARGE, LIBZ-FAIL, LIBZSTD-FAIL, LIBLZ4-FAIL, LIBBROTLI-FAIL, NO-MEMORY,
+ ; CALLOUT-MISSING.
  ;
  ; Data are byte strings: use $ZLENGTH/$ZEXTRACT/$ZASCII/$ZCHAR on them in UTF-8 mode.
  ; An omitted or empty level lets the C library apply its default; levels are range-checked
@@ -64,18 +73,48 @@ zstdCompress(data,out,level) ; zstd frame of data into .out; level 1..22 or nega
 zstdDecompress(data,out) ; decode one or more zstd frames into .out
  quit:$$zstdDecompressC() 1 set out="" do raise quit 0
  ;
+ ; -- LZ4 and brotli.  LZ4 levels (blocks and frames): 1 (default) and 2 fast, 3..12 LZ4HC,
+ ; -N fast with acceleration N+1 (as lz4 --fast=N).  brotli: quality 0..11 (default 11),
+ ; lgwin 10..24 (default 22). --
+ ;
+lz4Compress(data,out,level) ; LZ4 block after its 4-byte little-endian size into .out
+ quit:$$lz4CompressC() 1 set out="" do raise quit 0
+ ;
+lz4Decompress(data,out) ; decode a size-prefixed LZ4 block into .out
+ quit:$$lz4DecompressC() 1 set out="" do raise quit 0
+ ;
+lz4BlockCompress(data,out,level) ; one raw LZ4 block into .out (its size is not in it)
+ quit:$$lz4BlockCompressC() 1 set out="" do raise quit 0
+ ;
+lz4BlockDecompress(data,out,size) ; decode one raw LZ4 block of exactly size bytes into .out
+ quit:$$lz4BlockDecompressC() 1 set out="" do raise quit 0
+ ;
+lz4FrameCompress(data,out,level) ; LZ4 frame (lz4(1) format, content size and checksum) into .out
+ quit:$$lz4FrameCompressC() 1 set out="" do raise quit 0
+ ;
+lz4FrameDecompress(data,out) ; decode one or more LZ4 frames into .out
+ quit:$$lz4FrameDecompressC() 1 set out="" do raise quit 0
+ ;
+brotliCompress(data,out,level,lgwin) ; brotli stream into .out; level is the quality
+ quit:$$brotliCompressC() 1 set out="" do raise quit 0
+ ;
+brotliDecompress(data,out) ; decode one brotli stream into .out
+ quit:$$brotliDecompressC() 1 set out="" do raise quit 0
+ ;
+ ; -- end of LZ4 and brotli --
+ ;
  ; ---- public informational labels ----
  ;
-available() ; "" when libz and libzstd resolved, else the missing ones; never raises
+available() ; "" when every backend resolved, else the missing ones; never raises
  new x
  ; With $ECODE already set (inside an error handler) a nested error cannot be trapped
  ; (the runtime unwinds past this frame), so first check, without raising, that the table
  ; and the library it names are there.
- if $ecode'="",'$$reachable() quit "libz,libzstd"
+ if $ecode'="",'$$reachable() quit "libz,libzstd,liblz4,libbrotli"
  quit:$$infoC(1) x
- quit "libz,libzstd"
+ quit "libz,libzstd,liblz4,libbrotli"
  ;
-versions() ; "stdcompress=X,libdeflate=X,libz=X,libzstd=X"; CALLOUT-MISSING when unreachable
+versions() ; "stdcompress=X,libdeflate=X,...,libbrotli=X"; CALLOUT-MISSING when unreachable
  new x
  quit:$$infoC(2) x
  do raise quit ""
@@ -170,6 +209,90 @@ zstdDecompressC() ;
  quit:'n 1
  quit $$got(n,.out)
  ;
+ ; -- LZ4 and brotli call frames: compressors pick the tier as above; lz4Decompress and
+ ; lz4BlockDecompress from the exact size (the prefix, the argument), the others guess. --
+ ;
+lz4CompressC() ;
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData("lz4Compress")
+ set n=$zlength(data),n=n+(n\8)+64
+ if $get(level)="" set n=$select(n<1025:$&stdcompress.lz4Compress1k(data,.out),n<65537:$&stdcompress.lz4Compress64k(data,.out),1:$&stdcompress.lz4Compress(data,.out)) quit:'n 1 quit $$got(n,.out)
+ quit:level'?.1"-"1.6N $$badLevel("lz4Compress")
+ set n=$select(n<1025:$&stdcompress.lz4Compress1k(data,.out,level),n<65537:$&stdcompress.lz4Compress64k(data,.out,level),1:$&stdcompress.lz4Compress(data,.out,level))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
+lz4BlockCompressC() ;
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData("lz4BlockCompress")
+ set n=$zlength(data),n=n+(n\8)+64
+ if $get(level)="" set n=$select(n<1025:$&stdcompress.lz4BlockCompress1k(data,.out),n<65537:$&stdcompress.lz4BlockCompress64k(data,.out),1:$&stdcompress.lz4BlockCompress(data,.out)) quit:'n 1 quit $$got(n,.out)
+ quit:level'?.1"-"1.6N $$badLevel("lz4BlockCompress")
+ set n=$select(n<1025:$&stdcompress.lz4BlockCompress1k(data,.out,level),n<65537:$&stdcompress.lz4BlockCompress64k(data,.out,level),1:$&stdcompress.lz4BlockCompress(data,.out,level))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
+lz4FrameCompressC() ;
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData("lz4FrameCompress")
+ set n=$zlength(data),n=n+(n\8)+64
+ if $get(level)="" set n=$select(n<1025:$&stdcompress.lz4FrameCompress1k(data,.out),n<65537:$&stdcompress.lz4FrameCompress64k(data,.out),1:$&stdcompress.lz4FrameCompress(data,.out)) quit:'n 1 quit $$got(n,.out)
+ quit:level'?.1"-"1.6N $$badLevel("lz4FrameCompress")
+ set n=$select(n<1025:$&stdcompress.lz4FrameCompress1k(data,.out,level),n<65537:$&stdcompress.lz4FrameCompress64k(data,.out,level),1:$&stdcompress.lz4FrameCompress(data,.out,level))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
+brotliCompressC() ; quality (level) and lgwin are optional apart: a window without a quality
+ ; takes the C library's default quality from limits, so this routine holds no numbers
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData("brotliCompress")
+ set n=$zlength(data),n=n+(n\8)+64
+ if $get(level)="",$get(lgwin)="" set n=$select(n<1025:$&stdcompress.brotliCompress1k(data,.out),n<65537:$&stdcompress.brotliCompress64k(data,.out),1:$&stdcompress.brotliCompress(data,.out)) quit:'n 1 quit $$got(n,.out)
+ if $get(level)="" set level=$$limit("brotli_quality_default")
+ quit:level'?.1"-"1.6N $$badLevel("brotliCompress","quality")
+ if $get(lgwin)="" set n=$select(n<1025:$&stdcompress.brotliCompress1k(data,.out,level),n<65537:$&stdcompress.brotliCompress64k(data,.out,level),1:$&stdcompress.brotliCompress(data,.out,level)) quit:'n 1 quit $$got(n,.out)
+ quit:lgwin'?.1"-"1.6N $$badArg("brotliCompress","lgwin",lgwin)
+ set n=$select(n<1025:$&stdcompress.brotliCompress1k(data,.out,level,lgwin),n<65537:$&stdcompress.brotliCompress64k(data,.out,level,lgwin),1:$&stdcompress.brotliCompress(data,.out,level,lgwin))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
+lz4DecompressC() ; the tier from the 4-byte little-endian size prefix (C checks it again)
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData("lz4Decompress")
+ set n=$select($zlength(data)<4:0,1:$zascii(data,1)+($zascii(data,2)*256)+($zascii(data,3)*65536)+($zascii(data,4)*16777216))
+ set n=$select(n<1025:$&stdcompress.lz4Decompress1k(data,.out),n<65537:$&stdcompress.lz4Decompress64k(data,.out),1:$&stdcompress.lz4Decompress(data,.out))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
+lz4BlockDecompressC() ; size is required: an integer (C checks its range)
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData("lz4BlockDecompress")
+ quit:$get(size)'?.1"-"1.18N $$badArg("lz4BlockDecompress","size",$get(size))
+ set n=$select(size<1025:$&stdcompress.lz4BlockDecompress1k(data,.out,size),size<65537:$&stdcompress.lz4BlockDecompress64k(data,.out,size),1:$&stdcompress.lz4BlockDecompress(data,.out,size))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
+lz4FrameDecompressC() ;
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData("lz4FrameDecompress")
+ set n=$zlength(data),n=$select(n<257:$&stdcompress.lz4FrameDecompress1k(data,.out),n<16385:$&stdcompress.lz4FrameDecompress64k(data,.out),1:$&stdcompress.lz4FrameDecompress(data,.out))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
+brotliDecompressC() ;
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData("brotliDecompress")
+ set n=$zlength(data),n=$select(n<257:$&stdcompress.brotliDecompress1k(data,.out),n<16385:$&stdcompress.brotliDecompress64k(data,.out),1:$&stdcompress.brotliDecompress(data,.out))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
+limit(name) ; one value of the C library's limits ("" if it has none by that name)
+ new x,rc
+ set rc=$&stdcompress.limits(.x)
+ quit $piece($piece(";"_x,";"_name_"=",2),";")
+ ;
+ ; -- end of LZ4 and brotli call frames --
+ ;
 infoC(which) ; call frame of the informational labels: x is theirs
  new $etrap,rc set $etrap="goto trap^STDCOMPRESS"
  set rc=$select(which=1:$&stdcompress.available(.x),which=2:$&stdcompress.versions(.x),which=3:$&stdcompress.limits(.x),1:$&stdcompress.lastError(.x))
@@ -190,8 +313,12 @@ noData(op) ; data undefined: BAD-ARGS
  set %STDCOMPRESS("lastError")="BAD-ARGS "_op_": data is undefined"
  quit 0
  ;
-badLevel(op) ; level is not an integer: BAD-LEVEL (C checks the range of integers)
- set %STDCOMPRESS("lastError")="BAD-LEVEL "_op_": level "_$$quote(level)_" is not an integer"
+badLevel(op,what) ; level is not an integer: BAD-LEVEL (C checks the range of integers)
+ set %STDCOMPRESS("lastError")="BAD-LEVEL "_op_": "_$get(what,"level")_" "_$$quote(level)_" is not an integer"
+ quit 0
+ ;
+badArg(op,what,x) ; another integer argument (size, lgwin) is not an integer: BAD-ARGS
+ set %STDCOMPRESS("lastError")="BAD-ARGS "_op_": "_what_" "_$$quote(x)_" is not an integer"
  quit 0
  ;
 quote(x) ; x as an ASCII-only literal for messages (UTF-8 mode may hold any bytes)

@@ -416,12 +416,172 @@ tFiles ;@test the conformance runner's binary-safe file helpers
  if c'="" set y=$$readFile^STDCOMPRESSCONF(c_"/bytes256.bin") do eq(y,$$bytes256(),"corpus bytes256.bin")
  quit
  ;
+ ; ---- LZ4 and brotli (codecs lz4: size-prefixed block, lz4frame, brotli; raw blocks apart) ----
+ ;
+tLzRoundTrip ;@test lz4, lz4frame, brotli and raw LZ4 blocks round-trip the samples
+ new s,i,c,z,y,r,$etrap
+ set $etrap=$$catcher()
+ do samples(.s)
+ for c="lz4","lz4frame","brotli" for i=1:1:5 do
+ . set z="junk",y="junk"
+ . ; brotli's default quality 11 is slow on 1 MiB: the big sample at quality 5
+ . if c="brotli",i=5 set r=$$comp(c,s(i),.z,5)
+ . else  set r=$$comp(c,s(i),.z)
+ . do called(r,c_" compress "_s(i,"name"))
+ . set r=$$decomp(c,z,.y) do called(r,c_" decompress "_s(i,"name"))
+ . do eq(y,s(i),c_" round trip "_s(i,"name"))
+ for i=1:1:5 do
+ . set z="junk",y="junk"
+ . set r=$$lz4BlockCompress^STDCOMPRESS(s(i),.z) do called(r,"lz4 block compress "_s(i,"name"))
+ . set r=$$lz4BlockDecompress^STDCOMPRESS(z,.y,$zlength(s(i))) do called(r,"lz4 block decompress "_s(i,"name"))
+ . do eq(y,s(i),"lz4 block round trip "_s(i,"name"))
+ quit
+ ;
+tLzFormats ;@test the LZ4 size prefix, frame header and brotli stream as their formats say
+ new z,b,d,r,$etrap
+ set $etrap=$$catcher()
+ set d=$$text(70000)
+ set r=$$lz4Compress^STDCOMPRESS(d,.z) do called(r,"lz4Compress")
+ do eq($zextract(z,1,4),$zchar(112,17,1,0),"size prefix: 70000 little-endian")
+ set r=$$lz4BlockCompress^STDCOMPRESS(d,.b) do called(r,"lz4BlockCompress")
+ do eq($zextract(z,5,$zlength(z)),b,"lz4Compress = prefix and lz4BlockCompress")
+ set r=$$lz4FrameCompress^STDCOMPRESS(d,.z) do called(r,"lz4FrameCompress")
+ do eq($zextract(z,1,4),$zchar(4,34,77,24),"LZ4 frame magic")
+ do eq($zascii(z,5)\4#2,1,"frame FLG: content checksum"),eq($zascii(z,5)\8#2,1,"frame FLG: content size")
+ do eq($zextract(z,7,14),$zchar(112,17,1,0,0,0,0,0),"frame content size 70000")
+ set r=$$brotliCompress^STDCOMPRESS("",.z) do called(r,"brotli of nothing"),eq(z,$zchar(59),"the empty brotli stream")
+ quit
+ ;
+tLzDefaults ;@test omitted or empty levels and windows are the C library's defaults
+ new c,d,a,b,e,r,def,$etrap
+ set $etrap=$$catcher()
+ set d=$$text(20000)
+ for c="lz4","lz4frame","brotli" do
+ . set def=lim($select(c="brotli":"brotli_quality_default",1:"lz4_level_default"))
+ . set r=$$comp(c,d,.a) do called(r,c_" default")
+ . set r=$$comp(c,d,.b,def) do called(r,c_" level "_def)
+ . set r=$$comp(c,d,.e,"") do called(r,c_" level """"")
+ . do eq(a,b,c_" omitted level = level "_def),eq(e,b,c_" empty level = level "_def)
+ . set r=$$comp(c,d,.e,$select(c="brotli":5,1:9)) do ok(e'=b,c_" another level differs from the default")
+ ; a window without a quality: the default quality with that window
+ set r=$$brotliCompress^STDCOMPRESS(d,.a,,lim("brotli_lgwin_default")) do called(r,"brotli default window only")
+ set r=$$brotliCompress^STDCOMPRESS(d,.b) do called(r,"brotli defaults"),eq(a,b,"default window = omitted window")
+ set r=$$brotliCompress^STDCOMPRESS(d,.a,"",16) do called(r,"brotli window 16 only")
+ set r=$$brotliCompress^STDCOMPRESS(d,.b,lim("brotli_quality_default"),16) do called(r,"brotli default quality, window 16")
+ do eq(a,b,"an empty quality is the default quality")
+ quit
+ ;
+tLzLevels ;@test every LZ4 level and brotli quality and window compresses and round-trips
+ new c,d,l,z,y,r,w,$etrap
+ set $etrap=$$catcher()
+ set d=$$text(3000)
+ for c="lz4","lz4frame" for l=1:1:lim("lz4_level_max"),-1,-5,lim("lz4_level_min") do lvl(c,l)
+ for l=lim("brotli_quality_min"):1:lim("brotli_quality_max") do lvl("brotli",l)
+ for w=lim("brotli_lgwin_min"):1:lim("brotli_lgwin_max") do
+ . set r=$$brotliCompress^STDCOMPRESS(d,.z,5,w) do called(r,"brotli window "_w)
+ . set r=$$brotliDecompress^STDCOMPRESS(z,.y) do called(r,"brotli window "_w_" decompress"),eq(y,d,"brotli window "_w_" round trip")
+ quit
+ ;
+tLzBadArgs ;@test bad levels (BAD-LEVEL), windows and block sizes (BAD-ARGS), sizes over 1 MiB
+ new c,l,z,r,b,$etrap
+ set $etrap=$$catcher()
+ for c="lz4","lz4frame" for l=0,lim("lz4_level_max")+1,lim("lz4_level_min")-1,99,"6.5","abc","+3" do badLvl(c,l)
+ for l=lim("brotli_quality_min")-1,lim("brotli_quality_max")+1,"x","99999999999999999999" do badLvl("brotli",l)
+ for l=lim("lz4_level_max")+1,0,"x" set z="junk",r=$$lz4BlockCompress^STDCOMPRESS("hello",.z,l) do raised(r,"BAD-LEVEL","lz4BlockCompress level "_$$ascii(l)),eq(z,"","lz4BlockCompress: .out emptied")
+ for l=lim("brotli_lgwin_min")-1,lim("brotli_lgwin_max")+1,"x","16.5" set z="junk",r=$$brotliCompress^STDCOMPRESS("hello",.z,5,l) do raised(r,"BAD-ARGS","brotli window "_$$ascii(l)),eq(z,"","brotli window: .out emptied")
+ set r=$$lz4BlockCompress^STDCOMPRESS("hello, hello, hello",.b) do called(r,"lz4BlockCompress")
+ for l="","x","-1","1.5" set z="junk",r=$$lz4BlockDecompress^STDCOMPRESS(b,.z,l) do raised(r,"BAD-ARGS","lz4BlockDecompress size "_$$ascii(l)),eq(z,"","lz4BlockDecompress: .out emptied")
+ set r=$$lz4BlockDecompress^STDCOMPRESS(b,.z) do raised(r,"BAD-ARGS","lz4BlockDecompress without a size")
+ for l=lim("max_string")+1,4294967296,"999999999999999999" set r=$$lz4BlockDecompress^STDCOMPRESS(b,.z,l) do raised(r,"OUTPUT-TOO-LARGE","lz4BlockDecompress size "_l)
+ for l=18,20,0 set r=$$lz4BlockDecompress^STDCOMPRESS(b,.z,l) do raised(r,"LIBLZ4-FAIL","lz4BlockDecompress of the wrong size "_l)
+ set r=$$lz4BlockDecompress^STDCOMPRESS(b,.z,19) do called(r,"lz4BlockDecompress of the right size"),eq(z,"hello, hello, hello","raw block")
+ quit
+ ;
+tLzCorrupt ;@test corrupt, truncated, trailing and hostile input raise LIBLZ4-FAIL / LIBBROTLI-FAIL
+ new c,d,z,y,r,code,n,bad,i,$etrap
+ set $etrap=$$catcher()
+ set d=$$text(5000)
+ for c="lz4","lz4frame","brotli" do
+ . set code=$select(c="brotli":"LIBBROTLI-FAIL",1:"LIBLZ4-FAIL")
+ . set r=$$comp(c,d,.z) do called(r,c_" compress")
+ . set n=$zlength(z)
+ . ; a flipped byte: LZ4 blocks have no checksum, so a flip may decode, but never to d
+ . set i=n\2,bad=$zextract(z,1,i-1)_$zchar($zascii(z,i)+85#256)_$zextract(z,i+1,n)
+ . set y="junk",r=$$decomp(c,bad,.y)
+ . if c="lz4" do ok(y'=d,c_" corrupt: not the plaintext") set caught=""
+ . else  do raised(r,code,c_" corrupt"),eq(y,"",c_" corrupt: .out emptied")
+ . for i=n\2,n-1,1 set r=$$decomp(c,$zextract(z,1,i),.y) do raised(r,code,c_" truncated to "_i_" bytes")
+ . set r=$$decomp(c,z_"garbage",.y) do raised(r,code,c_" trailing garbage")
+ . ; not compressed (for lz4, behind a small size prefix, or the prefix alone says too large)
+ . set r=$$decomp(c,$select(c="lz4":$zchar(20,0,0,0),1:$zchar(4,34,77,24))_"garbage, not a frame",.y) do raised(r,code,c_" garbage")
+ ; empty input: zero LZ4 frames; a block or a brotli stream has at least one byte
+ set r=$$lz4FrameDecompress^STDCOMPRESS("",.y) do called(r,"lz4 frames: none"),eq(y,"","no frames")
+ set r=$$lz4Decompress^STDCOMPRESS("",.y) do raised(r,"LIBLZ4-FAIL","lz4Decompress of empty input")
+ set r=$$brotliDecompress^STDCOMPRESS("",.y) do raised(r,"LIBBROTLI-FAIL","brotliDecompress of empty input")
+ ; a size prefix claiming 4 GiB fails before anything is decoded or allocated
+ set r=$$lz4BlockCompress^STDCOMPRESS("x",.z)
+ set r=$$lz4Decompress^STDCOMPRESS($zchar(255,255,255,255)_z,.y) do raised(r,"OUTPUT-TOO-LARGE","size prefix of 4 GiB")
+ do ok($$lastError^STDCOMPRESS()["4294967295","lastError names the declared size")
+ quit
+ ;
+tLzTooLarge ;@test results over the 1 MiB string limit raise OUTPUT-TOO-LARGE; exactly 1 MiB fits
+ new c,d,z,y,r,a,$etrap
+ set $etrap=$$catcher()
+ set d=$$random(1048576)
+ for c="lz4","lz4frame","brotli" set z="junk",r=$$comp(c,d,.z,1) do raised(r,"OUTPUT-TOO-LARGE",c_" of 1 MiB random bytes"),eq(z,"",c_": .out emptied")
+ set r=$$lz4BlockCompress^STDCOMPRESS(d,.z) do raised(r,"OUTPUT-TOO-LARGE","lz4BlockCompress of 1 MiB random bytes")
+ set d=$$text(1048576)
+ set r=$$lz4FrameCompress^STDCOMPRESS(d,.a) do called(r,"lz4 frame of 1 MiB text")
+ set r=$$lz4FrameDecompress^STDCOMPRESS(a_a,.y) do raised(r,"OUTPUT-TOO-LARGE","two 1 MiB frames")
+ set r=$$lz4FrameDecompress^STDCOMPRESS(a,.y) do called(r,"lz4 frame to exactly 1 MiB"),eq(y,d,"1 MiB frame round trip")
+ ; brotli -c of 1 MiB + 1 zero bytes: 14 bytes that expand past the limit
+ set r=$$brotliDecompress^STDCOMPRESS($zchar(159,0,0,16,248,39,0,226,177,64,64,247,254,1),.y) do raised(r,"OUTPUT-TOO-LARGE","brotli bomb")
+ set r=$$brotliCompress^STDCOMPRESS(d,.a,5) do called(r,"brotli of 1 MiB text")
+ set r=$$brotliDecompress^STDCOMPRESS(a,.y) do called(r,"brotli to exactly 1 MiB"),eq(y,d,"1 MiB brotli round trip")
+ quit
+ ;
+tLzTiers ;@test LZ4 and brotli results larger than the tier guessed are collected (held, take)
+ new c,d,z,y,r,n,$etrap
+ set $etrap=$$catcher()
+ for n=40000,500000,1048576 do
+ . set d=$$repeat("a",n)
+ . for c="lz4","lz4frame","brotli" do
+ . . set r=$$comp(c,d,.z,$select(c="brotli":5,1:1)) do called(r,c_" compress "_n)
+ . . set r=$$decomp(c,z,.y) do called(r,c_" decompress "_$zlength(z)_" bytes to "_n),eq(y,d,c_" round trip "_n)
+ ; compression near the tier boundaries
+ for n=850,860,1023,1024,1025,58190,58200,65536,65537 do
+ . set d=$$random(n,n)
+ . for c="lz4","lz4frame","brotli" set r=$$comp(c,d,.z,1) do called(r,c_" "_n_" random bytes") set r=$$decomp(c,z,.y) do eq(y,d,c_" "_n_" random round trip")
+ quit
+ ;
+tLzConcatenated ;@test lz4FrameDecompress reads several frames and skippable frames
+ new a,b,y,r,skip,$etrap
+ set $etrap=$$catcher()
+ set skip=$zchar(90,42,77,24,3,0,0,0)_"abc"
+ set r=$$lz4FrameCompress^STDCOMPRESS("hello, ",.a)_$$lz4FrameCompress^STDCOMPRESS("world",.b)
+ set r=$$lz4FrameDecompress^STDCOMPRESS(skip_a_skip_b_skip,.y) do called(r,"frames and skippable frames"),eq(y,"hello, world","frames and skippable frames")
+ set r=$$lz4FrameDecompress^STDCOMPRESS(skip,.y) do called(r,"a skippable frame alone"),eq(y,"","a skippable frame alone")
+ quit
+ ;
+tLzArgc ;@test bare LZ4 and brotli call-outs with too few arguments return BAD-ARGS (-1)
+ new r,t,o
+ for t="lz4Compress1k","lz4Decompress","lz4BlockCompress","lz4BlockDecompress64k","lz4FrameCompress","lz4FrameDecompress1k","brotliCompress","brotliDecompress" do
+ . set r=$select(t="lz4Compress1k":$&stdcompress.lz4Compress1k(),t="lz4Decompress":$&stdcompress.lz4Decompress(),t="lz4BlockCompress":$&stdcompress.lz4BlockCompress(),t="lz4BlockDecompress64k":$&stdcompress.lz4BlockDecompress64k(),t="lz4FrameCompress":$&stdcompress.lz4FrameCompress(),t="lz4FrameDecompress1k":$&stdcompress.lz4FrameDecompress1k(),t="brotliCompress":$&stdcompress.brotliCompress(),1:$&stdcompress.brotliDecompress())
+ . do eq(r,-1,t_" with no arguments")
+ set r=$&stdcompress.lz4BlockDecompress("abc",.o) do eq(r,-1,"lz4BlockDecompress without its size")
+ set r=$&stdcompress.lastError(.o) do eq($piece(o," "),"BAD-ARGS","lastError names BAD-ARGS")
+ set r=$&stdcompress.brotliCompress("abc") do eq(r,-1,"brotliCompress with input only")
+ set r=$&stdcompress.lz4FrameCompress("abc",.o) do eq(r,0,"a full call still works afterwards")
+ quit
+ ;
+ ; ---- end of LZ4 and brotli ----
+ ;
  ; ---- run by pytest, not tests themselves ----
  ;
 missing ; with the call-out unreachable: every label raises CALLOUT-MISSING, the process lives
  new c,r,o,caught,$etrap,t
  set $etrap=$$catcher(),t=$char(9)
- for c="gzip","deflate","zlib","zstd" do
+ for c="gzip","deflate","zlib","zstd","lz4","lz4frame","brotli" do
  . set caught="",o="junk",r=$$comp(c,"hello",.o) write "CALL",t,c,t,r,t,caught,t,$zlength(o),!
  . set caught="",o="junk",r=$$decomp(c,"hello",.o) write "CALL",t,"un",c,t,r,t,caught,t,$zlength(o),!
  set caught="",o="junk",r=$$gzip^STDCOMPRESS("hello",.o,5) write "CALL",t,"gzip5",t,r,t,caught,t,$zlength(o),!
