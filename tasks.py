@@ -27,7 +27,8 @@ APT_PACKAGES = [
     "libbrotli-dev", "gzip", "zstd", "lz4", "brotli", "fis-gtm-7.0", "valgrind",
 ]
 PIP_PACKAGES = ["cffi>=1.15", "pytest>=7", "invoke>=2", "zstandard>=0.22", "setuptools>=61",
-                "wheel"]
+                "wheel",
+                "lz4>=4", "brotli>=1"]  # python-lz4: raw-block decoder of conformance; bench peers
 
 
 def dev_env(libdir: Path = BUILD / "so") -> dict:

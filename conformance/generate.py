@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -25,7 +26,8 @@ from .hosts import BridgeHost, Case
 from .manifest import CODECS, Corpus, Row, sha256
 
 MAX_STRING = 1048576  # the M string limit; the near-cap plaintext stays just under it
-LEVELS = {"gzip": (1, 6, 9), "deflate": (1, 6, 9), "zlib": (1, 6, 9), "zstd": (-5, 1, 3, 19)}
+LEVELS = {"gzip": (1, 6, 9), "deflate": (1, 6, 9), "zlib": (1, 6, 9), "zstd": (-5, 1, 3, 19),
+          "lz4": (1, 9), "lz4frame": (-5, 1, 12), "brotli": (1, 5, 11)}
 LICENSES = Path("/usr/share/common-licenses")
 FILE_MTIME = 1700000000  # fixed mtime of the file gzip(1) stores with its name
 
@@ -187,6 +189,11 @@ def our_fixtures(texts: dict[str, bytes]) -> list[tuple[Row, bytes]]:
         codec = CODECS[case.codec]
         if case.codec == "zstd" and zstd_frame_flags(out.result) != {"content_size": True, "checksum": True}:
             raise GenerationError(f"{case.key}: frame lacks content size or checksum")
+        if case.codec == "lz4frame" and lz4_frame_flags(out.result) != {
+                "content_size": bool(texts[name]), "content_checksum": True, "block_checksum": False}:
+            raise GenerationError(f"{case.key}: frame lacks content size or checksum")
+        if case.codec == "lz4" and out.result[:4] != len(texts[name]).to_bytes(4, "little"):
+            raise GenerationError(f"{case.key}: the size prefix is not the plaintext's size")
         function = BridgeHost.FUNCTIONS[case.codec][0]
         made.append(_row(case.key, "compress", case.codec, case.level, name, texts[name], out.result,
                          f"{codec.library} {versions[codec.library]}",
@@ -284,6 +291,90 @@ def independent_fixtures(texts: dict[str, bytes]) -> list[tuple[Row, bytes]]:
             for id, codec, level, name, blob, producer, command in specs]
 
 
+# ---- LZ4 and brotli: lz4(1), brotli(1), python-lz4 --------------------------------------
+
+def lz4_frame_flags(data: bytes) -> dict[str, bool]:
+    """Flags of the LZ4 frame starting `data` (lz4 frame format, FLG byte)."""
+    if data[:4] != (0x184D2204).to_bytes(4, "little"):
+        raise GenerationError("not an LZ4 frame")
+    flg = data[4]
+    return {"content_size": bool(flg & 0x08), "content_checksum": bool(flg & 0x04),
+            "block_checksum": bool(flg & 0x10)}
+
+
+def _lz4_version() -> str:
+    first = _run(["lz4", "--version"]).decode()  # "*** LZ4 command line interface 64-bits v1.9.4, ..."
+    m = re.search(r"\bv(\d+\.\d+\.\d+)", first)
+    if not m:
+        raise GenerationError(f"cannot read the lz4 version from {first!r}")
+    return f"lz4 {m.group(1)}"
+
+
+def lz4_brotli_fixtures(texts: dict[str, bytes]) -> list[tuple[Row, bytes]]:
+    try:
+        import lz4
+        import lz4.block
+    except ImportError as e:
+        raise GenerationError(f"python-lz4 is needed for the LZ4 block rows (pip install lz4): {e}")
+    l4, br = _lz4_version(), _tool_version("brotli")
+    pl = f"python-lz4 {lz4.__version__}"
+    lic, mlog, hello = "licenses.txt", "mlog.txt", "hello.txt"
+    data = texts[lic]
+    first, second = data[:len(data) // 2], data[len(data) // 2:]
+
+    plain = _on_file(["lz4", "-c"], lic, data)
+    sized = _on_file(["lz4", "--content-size", "-c"], lic, data)
+    linked = _on_file(["lz4", "-BD", "-B4096", "-BX", "--content-size", "-c"], lic, data)
+    nocrc = _on_file(["lz4", "--no-frame-crc", "-c"], lic, data)
+    if lz4_frame_flags(plain)["content_size"] or not lz4_frame_flags(plain)["content_checksum"]:
+        raise GenerationError("lz4 -c FILE wrote a content size or no checksum")
+    if not lz4_frame_flags(sized)["content_size"]:
+        raise GenerationError("lz4 --content-size wrote no content size")
+    if not lz4_frame_flags(linked)["block_checksum"] or linked[4] & 0x20:
+        raise GenerationError("lz4 -BD -BX wrote independent blocks or no block checksums")
+    if lz4_frame_flags(nocrc)["content_checksum"]:
+        raise GenerationError("lz4 --no-frame-crc wrote a checksum")
+
+    specs = [  # id, codec, level, plaintext, bytes, producer, command
+        ("lz4cli-licenses", "lz4frame", 1, lic, plain, l4, f"lz4 -c {lic} (no content size)"),
+        ("lz4cli-l9-licenses", "lz4frame", 9, lic, _on_file(["lz4", "-9", "-c"], lic, data), l4,
+         f"lz4 -9 -c {lic}"),
+        ("lz4cli-size-licenses", "lz4frame", 1, lic, sized, l4, f"lz4 --content-size -c {lic}"),
+        ("lz4cli-nocrc-licenses", "lz4frame", 1, lic, nocrc, l4, f"lz4 --no-frame-crc -c {lic}"),
+        ("lz4cli-linked-licenses", "lz4frame", 1, lic, linked, l4,
+         f"lz4 -BD -B4096 -BX --content-size -c {lic} (16 linked 4 KiB blocks, block checksums)"),
+        ("lz4cli-frames-licenses", "lz4frame", 1, lic,
+         _on_file(["lz4", "-c"], "a", first) + _on_file(["lz4", "-9", "-c"], "b", second), l4,
+         f"two frames: lz4 -c on the first half of {lic}, lz4 -9 -c on the second half"),
+        ("lz4cli-skippable-hello", "lz4frame", 1, hello,
+         skippable_frame(b"stdcompress conformance: skip me") + _on_file(["lz4", "-c"], hello, texts[hello]),
+         l4, "skippable frame (magic 0x184D2A5A, 32-byte payload), then lz4 -c hello.txt"),
+        ("lz4cli-pipe-empty", "lz4frame", 1, "empty.bin", _run(["lz4", "-c"], b""), l4,
+         "lz4 -c < empty.bin"),
+        ("brotlicli-licenses", "brotli", 11, lic, _on_file(["brotli", "-c"], lic, data), br,
+         f"brotli -c {lic} (quality 11, window from the file size)"),
+        ("brotlicli-q5-licenses", "brotli", 5, lic, _on_file(["brotli", "-q", "5", "-c"], lic, data),
+         br, f"brotli -q 5 -c {lic}"),
+        ("brotlicli-w16-licenses", "brotli", 11, lic, _on_file(["brotli", "-w", "16", "-c"], lic, data),
+         br, f"brotli -w 16 -c {lic}"),
+        ("brotlicli-pipe-mlog", "brotli", 9, mlog, _run(["brotli", "-q", "9", "-c"], texts[mlog]), br,
+         f"brotli -q 9 -c < {mlog} (window 24, no size hint)"),
+        ("brotlicli-pipe-empty", "brotli", 11, "empty.bin", _run(["brotli", "-c"], b""), br,
+         "brotli -c < empty.bin"),
+        ("pylz4-licenses", "lz4", 1, lic, lz4.block.compress(data), pl, "lz4.block.compress(data)"),
+        ("pylz4-hc9-licenses", "lz4", 9, lic,
+         lz4.block.compress(data, mode="high_compression", compression=9), pl,
+         "lz4.block.compress(data, mode='high_compression', compression=9)"),
+        ("pylz4-fast8-licenses", "lz4", None, lic,
+         lz4.block.compress(data, mode="fast", acceleration=8), pl,
+         "lz4.block.compress(data, mode='fast', acceleration=8)"),
+        ("pylz4-empty", "lz4", 1, "empty.bin", lz4.block.compress(b""), pl,
+         "lz4.block.compress(b'')"),
+    ]
+    return [_row(id, "decompress", codec, level, name, texts[name], blob, producer, command)
+            for id, codec, level, name, blob, producer, command in specs]
+
+
 # ---- writing and reporting ----------------------------------------------------------------
 
 def write_fixtures(corpus: Corpus, made: list[tuple[Row, bytes]]) -> None:
@@ -316,7 +407,7 @@ def describe_changes(old: list[Row], new: list[Row]) -> list[str]:
 
 def generate(corpus: Corpus) -> list[str]:
     texts = write_plaintexts(corpus)
-    made = our_fixtures(texts) + independent_fixtures(texts)
+    made = our_fixtures(texts) + independent_fixtures(texts) + lz4_brotli_fixtures(texts)
     old = corpus.read()
     write_fixtures(corpus, made)
     rows = [row for row, _ in made]

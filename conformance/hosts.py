@@ -16,7 +16,7 @@ Interface (subclass Host):
 
     Case(key, op, codec, level, data, source)
         op      "compress" or "decompress"
-        codec   "gzip", "deflate", "zlib" or "zstd" (manifest.CODECS)
+        codec   "gzip", "deflate", "zlib", "zstd", "lz4", "lz4frame" or "brotli" (manifest.CODECS)
         level   int for compress (None: the codec's default), None for decompress
         data    the input bytes; source is the file they were read from (corpus/ or
                 fixtures/), for hosts that prefer to read files themselves
@@ -101,7 +101,10 @@ class BridgeHost(Host):
     name = "bridge"
     # codec -> (compress, decompress) function names in the public API
     FUNCTIONS = {"gzip": ("gzip", "gunzip"), "deflate": ("deflate", "inflate"),
-                 "zlib": ("zlib", "unzlib"), "zstd": ("zstd_compress", "zstd_decompress")}
+                 "zlib": ("zlib", "unzlib"), "zstd": ("zstd_compress", "zstd_decompress"),
+                 "lz4": ("lz4_compress", "lz4_decompress"),
+                 "lz4frame": ("lz4_frame_compress", "lz4_frame_decompress"),
+                 "brotli": ("brotli_compress", "brotli_decompress")}
 
     def __init__(self):
         self._loaded = None  # (module, missing backends) or (None, reason)

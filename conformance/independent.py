@@ -1,9 +1,12 @@
 """Decoders that share no code with stdcompress: Python's zlib and gzip modules for the deflate
-family, the zstd CLI for zstd.  Generation checks every fixture with them; so do the tests."""
+family, the zstd CLI for zstd, the lz4 CLI for LZ4 frames, python-lz4's lz4.block for
+size-prefixed LZ4 blocks (no CLI reads raw blocks), the brotli CLI for brotli.  Generation checks
+every fixture with them; so do the tests."""
 
 from __future__ import annotations
 
 import gzip
+import shutil
 import subprocess
 import zlib
 
@@ -20,6 +23,31 @@ def _zlib_stream(data: bytes, wbits: int) -> bytes:
     return out
 
 
+def _cli(argv: list[str], data: bytes) -> bytes:
+    r = subprocess.run(argv, input=data, capture_output=True)
+    if r.returncode != 0:
+        raise DecodeError(f"{' '.join(argv)}: {r.stderr.decode(errors='replace').strip()}")
+    return r.stdout
+
+
+# codec -> what the independent decoder needs: ("cli", name) or ("module", name)
+NEEDS = {"zstd": ("cli", "zstd"), "lz4frame": ("cli", "lz4"), "brotli": ("cli", "brotli"),
+         "lz4": ("module", "lz4.block")}
+
+
+def unavailable(codec: str) -> str | None:
+    """None when this codec's independent decoder can run here, else why not."""
+    kind, name = NEEDS.get(codec, (None, None))
+    if kind == "cli" and shutil.which(name) is None:
+        return f"the {name} CLI is not installed"
+    if kind == "module":
+        try:
+            __import__(name)
+        except ImportError:
+            return f"python-lz4 is not installed (pip install lz4): {name} decodes {codec} rows"
+    return None
+
+
 def decode(codec: str, data: bytes) -> bytes:
     """The plaintext of `data`; DecodeError (or the decoder's own error) when it is not valid."""
     if codec == "gzip":
@@ -33,6 +61,16 @@ def decode(codec: str, data: bytes) -> bytes:
         if r.returncode != 0:
             raise DecodeError(f"zstd -d: {r.stderr.decode(errors='replace').strip()}")
         return r.stdout
+    if codec == "lz4frame":
+        return _cli(["lz4", "-d", "-c", "-q"], data)  # every frame, skippable ones too
+    if codec == "brotli":
+        return _cli(["brotli", "-d", "-c"], data)
+    if codec == "lz4":
+        why = unavailable(codec)
+        if why:
+            raise DecodeError(why)
+        import lz4.block
+        return lz4.block.decompress(data)  # the prefix's size exactly; trailing bytes fail
     raise ValueError(f"unknown codec {codec!r}")
 
 

@@ -5,7 +5,9 @@ Columns (a header line names them; lines starting with # are comments):
     op          compress: compressing the plaintext at `level` must give the fixture exactly,
                 and decoding the fixture must give the plaintext;
                 decompress: decode only (fixtures made by independent producers)
-    codec       gzip, deflate (raw RFC 1951), zlib or zstd
+    codec       gzip, deflate (raw RFC 1951), zlib, zstd, lz4 (an LZ4 block after its 4-byte
+                little-endian size: python-lz4's lz4.block format), lz4frame (the lz4(1) frame
+                format) or brotli (RFC 7932; level is the quality)
     level       the level the fixture was made with, "-" when not known or not ours
     plaintext   file name under corpus/
     compressed  file name under fixtures/
@@ -37,6 +39,9 @@ CODECS = {c.name: c for c in (
     Codec("deflate", "deflate", "libdeflate"),
     Codec("zlib", "zlib", "libdeflate"),
     Codec("zstd", "zst", "libzstd"),
+    Codec("lz4", "lz4b", "liblz4"),
+    Codec("lz4frame", "lz4", "liblz4"),
+    Codec("brotli", "br", "libbrotli"),
 )}
 
 

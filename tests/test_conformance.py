@@ -68,8 +68,9 @@ def test_manifest_round_trips(tmp_path):
 
 @pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
 def test_fixture_decodes_with_independent_decoder(row):
-    if row.codec == "zstd" and shutil.which("zstd") is None:
-        pytest.skip("the zstd CLI is not installed")
+    why = independent.unavailable(row.codec)
+    if why:
+        pytest.skip(why)
     problem = independent.check(row.codec, CORPUS.fixture(row).read_bytes(),
                                 CORPUS.plaintext(row).read_bytes())
     assert problem is None, problem
