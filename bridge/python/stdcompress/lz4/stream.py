@@ -23,7 +23,7 @@ import operator
 import threading
 
 from .. import _runtime
-from ..errors import InvalidHandleError, Liblz4Error, error_for
+from ..errors import BadArgumentsError, InvalidHandleError, Liblz4Error, error_for
 
 __all__ = ["LZ4StreamCompressor", "LZ4StreamDecompressor", "LZ4StreamError",
            "LZ4_MAX_INPUT_SIZE"]
@@ -103,9 +103,11 @@ def _buffer(data, what: str):
     return view
 
 
-def _text_arg(value, position: int) -> bytes:
+def _text_arg(value, position: int, name: str) -> bytes:
     if not isinstance(value, str):
         raise TypeError(f"argument {position} must be str, not {type(value).__name__}")
+    if not value:  # the C side reads "" as its default; python-lz4 refuses it
+        raise BadArgumentsError(f"{name} \"\" is not valid")
     return value.encode("utf-8", "surrogateescape")
 
 
@@ -177,9 +179,9 @@ class LZ4StreamCompressor(_Stream):
         store_comp_size: bytes of the block-size prefix, 0 (none), 1, 2 or 4; dictionary:
         str, bytes or buffer, copied.  Invalid values are ValueError, a buffer_size whose
         worst-case block does not fit the prefix is LZ4StreamError (as python-lz4)."""
-        strategy_b = _text_arg(strategy, 1)
+        strategy_b = _text_arg(strategy, 1, "strategy")
         buffer_size = operator.index(buffer_size)
-        mode_b = _text_arg(mode, 3)
+        mode_b = _text_arg(mode, 3, "mode")
         acceleration = operator.index(acceleration)
         compression_level = operator.index(compression_level)
         store_comp_size = operator.index(store_comp_size)
@@ -213,7 +215,7 @@ class LZ4StreamDecompressor(_Stream):
                  dictionary=""):
         """strategy, buffer_size, store_comp_size and dictionary as the compressor that wrote
         the stream had them (a ring_buffer decompressor also reads double_buffer streams)."""
-        strategy_b = _text_arg(strategy, 1)
+        strategy_b = _text_arg(strategy, 1, "strategy")
         buffer_size = operator.index(buffer_size)
         store_comp_size = operator.index(store_comp_size)
         self._bytearray = bool(return_bytearray)
@@ -273,14 +275,26 @@ class LZ4StreamDecompressor(_Stream):
         return bytearray(out) if self._bytearray else out
 
     def iter_blocks(self, stream, offset=0):
-        """Yields the blocks of ``stream`` from ``offset`` to its end, as get_block reads
-        them: ``for block in d.iter_blocks(data): out += d.decompress(block)``."""
-        width = self._width
-        if stream.__class__ is not bytes:
-            stream = _buffer(stream, "stream")
-        size = len(stream)
+        """Yields the blocks of ``stream`` (any buffer) from ``offset`` to its end, as
+        get_block reads them, copying nothing but each block:
+        ``for block in d.iter_blocks(data): out += d.decompress(block)``."""
+        if not self._width:
+            raise LZ4StreamError("LZ4 context is configured for storing block size "
+                                 "out-of-band", "BAD-ARGS")
+        whole = stream.__class__ is bytes and len(stream) <= _MAX
+        view = stream if whole else _buffer(stream, "stream")
+        size, width, get = len(view), self._width, self._get
         offset = operator.index(offset)
+        if not 0 <= offset <= size:
+            raise ValueError(f"offset {offset} is outside the stream (0..{size})")
         while offset < size:
-            block = self.get_block(stream, offset)
-            offset += width + len(block)
-            yield block
+            if whole:
+                ret, out = get(view, self._h, offset)
+            else:  # one call passes at most one M string: the window from offset on
+                ret, out = get(view[offset:offset + _MAX], self._h)
+            if ret:
+                out = self.get_block(view, offset)  # the same call again, for its error
+            elif self._bytearray:
+                out = bytearray(out)
+            offset += width + len(out)
+            yield out

@@ -1,0 +1,242 @@
+/* lz4stream_driver.c - the LZ4 stream and handle entries as the M runtime calls them (argc
+ * first, outputs preallocated to exactly their size), without Python: round trips in every
+ * output tier (held results collected with take), ring and double buffer, misuse of handles,
+ * streams used from several threads, and handles left open when the library is unloaded
+ * (dlclose): run under valgrind memcheck and under ASan+LSan by tests/test_lz4_stream.py, any
+ * invalid access or definitely lost byte fails.
+ *
+ *   lz4stream_driver LIBRARY     exit status: number of failed checks */
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stdcompress.h"
+
+typedef gtm_long_t (*open_c_fn)(int, gtm_long_t, gtm_long_t, gtm_string_t *, gtm_long_t,
+				gtm_string_t *, gtm_string_t *);
+typedef gtm_long_t (*open_d_fn)(int, gtm_long_t, gtm_long_t, gtm_string_t *, gtm_string_t *);
+typedef gtm_long_t (*op_fn)(int, gtm_string_t *, gtm_string_t *, gtm_long_t);
+typedef gtm_long_t (*get_fn)(int, gtm_string_t *, gtm_string_t *, gtm_long_t, gtm_long_t);
+typedef gtm_long_t (*free_fn)(int, gtm_long_t);
+typedef gtm_long_t (*out_fn)(int, gtm_string_t *);
+
+static open_c_fn open_c;
+static open_d_fn open_d;
+static op_fn compress, decompress;
+static get_fn get_block;
+static free_fn handle_free;
+static out_fn take, last_error, handle_stats;
+
+static int failures;
+
+#define CHECK(cond, ...)                                                                  \
+	do {                                                                              \
+		if (!(cond)) {                                                            \
+			failures++;                                                       \
+			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);              \
+			fprintf(stderr, __VA_ARGS__);                                     \
+			fputc('\n', stderr);                                              \
+		}                                                                         \
+	} while (0)
+
+static gtm_string_t str(const char *s)
+{
+	return (gtm_string_t){(gtm_long_t)strlen(s), (char *)s};
+}
+
+/* An output as the runtime prepares it: exactly cap bytes, so memcheck sees any overrun. */
+static gtm_string_t output(size_t cap)
+{
+	gtm_string_t s = {(gtm_long_t)cap, malloc(cap ? cap : 1)};
+
+	s.address[0] = 0;
+	return s;
+}
+
+static const char *error_text(void)
+{
+	static char buf[512];
+	gtm_string_t o = {sizeof(buf) - 1, buf};
+
+	last_error(1, &o);
+	buf[o.length] = 0;
+	return buf;
+}
+
+/* getBlock as M calls it without an offset (argc 3: the offset is not read). */
+static gtm_long_t get_block_at0(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t h)
+{
+	return get_block(argc, in, out, h, 0);
+}
+
+/* Runs op into an output of cap bytes; a held result is collected with a 1 MiB take. */
+static gtm_long_t call(op_fn op, gtm_string_t *in, size_t cap, gtm_long_t h, gtm_string_t *res)
+{
+	gtm_string_t out = output(cap);
+	gtm_long_t rc = op(3, in, &out, h);
+
+	if (rc > 0) {
+		free(out.address);
+		out = output(STDC_MAX_STRING);
+		rc = take(1, &out);
+	}
+	*res = out;
+	return rc;
+}
+
+/* One stream of n bytes in chunks of bs through every output tier in turn. */
+static void round_trip(const char *strategy, const char *mode, size_t bs, long width,
+		       const char *plain, size_t n)
+{
+	static const size_t caps[] = {1024, 65536, STDC_MAX_STRING, 7};
+	gtm_string_t m = str(mode), st = str(strategy), dict = str("the dictionary of the driver");
+	gtm_long_t hc = open_c(6, (gtm_long_t)bs, width, &m, 0, &dict, &st);
+	gtm_long_t hd = open_d(4, (gtm_long_t)bs, width, &dict, &st);
+	size_t k = 0;
+
+	CHECK(hc > 0 && hd > 0, "open %s %s: %s", strategy, mode, error_text());
+	for (size_t off = 0; off < n; off += bs, k++) {
+		size_t len = n - off < bs ? n - off : bs;
+		gtm_string_t chunk = {(gtm_long_t)len, (char *)plain + off}, block, raw, back;
+		gtm_long_t rc = call(compress, &chunk, caps[k % 4], hc, &block);
+
+		CHECK(rc == 0, "compress %s %s at %zu: %s", strategy, mode, off, error_text());
+		if (width > 0) {
+			rc = call(get_block_at0, &block, caps[(k + 1) % 4], hd, &raw);
+			CHECK(rc == 0 && raw.length + width == block.length, "get_block");
+		} else {
+			raw = (gtm_string_t){block.length, malloc((size_t)block.length + 1)};
+			memcpy(raw.address, block.address, (size_t)block.length);
+		}
+		rc = call(decompress, &raw, caps[(k + 2) % 4], hd, &back);
+		CHECK(rc == 0 && back.length == (gtm_long_t)len &&
+			      memcmp(back.address, plain + off, len) == 0,
+		      "decompress %s %s at %zu: %s", strategy, mode, off, error_text());
+		free(block.address);
+		free(raw.address);
+		free(back.address);
+	}
+	CHECK(handle_free(1, hc) == 0 && handle_free(1, hd) == 0, "free");
+}
+
+static void misuse(void)
+{
+	gtm_string_t in = str("some data"), out = output(1024), m = str("fast"), bad = str("nope");
+	gtm_long_t hc = open_c(1, 4096, 0, NULL, 0, NULL, NULL), hd = open_d(1, 4096, 0, NULL, NULL);
+
+	CHECK(hc > 0 && hd > 0, "open with defaults: %s", error_text());
+	CHECK(compress(3, &in, &out, hd) == -STDC_E_INVALID_HANDLE, "wrong kind");
+	CHECK(compress(3, &in, &out, 12345) == -STDC_E_INVALID_HANDLE, "never opened");
+	CHECK(compress(3, &in, &out, 0) == -STDC_E_INVALID_HANDLE, "handle 0");
+	CHECK(compress(2, &in, &out, hc) == -STDC_E_BAD_ARGS, "argc 2");
+	CHECK(decompress(0, NULL, NULL, 0) == -STDC_E_BAD_ARGS, "argc 0");
+	CHECK(get_block(2, &in, &out, 0, 0) == -STDC_E_BAD_ARGS, "get_block argc 2");
+	CHECK(open_c(0, 0, 0, NULL, 0, NULL, NULL) == -STDC_E_BAD_ARGS, "open argc 0");
+	CHECK(open_c(3, 4096, 4, &bad, 0, NULL, NULL) == -STDC_E_BAD_ARGS, "bad mode");
+	CHECK(open_c(6, 4096, 4, &m, 0, NULL, &bad) == -STDC_E_BAD_ARGS, "bad strategy");
+	CHECK(open_c(2, 4096, 3, NULL, 0, NULL, NULL) == -STDC_E_BAD_ARGS, "bad width");
+	CHECK(open_c(2, 240, 1, NULL, 0, NULL, NULL) == -STDC_E_LIBLZ4_FAIL, "width 1, 240");
+	CHECK(open_d(1, STDC_MAX_STRING + 1, 0, NULL, NULL) == -STDC_E_BAD_ARGS, "huge");
+	CHECK(handle_free(0, hc) == -STDC_E_BAD_ARGS, "free argc 0");
+	CHECK(handle_free(1, hc) == 0, "free");
+	CHECK(handle_free(1, hc) == -STDC_E_INVALID_HANDLE, "double free");
+	CHECK(compress(3, &in, &out, hc) == -STDC_E_INVALID_HANDLE, "use after free");
+	/* the freed slot is reused with a new generation: the old handle stays invalid */
+	{
+		gtm_long_t again = open_c(1, 4096, 0, NULL, 0, NULL, NULL);
+
+		CHECK(again > 0 && again != hc, "reopen");
+		CHECK(compress(3, &in, &out, hc) == -STDC_E_INVALID_HANDLE, "stale after reuse");
+		CHECK(handle_free(1, again) == 0, "free again");
+	}
+	/* a corrupt block fails and leaves the stream as it was */
+	{
+		gtm_string_t junk = {3, "\xff\xff\xff"};
+
+		CHECK(decompress(3, &junk, &out, hd) == -STDC_E_LIBLZ4_FAIL, "corrupt");
+	}
+	CHECK(handle_free(1, hd) == 0, "free hd");
+	free(out.address);
+}
+
+static const char *thread_plain;
+static size_t thread_n;
+
+static void *thread_main(void *arg)
+{
+	round_trip((const char *)arg, "default", 8192, 4, thread_plain, thread_n);
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	size_t n = 400000;
+	char *plain = malloc(n);
+	void *lib;
+	pthread_t th[4];
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: lz4stream_driver LIBRARY\n");
+		return 2;
+	}
+	if ((lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		fprintf(stderr, "%s\n", dlerror());
+		return 2;
+	}
+	open_c = (open_c_fn)dlsym(lib, "stdc_lz4s_compress_open");
+	open_d = (open_d_fn)dlsym(lib, "stdc_lz4s_decompress_open");
+	compress = (op_fn)dlsym(lib, "stdc_lz4s_compress");
+	decompress = (op_fn)dlsym(lib, "stdc_lz4s_decompress");
+	get_block = (get_fn)dlsym(lib, "stdc_lz4s_get_block");
+	handle_free = (free_fn)dlsym(lib, "stdc_handle_free");
+	take = (out_fn)dlsym(lib, "stdc_take");
+	last_error = (out_fn)dlsym(lib, "stdc_last_error");
+	handle_stats = (out_fn)dlsym(lib, "stdc_handle_stats");
+	if (!open_c || !open_d || !compress || !decompress || !get_block || !handle_free || !take ||
+	    !last_error || !handle_stats) {
+		fprintf(stderr, "missing symbol\n");
+		return 2;
+	}
+	for (size_t i = 0; i < n; i++) /* text-like, with an incompressible stretch */
+		plain[i] = (char)(i > 300000 && i < 340000 ? (i * 2654435761u) >> 13
+							   : "lz4 stream driver, "[i % 19] + (i / 5000) % 5);
+	for (int s = 0; s < 2; s++) {
+		const char *strategy = s ? "ring_buffer" : "double_buffer";
+
+		round_trip(strategy, "default", 8192, 4, plain, n);
+		round_trip(strategy, "fast", 70000, 4, plain, n);
+		round_trip(strategy, "high_compression", 8192, 2, plain, n);
+		round_trip(strategy, "default", 239, 1, plain, 20000);
+		round_trip(strategy, "default", 1000, 0, plain, n);
+		round_trip(strategy, "default", 1000000, 4, plain, n);
+	}
+	misuse();
+	thread_plain = plain;
+	thread_n = n;
+	for (int i = 0; i < 4; i++)
+		pthread_create(&th[i], NULL, thread_main, i % 2 ? "ring_buffer" : "double_buffer");
+	for (int i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	/* handles left open: the library frees them when it is unloaded */
+	for (int i = 0; i < 50; i++) {
+		gtm_string_t m = str(i % 2 ? "high_compression" : "default"), d = str("dict");
+
+		CHECK(open_c(5, 8192, 4, &m, 0, &d, NULL) > 0, "left open");
+		CHECK(open_d(3, 8192, 4, &d, NULL) > 0, "left open");
+	}
+	{
+		char buf[64];
+		gtm_string_t o = {sizeof(buf) - 1, buf};
+
+		CHECK(handle_stats(1, &o) == 0 && o.length > 0, "stats");
+		buf[o.length] = 0;
+		CHECK(strncmp(buf, "open=100;", 9) == 0, "stats says %s", buf);
+	}
+	dlclose(lib);
+	free(plain);
+	if (failures == 0)
+		printf("lz4stream_driver: all checks passed\n");
+	return failures;
+}
