@@ -60,7 +60,25 @@ def setup(c):
         subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", *missing], check=True, env=env)
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check",
                     "--root-user-action=ignore", *PIP_PACKAGES], check=True)
+    _build_pylz4_stream()
     build(c)
+
+
+# python-lz4's experimental lz4.stream, the peer of stdcompress.lz4.stream's tests and bench.
+PYLZ4_STREAM = BUILD / "pylz4-stream"
+PYLZ4_STREAM_VERSION = "4.4.5"
+
+
+def _build_pylz4_stream():
+    """lz4.stream is not in python-lz4's wheels: build it from the sdist with
+    PYLZ4_EXPERIMENTAL=1 into a target directory of its own (it shadows nothing; the tests load
+    it from there, tests/pylz4_stream_peer.py)."""
+    if any((PYLZ4_STREAM / "lz4" / "stream").glob("_stream*.so")):
+        return
+    env = dict(os.environ, PYLZ4_EXPERIMENTAL="1")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                    "--root-user-action=ignore", "--no-deps", "--no-binary", "lz4", "--target",
+                    str(PYLZ4_STREAM), f"lz4=={PYLZ4_STREAM_VERSION}"], check=True, env=env)
 
 
 @task
