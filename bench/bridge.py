@@ -7,6 +7,12 @@ use ZstdCompressor(level=3, write_checksum=True): the same frames, the same work
 "no-chk peer" rows give the ratio against zstandard's default (no checksum) for context.
 Decompression peers decode the very bytes ours decodes, except in the no-chk rows, where
 zstandard decodes its own checksum-less frame of the same item.
+
+LZ4 and brotli: python-lz4's lz4.block.compress/decompress (the same size-prefixed block format
+as our lz4_compress, default fast mode) and the brotli package at quality 5 (window 22 both).
+Each row is skipped, with the reason, when its peer is not installed.  Both peers bundle their
+own copy of the codec library: the speed rows have a target (>= 1x) only when that copy is the
+version we link, since otherwise the comparison is between library versions, not bindings.
 """
 
 from __future__ import annotations
@@ -22,6 +28,15 @@ import stdcompress
 from .corpus import SMALL_SIZES, Corpus
 from .report import Row, Target
 from .timing import Plan, best_of
+
+try:
+    import lz4.block as LZ4_BLOCK
+except ImportError:  # pragma: no cover - the rows say why they were skipped
+    LZ4_BLOCK = None
+try:
+    import brotli as BROTLI
+except ImportError:  # pragma: no cover
+    BROTLI = None
 
 BIG = "bridge, 1 MiB items"
 SMALL = "bridge, small items (per call)"
@@ -70,6 +85,54 @@ def big_rows(c: Corpus, plan: Plan) -> list[Row]:
           {"": lambda: ZSTD_D.decompress(frame),
            "no-chk peer": lambda: ZSTD_D.decompress(frame_plain)},
           {"": Target(">=", 1.0)})
+    rows.extend(lz4_brotli_rows(c, plan, item))
+    return rows
+
+
+LZ4_BROTLI_JOBS = ("lz4 block compress", "lz4 block compress size", "lz4 block decompress",
+                   "brotli -5 compress", "brotli -5 compress size", "brotli decompress")
+
+
+def lz4_brotli_rows(c: Corpus, plan: Plan, item: bytes) -> list[Row]:
+    """Our LZ4 blocks against python-lz4's lz4.block, brotli quality 5 against the brotli package."""
+    rows = []
+    linked = stdcompress.versions()
+
+    def skipped(jobs, why):
+        rows.extend(Row(BIG, job, c.name, len(item), "speed", "us", skipped=why) for job in jobs)
+
+    def timed(job, ours, peer, target):
+        t = best_of({"ours": ours, "": peer}, plan)
+        rows.append(Row(BIG, job, c.name, len(item), "speed", "us", t["ours"] * 1e6,
+                        t[""] * 1e6, target=target))
+
+    if LZ4_BLOCK is None:
+        skipped(LZ4_BROTLI_JOBS[:3], "python-lz4 is not installed (pip install lz4)")
+    else:
+        import lz4
+        same = Target(">=", 1.0) if lz4.library_version_string() == linked["liblz4"] else None
+        packed = stdcompress.lz4_compress(item)
+        _check("lz4.block.decompress of our block", LZ4_BLOCK.decompress(packed), item)
+        _check("our lz4_decompress of python-lz4's block",
+               stdcompress.lz4_decompress(LZ4_BLOCK.compress(item)), item)
+        timed("lz4 block compress", lambda: stdcompress.lz4_compress(item),
+              lambda: LZ4_BLOCK.compress(item), same)
+        rows.append(Row(BIG, "lz4 block compress size", c.name, len(item), "size", "B",
+                        len(packed), len(LZ4_BLOCK.compress(item))))
+        timed("lz4 block decompress", lambda: stdcompress.lz4_decompress(packed),
+              lambda: LZ4_BLOCK.decompress(packed), same)
+    if BROTLI is None:
+        skipped(LZ4_BROTLI_JOBS[3:], "the brotli package is not installed (pip install brotli)")
+    else:
+        same = Target(">=", 1.0) if getattr(BROTLI, "__version__", "") == linked["libbrotli"] else None
+        packed = stdcompress.brotli_compress(item, 5)
+        _check("brotli.decompress of our stream", BROTLI.decompress(packed), item)
+        timed("brotli -5 compress", lambda: stdcompress.brotli_compress(item, 5),
+              lambda: BROTLI.compress(item, quality=5), same)
+        rows.append(Row(BIG, "brotli -5 compress size", c.name, len(item), "size", "B",
+                        len(packed), len(BROTLI.compress(item, quality=5))))
+        timed("brotli decompress", lambda: stdcompress.brotli_decompress(packed),
+              lambda: BROTLI.decompress(packed), same)
     return rows
 
 

@@ -40,6 +40,10 @@ NOTES = [
     "C level: peer = the codec library called directly with the same parameters; ratio = extra "
     "instructions of the shim.",
     "MB/s = uncompressed 10^6 bytes per second (compression and decompression alike).",
+    "lz4 and brotli peers: python-lz4's lz4.block.compress/decompress (the size-prefixed block "
+    "format of our lz4_compress, default fast mode), the brotli package at quality 5; each "
+    "bundles its own copy of the codec library (versions in the environment line); their speed "
+    "rows have a target (>= 1x) only when that copy is the version we link.",
 ]
 
 
@@ -53,9 +57,20 @@ def _cpu() -> str:
     return platform.processor()
 
 
+def _peer_version(module: str) -> str:
+    try:
+        m = __import__(module)
+    except ImportError:
+        return "not installed"
+    if module == "lz4":
+        return f"{m.__version__} (liblz4 {m.library_version_string()})"
+    return getattr(m, "__version__", "?")
+
+
 def environment(corpora) -> dict:
     return {"versions": stdcompress.versions(), "zstandard": zstandard.__version__,
             "zstandard_libzstd": ".".join(map(str, zstandard.ZSTD_VERSION)),
+            "python-lz4": _peer_version("lz4"), "brotli": _peer_version("brotli"),
             "zlib": zlib.ZLIB_RUNTIME_VERSION, "python": sys.version.split()[0],
             "machine": f"{platform.machine()}, {_cpu()}",
             "corpus": {c.name: c.source or f"missing: {c.missing}" for c in corpora}}

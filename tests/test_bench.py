@@ -14,6 +14,7 @@ HEADER = ("job", "corpus", "item", "ours", "peer", "ratio", "MB/s", "target", "m
 JOB_ROWS = [
     "gzip -6", "gzip -6 size", "gunzip", "inflate", "unzlib", "zstd -3 compress",
     "zstd -3 compress (no-chk peer)", "zstd decompress", "zstd decompress (no-chk peer)",
+    *bridge.LZ4_BROTLI_JOBS,
     *(label for label, _, _ in engine.SMALL_JOBS),
     *(f"{job}, " for job, _, _, _ in engine.BIG_JOBS),
     *(f"shim {name}" for name in shim.JOBS.values()),
