@@ -582,3 +582,56 @@ def test_threads_match_a_serial_run():
     for t in threads:
         t.join()
     assert errors == []
+
+
+# ---- hostile input: mutations of valid input never crash, hang or pass silently ----
+
+def _mutations(packed: bytes, seed: str, count: int):
+    """Deterministic byte flips, truncations, insertions and header rewrites of `packed`."""
+    stream = (hashlib.sha256(f"{seed}:{i}".encode()).digest() for i in range(count))
+    for d in stream:
+        b = bytearray(packed)
+        kind, at = d[0] % 5, int.from_bytes(d[1:5], "little") % max(len(b), 1)
+        if kind == 0 and b:
+            b[at] ^= d[5] | 1
+        elif kind == 1:
+            b = b[:at]
+        elif kind == 2:
+            b[at:at] = d[6:6 + 1 + d[5] % 16]
+        elif kind == 3 and len(b) > 16:  # rewrite a header byte (frame flags, sizes, prefix)
+            b[d[5] % 16] = d[6]
+        else:
+            b += d[6:6 + d[5] % 8]
+        yield bytes(b)
+
+
+@pytest.mark.parametrize("codec", CODECS)
+def test_mutated_input_fails_cleanly(codec):
+    comp, decomp, _ = CODECS[codec]
+    data = SAMPLES["text"]
+    packed = comp(data)
+    for mutated in _mutations(packed, codec, 400):
+        try:
+            got = decomp(mutated, data)
+        except (sc.DataError, sc.OutputTooLargeError, sc.BadArgumentsError):
+            continue
+        # only blocks (no checksum) may decode a mutation, and never to more than allowed
+        assert len(got) <= MAX
+        if codec not in ("lz4", "lz4block"):
+            assert got == data, "a frame or stream with a checksum decoded a mutation"
+
+
+def test_frame_walk_survives_hostile_headers():
+    """The content-size walk reads headers and block sizes of hostile frames: every flag
+    combination and block size, declared sizes near every limit, cut at every length."""
+    base = sc.lz4_frame_compress(b"y" * 3000)
+    for flg in range(256):
+        for bsize in (0, 1, 4, 0x7FFFFFFF, 0xFFFFFFFF):
+            frame = bytearray(base)
+            frame[4] = flg
+            frame[15:19] = struct.pack("<I", bsize)
+            for cut in (len(frame), 19, 15, 9, 5):
+                try:
+                    sc.lz4_frame_decompress(bytes(frame[:cut]))
+                except (sc.Liblz4Error, sc.OutputTooLargeError):
+                    pass

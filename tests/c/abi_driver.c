@@ -12,6 +12,30 @@
 typedef gtm_long_t (*compress_fn)(int, gtm_string_t *, gtm_string_t *, gtm_long_t);
 typedef gtm_long_t (*decompress_fn)(int, gtm_string_t *, gtm_string_t *);
 
+#define DRIVER_N 300000 /* the plaintext size exercise() uses */
+
+/* LZ4 and brotli entries whose shape differs, adapted (argc passed through as the runtime
+ * would): the raw block decoder gets its size, HC levels, brotli with its window unset. */
+static gtm_long_t lz4block_d(int argc, gtm_string_t *in, gtm_string_t *out)
+{
+	return stdc_lz4_block_decompress(argc < 2 ? argc : 3, in, out, DRIVER_N);
+}
+
+static gtm_long_t lz4hc_c(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
+{
+	return stdc_lz4_compress(argc, in, out, level == 1 ? 9 : level);
+}
+
+static gtm_long_t lz4framehc_c(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
+{
+	return stdc_lz4_frame_compress(argc, in, out, level == 1 ? 12 : level);
+}
+
+static gtm_long_t brotli_c(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
+{
+	return stdc_brotli_compress(argc, in, out, level, 0);
+}
+
 static const struct {
 	const char *name;
 	compress_fn compress;
@@ -21,6 +45,12 @@ static const struct {
 	{"deflate", stdc_deflate, stdc_inflate},
 	{"zlib", stdc_zlib, stdc_unzlib},
 	{"zstd", stdc_zstd_compress, stdc_zstd_decompress},
+	{"lz4", stdc_lz4_compress, stdc_lz4_decompress},
+	{"lz4hc", lz4hc_c, stdc_lz4_decompress},
+	{"lz4block", stdc_lz4_block_compress, lz4block_d},
+	{"lz4frame", stdc_lz4_frame_compress, stdc_lz4_frame_decompress},
+	{"lz4framehc", lz4framehc_c, stdc_lz4_frame_decompress},
+	{"brotli", brotli_c, stdc_brotli_decompress},
 };
 
 static int failures;
@@ -46,7 +76,7 @@ static gtm_string_t output(size_t cap)
 
 static void exercise(void)
 {
-	size_t n = 300000;
+	size_t n = DRIVER_N;
 	char *plain = malloc(n);
 	gtm_string_t in, out, back, small, held;
 
@@ -83,6 +113,23 @@ static void exercise(void)
 		free(back.address);
 		free(small.address);
 		free(held.address);
+	}
+	/* an LZ4 frame whose worst-case bound exceeds 1 MiB: compressed through the bounce buffer */
+	{
+		size_t big = STDC_MAX_STRING - 100;
+		char *text = malloc(big);
+
+		for (size_t i = 0; i < big; i++)
+			text[i] = (char)("near the limit "[i % 15] + (i / 1000) % 5);
+		in = (gtm_string_t){(gtm_long_t)big, text};
+		out = output(STDC_MAX_STRING);
+		CHECK(stdc_lz4_frame_compress(2, &in, &out, 0) == 0, "lz4 frame near 1 MiB");
+		back = output(STDC_MAX_STRING);
+		CHECK(stdc_lz4_frame_decompress(2, &out, &back) == 0 && back.length == (gtm_long_t)big &&
+			      memcmp(back.address, text, big) == 0, "lz4 frame near 1 MiB round trip");
+		free(back.address);
+		free(out.address);
+		free(text);
 	}
 	/* a result over the limit */
 	for (size_t i = 0; i < n; i++)
