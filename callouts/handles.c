@@ -164,7 +164,7 @@ void *stdc_handles_acquire(gtm_long_t handle, const struct stdc_handle_kind *kin
 		return NULL;
 	}
 	e = s->e;
-	if (e->kind != kind) {
+	if (kind != NULL && e->kind != kind) {
 		pthread_mutex_unlock(&table_lock);
 		*rc = stdc_fail(STDC_E_INVALID_HANDLE, "%s: handle %ld is an %s, not an %s", op,
 				(long)handle, e->kind->name, kind->name);
@@ -233,6 +233,38 @@ __attribute__((destructor)) static void handles_fini(void)
 }
 
 /* ---- entries ---- */
+
+gtm_long_t stdc_handle_info(int argc, gtm_string_t *out, gtm_long_t handle)
+{
+	struct stdc_handle_use use;
+	const struct stdc_handle_kind *kind;
+	char text[240];
+	size_t n, cap;
+	gtm_long_t rc;
+	void *ctx;
+
+	if (argc < 1 || out == NULL || out->address == NULL || out->length < 0)
+		return stdc_fail(STDC_E_BAD_ARGS, "handleInfo: needs (.output, handle)");
+	cap = (size_t)out->length;
+	out->length = 0;
+	if (argc < 2)
+		return stdc_fail(STDC_E_BAD_ARGS, "handleInfo: needs (.output, handle)");
+	if ((ctx = stdc_handles_acquire(handle, NULL, "handleInfo", &use, &rc)) == NULL)
+		return rc;
+	kind = ((struct entry *)use.entry)->kind;
+	n = (size_t)snprintf(text, sizeof(text), "kind=%s", kind->name);
+	if (kind->describe != NULL && n < sizeof(text) - 1) {
+		text[n++] = ';';
+		kind->describe(ctx, text + n, sizeof(text) - n);
+	}
+	stdc_handles_release(&use);
+	n = strlen(text);
+	if (n > cap)
+		n = cap;
+	memcpy(out->address, text, n);
+	out->length = (gtm_long_t)n;
+	return STDC_OK;
+}
 
 gtm_long_t stdc_handle_free(int argc, gtm_long_t handle)
 {

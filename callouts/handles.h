@@ -23,6 +23,8 @@
 struct stdc_handle_kind {
 	const char *name;           /* for messages: "lz4 stream compressor" */
 	void (*destroy)(void *ctx); /* frees the context; never called twice */
+	/* Writes "name=value;..." of the context's settings into buf (handleInfo); may be NULL. */
+	void (*describe)(const void *ctx, char *buf, size_t size);
 };
 
 /* What a call holds between acquire and release. */
@@ -34,8 +36,8 @@ struct stdc_handle_use {
  * context is then destroyed, so the caller never cleans up). */
 gtm_long_t stdc_handles_open(const struct stdc_handle_kind *kind, void *ctx, const char *op);
 
-/* The context of `handle` for this call alone, or NULL with *rc = -code (INVALID-HANDLE)
- * recorded.  Every non-NULL result must be given back with stdc_handles_release. */
+/* The context of `handle` for this call alone (kind NULL: of any kind), or NULL with
+ * *rc = -code (INVALID-HANDLE) recorded.  Every non-NULL result must be given back with stdc_handles_release. */
 void *stdc_handles_acquire(gtm_long_t handle, const struct stdc_handle_kind *kind,
 			   const char *op, struct stdc_handle_use *use, gtm_long_t *rc);
 void stdc_handles_release(struct stdc_handle_use *use);

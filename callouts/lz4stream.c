@@ -20,6 +20,7 @@
  * exactly as long as the context.  A failed decompression leaves the stream as it was: the
  * caller may go on with the right block. */
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,10 +81,32 @@ static void destroy_decompressor(void *p)
 	free(s);
 }
 
+static const char *strategy_name(const struct lz4s *s)
+{
+	return s->strategy == RING_BUFFER ? "ring_buffer" : "double_buffer";
+}
+
+static void describe_compressor(const void *p, char *buf, size_t size)
+{
+	static const char *const modes[] = {"default", "fast", "high_compression"};
+	const struct lz4s *s = p;
+
+	snprintf(buf, size, "strategy=%s;buffer_size=%zu;width=%d;mode=%s;level=%d",
+		 strategy_name(s), s->bs, s->width, modes[s->mode], s->level);
+}
+
+static void describe_decompressor(const void *p, char *buf, size_t size)
+{
+	const struct lz4s *s = p;
+
+	snprintf(buf, size, "strategy=%s;buffer_size=%zu;width=%d", strategy_name(s), s->bs,
+		 s->width);
+}
+
 static const struct stdc_handle_kind compressor_kind = {"lz4 stream compressor",
-						       destroy_compressor};
+						       destroy_compressor, describe_compressor};
 static const struct stdc_handle_kind decompressor_kind = {"lz4 stream decompressor",
-							 destroy_decompressor};
+							 destroy_decompressor, describe_decompressor};
 
 /* ---- arguments ---- */
 

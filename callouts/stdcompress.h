@@ -113,6 +113,8 @@ STDC_API gtm_long_t stdc_limits(int argc, gtm_string_t *out);
 STDC_API gtm_long_t stdc_handle_free(int argc, gtm_long_t handle);
 /* "open=N;max=M": handles open now, and the most that may be. */
 STDC_API gtm_long_t stdc_handle_stats(int argc, gtm_string_t *out);
+/* "kind=...;name=value;..." of one open handle (for a stream: strategy, buffer_size, width). */
+STDC_API gtm_long_t stdc_handle_info(int argc, gtm_string_t *out, gtm_long_t handle);
 
 /* LZ4 stream compressor: chunks of at most buffer_size bytes become [prefix][LZ4 block], the
  * prefix being the block length in `width` bytes (0, 1, 2, 4; default 4) little-endian.

@@ -570,7 +570,15 @@ def test_handle_misuse_is_a_clear_error_and_the_process_goes_on():
     assert rt.call("lz4StreamCompress", b"x", None, again)[0] == 0
     for h in (again, hd):
         assert rt.call("handleFree", h)[0] == 0
+    # handleInfo describes any kind, and knows no freed handle
+    h, _ = rt.call("lz4StreamCompressOpen", 300, 2, b"high_compression", 11, b"d", b"ring_buffer")
+    assert rt.call("handleInfo", None, h) == (0, [
+        b"kind=lz4 stream compressor;strategy=ring_buffer;buffer_size=300;width=2;"
+        b"mode=high_compression;level=11"])
+    assert rt.call("handleFree", h)[0] == 0
+    assert rt.call("handleInfo", None, h) == (code, [b""])
     # argc: too few arguments are BAD-ARGS, never a crash
+    assert rt.call("handleInfo", None)[0] == -1
     assert rt.call("lz4StreamCompress", b"x", None)[0] == -1
     assert rt.call("lz4StreamCompress")[0] == -1
     assert rt.call("lz4StreamCompressOpen")[0] == -1
@@ -781,5 +789,5 @@ def test_c_driver_under_sanitizers_and_leaksanitizer(driver):
 def test_table_and_header_agree():
     rt = _runtime.default()
     names = [n for n in rt.table.entries if n.startswith(("lz4Stream", "handle"))]
-    assert len(names) == 13
+    assert len(names) == 14
     assert not {n: p for n, p in rt.problems().items() if n in names}

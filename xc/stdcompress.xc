@@ -66,3 +66,4 @@ lz4StreamDecompress64k: gtm_long_t stdc_lz4s_decompress(I:gtm_string_t*,O:gtm_st
 lz4StreamDecompress1k: gtm_long_t stdc_lz4s_decompress(I:gtm_string_t*,O:gtm_string_t*[1024],I:gtm_long_t)
 handleFree: gtm_long_t stdc_handle_free(I:gtm_long_t)
 handleStats: gtm_long_t stdc_handle_stats(O:gtm_string_t*[256])
+handleInfo: gtm_long_t stdc_handle_info(O:gtm_string_t*[256],I:gtm_long_t)

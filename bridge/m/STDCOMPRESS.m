@@ -21,10 +21,19 @@ STDCOMPRESS ; gzip, deflate, zlib, zstd, LZ4 and brotli for M through the stdcom
  ;   $$versions^STDCOMPRESS()   "stdcompress=X,libdeflate=X,libz=X,libzstd=X,liblz4=X,libbrotli=X"
  ;   $$lastError^STDCOMPRESS()  "CODE message" of the last failure, "" if none
  ;   $$limits^STDCOMPRESS()     "name=value;..." limits and level ranges, as the C library says
+ ; LZ4 block streams (python-lz4's lz4.stream format; docs/lz4-stream.md), behind handles:
+ ;   $$lz4StreamCompressOpen^STDCOMPRESS(bufsize[,width][,mode][,level][,dict][,strategy])
+ ;   $$lz4StreamDecompressOpen^STDCOMPRESS(bufsize[,width][,dict][,strategy])
+ ;                                       a handle (>0), or 0 with $ECODE set
+ ;   $$lz4StreamCompress^STDCOMPRESS(h,chunk,.block)      [prefix][block] of one chunk
+ ;   $$lz4StreamGetBlock^STDCOMPRESS(h,stream,.offset,.block)  the block at byte offset
+ ;                                       (0-based) of stream; offset moves past it
+ ;   $$lz4StreamDecompress^STDCOMPRESS(h,block,.chunk)    one block (no prefix), in order
+ ;   $$lz4StreamFree^STDCOMPRESS(h)                       1, or 0 with $ECODE set
  ;
  ; Failures set $ECODE to ,U-STDCOMPRESS-<CODE>, with CODE one of BAD-ARGS, BAD-LEVEL,
  ; OUTPUT-TOO-LARGE, LIBZ-FAIL, LIBZSTD-FAIL, LIBLZ4-FAIL, LIBBROTLI-FAIL, NO-MEMORY,
- ; CALLOUT-MISSING.
+ ; CALLOUT-MISSING, and for streams INVALID-HANDLE, HANDLE-LIMIT.
  ;
  ; Data are byte strings: use $ZLENGTH/$ZEXTRACT/$ZASCII/$ZCHAR on them in UTF-8 mode.
  ; An omitted or empty level lets the C library apply its default; levels are range-checked
@@ -102,6 +111,38 @@ brotliDecompress(data,out) ; decode one brotli stream into .out
  quit:$$brotliDecompressC() 1 set out="" do raise quit 0
  ;
  ; -- end of LZ4 and brotli --
+ ;
+ ; -- LZ4 block streams.  A stream lives in the C library behind a handle until
+ ; lz4StreamFree (or the process ends).  bufsize is the largest chunk; width the bytes of the
+ ; size prefix (0, 1, 2 or 4, default 4); mode default, fast or high_compression; level the
+ ; acceleration (fast) or HC level (0 or omitted: LZ4's default); dict any string, copied;
+ ; strategy double_buffer (default) or ring_buffer.  The decompressor needs the compressor's
+ ; bufsize, width, dict and strategy. --
+ ;
+lz4StreamCompressOpen(bufsize,width,mode,level,dict,strategy) ; a compressor's handle, or 0
+ new h
+ quit:$$lz4sOpenC(1) h
+ do raise quit 0
+ ;
+lz4StreamDecompressOpen(bufsize,width,dict,strategy) ; a decompressor's handle, or 0
+ new h
+ quit:$$lz4sOpenC(2) h
+ do raise quit 0
+ ;
+lz4StreamCompress(h,chunk,block) ; chunk (at most bufsize bytes) into .block: [prefix][LZ4 block]
+ quit:$$lz4sCompressC() 1 set block="" do raise quit 0
+ ;
+lz4StreamGetBlock(h,stream,offset,block) ; the block whose prefix is at byte offset of stream
+ ; into .block, without its prefix; .offset (0-based, "" = 0) then points past it
+ quit:$$lz4sGetBlockC() 1 set block="" do raise quit 0
+ ;
+lz4StreamDecompress(h,block,chunk) ; one block (without prefix), in stream order, into .chunk
+ quit:$$lz4sDecompressC() 1 set chunk="" do raise quit 0
+ ;
+lz4StreamFree(h) ; free stream h (either kind): 1, or 0 (INVALID-HANDLE: never opened, freed)
+ quit:$$lz4sFreeC() 1 do raise quit 0
+ ;
+ ; -- end of LZ4 block streams --
  ;
  ; ---- public informational labels ----
  ;
@@ -292,6 +333,75 @@ limit(name) ; one value of the C library's limits ("" if it has none by that nam
  quit $piece($piece(";"_x,";"_name_"=",2),";")
  ;
  ; -- end of LZ4 and brotli call frames --
+ ;
+ ; -- LZ4 block stream call frames.  Integers are checked for being integers here, for
+ ; range in C.  Tiers: compression from the chunk's worst case (n+n/255+16, and the prefix);
+ ; getBlock from what is left of the stream; decompression from the stream's bufsize, which
+ ; lz4sInfo keeps per handle (from the C library's handleInfo). --
+ ;
+lz4sOpenC(dir) ; dir 1: compressor, 2: decompressor; h and the arguments are the label's
+ new $etrap,op set $etrap="goto trap^STDCOMPRESS"
+ set op=$select(dir=1:"lz4StreamCompressOpen",1:"lz4StreamDecompressOpen")
+ quit:$get(bufsize)'?.1"-"1.18N $$badArg(op,"buffer size",$get(bufsize))
+ set width=$get(width) set:width="" width=4
+ quit:width'?.1"-"1.18N $$badArg(op,"width",width)
+ if dir=1 set level=$get(level) set:level="" level=0 quit:level'?.1"-"1.18N $$badLevel(op)
+ set h=$select(dir=1:$&stdcompress.lz4StreamCompressOpen(bufsize,width,$get(mode),level,$get(dict),$get(strategy)),1:$&stdcompress.lz4StreamDecompressOpen(bufsize,width,$get(dict),$get(strategy)))
+ quit:h>0 1
+ quit $$got(h)
+ ;
+lz4sCompressC() ;
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(chunk)#2) $$noData("lz4StreamCompress")
+ quit:$get(h)'?1.18N $$badHandle("lz4StreamCompress")
+ set n=$zlength(chunk),n=n+(n\255)+20
+ set n=$select(n<1025:$&stdcompress.lz4StreamCompress1k(chunk,.block,h),n<65537:$&stdcompress.lz4StreamCompress64k(chunk,.block,h),1:$&stdcompress.lz4StreamCompress(chunk,.block,h))
+ quit:'n 1
+ quit $$got(n,.block)
+ ;
+lz4sGetBlockC() ;
+ new $etrap,n,i set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(stream)#2) $$noData("lz4StreamGetBlock")
+ quit:$get(h)'?1.18N $$badHandle("lz4StreamGetBlock")
+ set offset=$get(offset) set:offset="" offset=0
+ quit:offset'?.1"-"1.18N $$badArg("lz4StreamGetBlock","offset",offset)
+ set i=$$lz4sInfo(h),n=$zlength(stream)-offset
+ set n=$select(n<1025:$&stdcompress.lz4StreamGetBlock1k(stream,.block,h,offset),n<65537:$&stdcompress.lz4StreamGetBlock64k(stream,.block,h,offset),1:$&stdcompress.lz4StreamGetBlock(stream,.block,h,offset))
+ if n quit:'$$got(n,.block) 0
+ set offset=offset+$piece(i,",",2)+$zlength(block)
+ quit 1
+ ;
+lz4sDecompressC() ;
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(block)#2) $$noData("lz4StreamDecompress")
+ quit:$get(h)'?1.18N $$badHandle("lz4StreamDecompress")
+ set n=+$$lz4sInfo(h)
+ set n=$select(n<1025:$&stdcompress.lz4StreamDecompress1k(block,.chunk,h),n<65537:$&stdcompress.lz4StreamDecompress64k(block,.chunk,h),1:$&stdcompress.lz4StreamDecompress(block,.chunk,h))
+ quit:'n 1
+ quit $$got(n,.chunk)
+ ;
+lz4sFreeC() ;
+ new $etrap,rc set $etrap="goto trap^STDCOMPRESS"
+ quit:$get(h)'?1.18N $$badHandle("lz4StreamFree")
+ kill %STDCOMPRESS("lz4s",h)
+ set rc=$&stdcompress.handleFree(h)
+ quit:'rc 1
+ quit $$got(rc)
+ ;
+lz4sInfo(h) ; "bufsize,width" of stream h ("" if C does not know it: the call then fails there)
+ new x,rc
+ quit:$data(%STDCOMPRESS("lz4s",h)) %STDCOMPRESS("lz4s",h)
+ set rc=$&stdcompress.handleInfo(.x,h)
+ quit:rc ""
+ set x=$piece($piece(x,";buffer_size=",2),";")_","_$piece($piece(x,";width=",2),";")
+ set %STDCOMPRESS("lz4s",h)=x
+ quit x
+ ;
+badHandle(op) ; h is not a positive integer: INVALID-HANDLE
+ set %STDCOMPRESS("lastError")="INVALID-HANDLE "_op_": handle "_$$quote($get(h))_" is not a handle"
+ quit 0
+ ;
+ ; -- end of LZ4 block stream call frames --
  ;
 infoC(which) ; call frame of the informational labels: x is theirs
  new $etrap,rc set $etrap="goto trap^STDCOMPRESS"

@@ -576,6 +576,113 @@ tLzArgc ;@test bare LZ4 and brotli call-outs with too few arguments return BAD-A
  ;
  ; ---- end of LZ4 and brotli ----
  ;
+ ; ---- LZ4 block streams (handles) ----
+ ;
+tLz4Stream ;@test LZ4 streams of several chunks round-trip: every width, mode, strategy, dictionary
+ new st,w,m,d,$etrap
+ set $etrap=$$catcher()
+ for st="double_buffer","ring_buffer" for w=0,1,2,4 for m="default","fast","high_compression" for d=0,1 do lz4sTrip(st,w,m,d)
+ quit
+lz4sTrip(st,w,m,d) ; one stream: compress six chunks, walk it with getBlock, decompress each
+ new c,x,bs,dict,ch,i,z,s,len,off,blk,y,r,nm,k
+ set nm=st_" width "_w_" "_m_$select(d:" dict",1:"")
+ set bs=$select(w=1:239,1:8192),dict=$select(d:$$text(3000),1:"")
+ set ch(1)=$zextract($$text(3*bs),1,bs),ch(2)=$$random(bs\2,w+7),ch(3)="",ch(4)="x"
+ set ch(5)=$zextract($$text(3*bs),bs+1,2*bs),ch(6)=$$repeat("ab",bs)
+ set c=$$lz4StreamCompressOpen^STDCOMPRESS(bs,w,m,$select(m="fast":3,m="high_compression":9,1:""),dict,st)
+ set x=$$lz4StreamDecompressOpen^STDCOMPRESS(bs,w,dict,st)
+ do ok(c>0&(x>0),nm_": opened ("_$$lastError^STDCOMPRESS()_")")
+ set s=""
+ for i=1:1:6 set z="",r=$$lz4StreamCompress^STDCOMPRESS(c,ch(i),.z) do called(r,nm_" compress "_i) set s=s_z,len(i)=$zlength(z)-w do:w
+ . set k=$zascii(z,1)+$select(w>1:$zascii(z,2)*256,1:0)+$select(w>2:$zascii(z,3)*65536+($zascii(z,4)*16777216),1:0)
+ . do eq(k,len(i),nm_" prefix "_i)
+ if w=4 do eq($zextract(s,len(1)+len(2)+9,len(1)+len(2)+13),$zchar(1,0,0,0,0),nm_": an empty chunk is 01 00 00 00 00")
+ set off=0
+ for i=1:1:6 do
+ . if w set r=$$lz4StreamGetBlock^STDCOMPRESS(x,s,.off,.blk) do called(r,nm_" getBlock "_i)
+ . if 'w set blk=$zextract(s,off+1,off+len(i)),off=off+len(i)
+ . set y="junk",r=$$lz4StreamDecompress^STDCOMPRESS(x,blk,.y) do called(r,nm_" decompress "_i)
+ . do eq(y,ch(i),nm_" chunk "_i)
+ do eq(off,$zlength(s),nm_": the walk ends at the end of the stream")
+ set r=$$lz4StreamFree^STDCOMPRESS(c) do called(r,nm_" free compressor")
+ set r=$$lz4StreamFree^STDCOMPRESS(x) do called(r,nm_" free decompressor")
+ quit
+ ;
+tLz4StreamLarge ;@test LZ4 streams of large chunks (up to ~1 MiB), in every output tier
+ new c,x,i,z,y,r,d,bs,st,$etrap
+ set $etrap=$$catcher()
+ set bs=1044461 ; the largest whose worst-case block and 4-byte prefix fit 1 MiB
+ for st="double_buffer","ring_buffer" do
+ . set c=$$lz4StreamCompressOpen^STDCOMPRESS(bs,,,,,st),x=$$lz4StreamDecompressOpen^STDCOMPRESS(bs,,,st)
+ . do ok(c>0&(x>0),st_" opened")
+ . for i=1:1:6 do
+ . . set d=$select(i=1:$$random(bs,3),i=2:$$text(bs),i=3:$$random(500,4),i=4:$$text(50000),i=5:"",1:$$random(70000,5))
+ . . set r=$$lz4StreamCompress^STDCOMPRESS(c,d,.z) do called(r,st_" compress "_$zlength(d))
+ . . set r=$$lz4StreamDecompress^STDCOMPRESS(x,$zextract(z,5,$zlength(z)),.y) do called(r,st_" decompress "_$zlength(d))
+ . . do eq(y,d,st_" round trip "_$zlength(d))
+ . set r=$$lz4StreamFree^STDCOMPRESS(c)+$$lz4StreamFree^STDCOMPRESS(x) do eq(r,2,st_" freed")
+ set r=$$lz4StreamCompressOpen^STDCOMPRESS(bs+1) do raised(r,"BAD-ARGS","a bufsize whose blocks could pass 1 MiB")
+ quit
+ ;
+tLz4StreamMisuse ;@test LZ4 stream handles: misuse and bad arguments raise clear codes, a full table HANDLE-LIMIT; the process goes on
+ new c,x,r,z,y,h,n,i,hs,off,$etrap
+ set $etrap=$$catcher()
+ set c=$$lz4StreamCompressOpen^STDCOMPRESS(1000),x=$$lz4StreamDecompressOpen^STDCOMPRESS(1000)
+ do ok(c>0&(x>0)&(c'=x),"two handles")
+ set r=$$lz4StreamCompress^STDCOMPRESS(x,"abc",.z) do raised(r,"INVALID-HANDLE","compress with a decompressor's handle")
+ do ok($$lastError^STDCOMPRESS()["not an lz4 stream compressor","lastError names the kinds")
+ set r=$$lz4StreamDecompress^STDCOMPRESS(c,"abc",.y) do raised(r,"INVALID-HANDLE","decompress with a compressor's handle")
+ set r=$$lz4StreamGetBlock^STDCOMPRESS(c,$zchar(1,0,0,0,0),0,.y) do raised(r,"INVALID-HANDLE","getBlock with a compressor's handle")
+ set r=$$lz4StreamCompress^STDCOMPRESS(12345,"abc",.z) do raised(r,"INVALID-HANDLE","a handle never opened")
+ do ok($$lastError^STDCOMPRESS()["never opened","lastError: never opened")
+ set r=$$lz4StreamCompress^STDCOMPRESS("x1","abc",.z) do raised(r,"INVALID-HANDLE","a handle that is not a number")
+ set r=$$lz4StreamFree^STDCOMPRESS(c) do called(r,"free")
+ set r=$$lz4StreamFree^STDCOMPRESS(c) do raised(r,"INVALID-HANDLE","double free")
+ set r=$$lz4StreamCompress^STDCOMPRESS(c,"abc",.z) do raised(r,"INVALID-HANDLE","use after free")
+ do ok($$lastError^STDCOMPRESS()["already freed","lastError: already freed")
+ set r=$$lz4StreamCompressOpen^STDCOMPRESS(1000,3) do raised(r,"BAD-ARGS","prefix width 3")
+ set r=$$lz4StreamCompressOpen^STDCOMPRESS(1000,4,"slow") do raised(r,"BAD-ARGS","mode slow")
+ set r=$$lz4StreamDecompressOpen^STDCOMPRESS(1000,4,"","circle") do raised(r,"BAD-ARGS","strategy circle")
+ set r=$$lz4StreamCompressOpen^STDCOMPRESS(240,1) do raised(r,"LIBLZ4-FAIL","a 1-byte prefix with bufsize 240")
+ set r=$$lz4StreamCompressOpen^STDCOMPRESS("abc") do raised(r,"BAD-ARGS","bufsize abc")
+ set r=$$lz4StreamCompressOpen^STDCOMPRESS(1000,4,"fast","x") do raised(r,"BAD-LEVEL","level x")
+ set c=$$lz4StreamCompressOpen^STDCOMPRESS(10) do ok(c>0,"bufsize 10")
+ set r=$$lz4StreamCompress^STDCOMPRESS(c,"0123456789A",.z) do raised(r,"BAD-ARGS","a chunk longer than bufsize")
+ set r=$$lz4StreamCompress^STDCOMPRESS(c,"0123456789",.z) do called(r,"the stream goes on after a refused chunk")
+ set r=$$lz4StreamDecompress^STDCOMPRESS(x,$zchar(255,255,255),.y) do raised(r,"LIBLZ4-FAIL","a corrupt block")
+ set r=$$lz4StreamDecompress^STDCOMPRESS(x,$zextract(z,5,99),.y) do called(r,"the stream goes on after a corrupt block"),eq(y,"0123456789","after a corrupt block")
+ set off=0,r=$$lz4StreamGetBlock^STDCOMPRESS(x,$zchar(5,0,0,0)_"ab",.off,.y) do raised(r,"LIBLZ4-FAIL","a block past the end of the stream"),eq(off,0,"offset unmoved")
+ set off=2,r=$$lz4StreamGetBlock^STDCOMPRESS(x,$zchar(1,0,0,0,0),.off,.y) do raised(r,"LIBLZ4-FAIL","too few bytes for a prefix")
+ set off=9,r=$$lz4StreamGetBlock^STDCOMPRESS(x,$zchar(1,0,0,0,0),.off,.y) do raised(r,"BAD-ARGS","an offset past the stream")
+ set r=$$lz4StreamFree^STDCOMPRESS(c)+$$lz4StreamFree^STDCOMPRESS(x) do eq(r,2,"both freed")
+ ; the table: open until HANDLE-LIMIT, free them all, open again
+ set n=0 for  set h=$$lz4StreamDecompressOpen^STDCOMPRESS(16) quit:'h  set n=n+1,hs(n)=h
+ do eq(caught,",U-STDCOMPRESS-HANDLE-LIMIT,","a full table raises HANDLE-LIMIT") set caught=""
+ do ok($$lastError^STDCOMPRESS()["handles are open","lastError: the limit"),ok(n>0&(n'>1024),n_" opened before the limit")
+ set r=0 for i=1:1:n set r=r+$$lz4StreamFree^STDCOMPRESS(hs(i))
+ do eq(r,n,"all freed")
+ set h=$$lz4StreamDecompressOpen^STDCOMPRESS(16) do ok(h>0,"a handle opens again after freeing")
+ set r=$$lz4StreamFree^STDCOMPRESS(h) do called(r,"and frees")
+ set r=$$gzip^STDCOMPRESS("the process goes on",.z) do called(r,"another codec afterwards")
+ quit
+ ;
+tLz4StreamArgc ;@test bare LZ4 stream call-outs with too few arguments return BAD-ARGS (-1)
+ new r,o,h
+ set r=$&stdcompress.lz4StreamCompressOpen() do eq(r,-1,"lz4StreamCompressOpen()")
+ set r=$&stdcompress.lz4StreamDecompressOpen() do eq(r,-1,"lz4StreamDecompressOpen()")
+ set r=$&stdcompress.lz4StreamCompress("abc",.o) do eq(r,-1,"lz4StreamCompress without a handle")
+ set r=$&stdcompress.lz4StreamGetBlock1k("abc",.o) do eq(r,-1,"lz4StreamGetBlock1k without a handle")
+ set r=$&stdcompress.lz4StreamDecompress64k() do eq(r,-1,"lz4StreamDecompress64k()")
+ set r=$&stdcompress.handleFree() do eq(r,-1,"handleFree()")
+ set r=$&stdcompress.handleInfo(.o) do eq(r,-1,"handleInfo without a handle")
+ set r=$&stdcompress.lastError(.o) do eq($piece(o," "),"BAD-ARGS","lastError names BAD-ARGS")
+ set h=$&stdcompress.lz4StreamCompressOpen(100) do ok(h>0,"defaults for everything but bufsize")
+ set o="",r=$&stdcompress.handleInfo(.o,h) do eq(o,"kind=lz4 stream compressor;strategy=double_buffer;buffer_size=100;width=4;mode=default;level=1","handleInfo")
+ set r=$&stdcompress.handleFree(h) do eq(r,0,"handleFree")
+ quit
+ ;
+ ; ---- end of LZ4 block streams ----
+ ;
  ; ---- run by pytest, not tests themselves ----
  ;
 missing ; with the call-out unreachable: every label raises CALLOUT-MISSING, the process lives

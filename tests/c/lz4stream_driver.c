@@ -21,6 +21,7 @@ typedef gtm_long_t (*op_fn)(int, gtm_string_t *, gtm_string_t *, gtm_long_t);
 typedef gtm_long_t (*get_fn)(int, gtm_string_t *, gtm_string_t *, gtm_long_t, gtm_long_t);
 typedef gtm_long_t (*free_fn)(int, gtm_long_t);
 typedef gtm_long_t (*out_fn)(int, gtm_string_t *);
+typedef gtm_long_t (*info_fn)(int, gtm_string_t *, gtm_long_t);
 
 static open_c_fn open_c;
 static open_d_fn open_d;
@@ -28,6 +29,7 @@ static op_fn compress, decompress;
 static get_fn get_block;
 static free_fn handle_free;
 static out_fn take, last_error, handle_stats;
+static info_fn handle_info;
 
 static int failures;
 
@@ -128,6 +130,15 @@ static void misuse(void)
 
 	CHECK(hc > 0 && hd > 0, "open with defaults: %s", error_text());
 	CHECK(compress(3, &in, &out, hd) == -STDC_E_INVALID_HANDLE, "wrong kind");
+	{
+		char buf[8];
+		gtm_string_t o = {sizeof(buf), buf}; /* too small: the text is cut, never overrun */
+
+		CHECK(handle_info(2, &o, hd) == 0 && o.length == 8 && memcmp(buf, "kind=lz4", 8) == 0,
+		      "handle_info cut to its output");
+		o.length = sizeof(buf);
+		CHECK(handle_info(1, &o, hd) == -STDC_E_BAD_ARGS && o.length == 0, "info argc 1");
+	}
 	CHECK(compress(3, &in, &out, 12345) == -STDC_E_INVALID_HANDLE, "never opened");
 	CHECK(compress(3, &in, &out, 0) == -STDC_E_INVALID_HANDLE, "handle 0");
 	CHECK(compress(2, &in, &out, hc) == -STDC_E_BAD_ARGS, "argc 2");
@@ -194,8 +205,9 @@ int main(int argc, char **argv)
 	take = (out_fn)dlsym(lib, "stdc_take");
 	last_error = (out_fn)dlsym(lib, "stdc_last_error");
 	handle_stats = (out_fn)dlsym(lib, "stdc_handle_stats");
+	handle_info = (info_fn)dlsym(lib, "stdc_handle_info");
 	if (!open_c || !open_d || !compress || !decompress || !get_block || !handle_free || !take ||
-	    !last_error || !handle_stats) {
+	    !last_error || !handle_stats || !handle_info) {
 		fprintf(stderr, "missing symbol\n");
 		return 2;
 	}
