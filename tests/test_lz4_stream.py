@@ -791,3 +791,77 @@ def test_table_and_header_agree():
     names = [n for n in rt.table.entries if n.startswith(("lz4Stream", "handle"))]
     assert len(names) == 14
     assert not {n: p for n, p in rt.problems().items() if n in names}
+
+
+# ---- M: streams written by M read by python-lz4, and the other way (a real engine) ----
+
+M_INTEROP = textwrap.dedent('''\
+    LZ4SI ; lz4 stream interop, M side: mumps -run LZ4SI dir bufsize width mode
+     new dir,bs,w,m,dict,data,c,x,s,off,blk,y,out,r,i,n,$etrap
+     set $etrap="write ""ERROR "",$$lastError^STDCOMPRESS(),"" "",$zstatus,! set $ecode="""" halt"
+     set dir=$piece($zcmdline," ",1),bs=$piece($zcmdline," ",2),w=$piece($zcmdline," ",3),m=$piece($zcmdline," ",4)
+     set dict=$$readFile^STDCOMPRESSCONF(dir_"/dict.bin"),data=$$readFile^STDCOMPRESSCONF(dir_"/data.bin")
+     ; data in chunks of bs into m.stream (block sizes into m.sizes, for width 0)
+     set c=$$lz4StreamCompressOpen^STDCOMPRESS(bs,w,m,"",dict),s="",n=""
+     for i=1:bs:$zlength(data) set r=$$lz4StreamCompress^STDCOMPRESS(c,$zextract(data,i,i+bs-1),.blk),s=s_blk,n=n_($zlength(blk)-w)_","
+     do writeFile^STDCOMPRESSCONF(dir_"/m.stream",s),writeFile^STDCOMPRESSCONF(dir_"/m.sizes",n)
+     set r=$$lz4StreamFree^STDCOMPRESS(c)
+     ; py.stream (python-lz4's) back into m.out
+     set s=$$readFile^STDCOMPRESSCONF(dir_"/py.stream"),x=$$lz4StreamDecompressOpen^STDCOMPRESS(bs,w,dict)
+     set out="",off=0
+     if w for  quit:off'<$zlength(s)  set r=$$lz4StreamGetBlock^STDCOMPRESS(x,s,.off,.blk),r=$$lz4StreamDecompress^STDCOMPRESS(x,blk,.y),out=out_y
+     if 'w set n=$$readFile^STDCOMPRESSCONF(dir_"/py.sizes") for i=1:1:$length(n,",")-1 set blk=$zextract(s,off+1,off+$piece(n,",",i)),off=off+$piece(n,",",i),r=$$lz4StreamDecompress^STDCOMPRESS(x,blk,.y),out=out_y
+     do writeFile^STDCOMPRESSCONF(dir_"/m.out",out)
+     set r=$$lz4StreamFree^STDCOMPRESS(x)
+     write "OK",!
+     quit
+    ''')
+
+
+@pytest.fixture(scope="module")
+def m_modes(tmp_path_factory):
+    from engine_support import Modes, find_engine
+    engine = find_engine()
+    if engine is None:
+        pytest.skip("GT.M is not installed (apt-get install fis-gtm-7.0, or set gtm_dist)")
+    return Modes(engine, tmp_path_factory.mktemp("lz4s-engine"))
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("mode,width,lz4mode,page", [
+    ("M", 4, "default", PAGE), ("M", 2, "high_compression", PAGE), ("M", 1, "fast", 239),
+    ("M", 0, "default", 5000), ("UTF-8", 4, "high_compression", 20000)])
+def test_m_and_python_lz4_read_each_others_streams(m_modes, tmp_path, mode, width, lz4mode, page):
+    """M compresses a stream that python-lz4's lz4.stream reads, and reads the stream
+    python-lz4 wrote; with the same chunks both write the same bytes."""
+    why = m_modes.unavailable(mode)
+    if why:
+        pytest.skip(f"{mode} mode unavailable: {why}")
+    problems = m_modes.compiled(mode)[1]
+    assert not problems, problems
+    peer = PEER or lz4s  # without the peer, at least M against this bridge
+    data, dictionary = DATA[3 * MIB:3 * MIB + 300_000], DICT
+    (tmp_path / "data.bin").write_bytes(data)
+    (tmp_path / "dict.bin").write_bytes(dictionary)
+    c = peer.LZ4StreamCompressor("double_buffer", page, mode=lz4mode, store_comp_size=width,
+                                 dictionary=dictionary)
+    blocks = [c.compress(x) for x in _chunks(data, page)]
+    (tmp_path / "py.stream").write_bytes(b"".join(blocks))
+    (tmp_path / "py.sizes").write_text("".join(f"{len(b) - width}," for b in blocks))
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "LZ4SI.m").write_text(M_INTEROP)
+    code, out, err = m_modes.run(mode, ["LZ4SI", str(tmp_path), str(page), str(width), lz4mode],
+                                 env=m_modes.env(mode, extra_srcdirs=[src]))
+    assert (code, out.strip()) == (0, "OK"), out + err
+    assert (tmp_path / "m.out").read_bytes() == data  # python-lz4's stream, read by M
+    m_stream = (tmp_path / "m.stream").read_bytes()
+    assert m_stream == b"".join(blocks)  # M wrote the very same bytes
+    d = peer.LZ4StreamDecompressor("double_buffer", page, store_comp_size=width,
+                                   dictionary=dictionary)
+    sizes = [int(n) for n in (tmp_path / "m.sizes").read_text().split(",")[:-1]]
+    decoded, off = bytearray(), 0
+    for n in sizes:  # M's stream, read by python-lz4
+        decoded += d.decompress(m_stream[off + width:off + width + n])
+        off += width + n
+    assert decoded == data
