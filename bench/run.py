@@ -22,7 +22,7 @@ import zstandard
 
 import stdcompress
 
-from . import bridge, corpus, engine, memory, report, shim
+from . import bridge, corpus, engine, lz4stream, memory, report, shim
 from .report import Row
 from .timing import FULL, QUICK
 
@@ -44,6 +44,10 @@ NOTES = [
     "format of our lz4_compress, default fast mode), the brotli package at quality 5; each "
     "bundles its own copy of the codec library (versions in the environment line); their speed "
     "rows have a target (>= 1x) only when that copy is the version we link.",
+    "lz4 stream: 10 MiB (the corpus's first MiB ten times) in 8 KiB pages; target rows against "
+    "python-lz4's one-shot lz4.block on the same pages (a stream compresses each page against "
+    "the previous ones: smaller, and more work for LZ4 itself); lz4.stream peer rows: "
+    "python-lz4's experimental stream module, the same LZ4 work.",
 ]
 
 
@@ -67,10 +71,16 @@ def _peer_version(module: str) -> str:
     return getattr(m, "__version__", "?")
 
 
+def _stream_peer_version() -> str:
+    peer, why = lz4stream._peer_stream()
+    return f"{peer.VERSION} (built with PYLZ4_EXPERIMENTAL)" if peer is not None else why
+
+
 def environment(corpora) -> dict:
     return {"versions": stdcompress.versions(), "zstandard": zstandard.__version__,
             "zstandard_libzstd": ".".join(map(str, zstandard.ZSTD_VERSION)),
             "python-lz4": _peer_version("lz4"), "brotli": _peer_version("brotli"),
+            "python-lz4 lz4.stream": _stream_peer_version(),
             "zlib": zlib.ZLIB_RUNTIME_VERSION, "python": sys.version.split()[0],
             "machine": f"{platform.machine()}, {_cpu()}",
             "corpus": {c.name: c.source or f"missing: {c.missing}" for c in corpora}}
@@ -95,6 +105,7 @@ def measure(plan, corpora, progress=lambda s: None) -> list[Row]:
     bridge_us = {(r.corpus, r.job): r.ours for r in rows if r.section == bridge.BIG}
     section(engine.BIG, lambda c: engine.big_rows(
         c, plan, {job: us for (name, job), us in bridge_us.items() if name == c.name}))
+    section(lz4stream.SECTION, lambda c: lz4stream.rows(c, plan))
     section(shim.SECTION, lambda c: shim.rows(c, plan), only=present[:1])
     section(memory.SECTION, lambda c: memory.rows(c, plan), only=present[:1])
     return rows
