@@ -524,6 +524,11 @@ def test_close_exit_and_del_free_the_context():
     with pytest.raises(InvalidHandleError, match="closed"):
         d.get_block(b"\x01\x00\x00\x00\x00")
     c.close()  # idempotent
+    import copy
+    import pickle
+    for dup in (copy.copy, copy.deepcopy, pickle.dumps):
+        with pytest.raises(TypeError, match="cannot pickle or copy"):
+            dup(LZ4StreamDecompressor("double_buffer", PAGE))
     x = LZ4StreamCompressor("double_buffer", PAGE)
     assert stats()["open"] == before + 1
     del x
@@ -865,3 +870,17 @@ def test_m_and_python_lz4_read_each_others_streams(m_modes, tmp_path, mode, widt
         decoded += d.decompress(m_stream[off + width:off + width + n])
         off += width + n
     assert decoded == data
+
+
+@pytest.mark.engine
+def test_m_usage_stream_example_runs(m_modes, tmp_path):
+    """The M example of docs/m-usage.md ("LZ4 block streams"), as written, round-trips."""
+    doc = (ROOT / "docs" / "m-usage.md").read_text()
+    example = doc.split("## LZ4 block streams", 1)[1].split("```", 2)[1].strip("\n")
+    routine = ("LZ4SEX ; the example\n new rec,i,x\n"
+               " for i=1:1:10 set rec(i)=\"record \"_i_\": \"_$justify(i*i,20)\n"
+               + example + "\n set x=\"\" for i=1:1:10 set x=x_rec(i)\n"
+               " write $select(out=x:\"SAME\",1:\"DIFFERENT\"),!\n quit\n")
+    (tmp_path / "LZ4SEX.m").write_text(routine)
+    code, out, err = m_modes.run("M", ["LZ4SEX"], env=m_modes.env("M", extra_srcdirs=[tmp_path]))
+    assert (code, out) == (0, "SAME\n"), out + err

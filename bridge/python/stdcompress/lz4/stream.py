@@ -147,6 +147,10 @@ class _Stream:
     def closed(self) -> bool:
         return not self._h
 
+    def __reduce_ex__(self, protocol):
+        raise TypeError(f"cannot pickle or copy a {type(self).__name__}: its state lives in "
+                        f"the C library, behind one handle")
+
     def __del__(self):
         try:
             self.close()
