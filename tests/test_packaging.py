@@ -44,7 +44,9 @@ def test_installed_package_works_with_a_clean_environment(installed, tmp_path):
                         "PYTHONPATH")}
     code = ("import stdcompress as s, gzip; d=b'hello, world'*100;"
             "assert gzip.decompress(s.gzip(d))==d; assert s.zstd_decompress(s.zstd_compress(d))==d;"
-            "assert s._runtime._trampoline is not None; print(s.__file__)")
+            "assert s._runtime._trampoline is not None; print(s.__file__);"
+            "from stdcompress.lz4.stream import LZ4StreamCompressor as C, LZ4StreamDecompressor as D;"
+            "assert D('ring_buffer', 99).decompress(C('ring_buffer', 99).compress(d[:99])[4:])==d[:99]")
     r = subprocess.run([installed[0], "-c", code], env=env, cwd=tmp_path, capture_output=True,
                        text=True)
     assert r.returncode == 0, r.stderr
