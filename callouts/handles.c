@@ -198,6 +198,11 @@ void stdc_handles_release(struct stdc_handle_use *use)
 	entry_destroy(dead);
 }
 
+const struct stdc_handle_kind *stdc_handles_kind(const struct stdc_handle_use *use)
+{
+	return ((const struct entry *)use->entry)->kind;
+}
+
 gtm_long_t stdc_handles_close(gtm_long_t handle, const char *op)
 {
 	struct entry *dead = NULL;

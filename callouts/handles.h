@@ -42,6 +42,9 @@ void *stdc_handles_acquire(gtm_long_t handle, const struct stdc_handle_kind *kin
 			   const char *op, struct stdc_handle_use *use, gtm_long_t *rc);
 void stdc_handles_release(struct stdc_handle_use *use);
 
+/* The kind of the context a call holds (between acquire and release). */
+const struct stdc_handle_kind *stdc_handles_kind(const struct stdc_handle_use *use);
+
 /* Frees a handle of any kind: STDC_OK or -code (INVALID-HANDLE). */
 gtm_long_t stdc_handles_close(gtm_long_t handle, const char *op);
 

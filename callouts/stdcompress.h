@@ -136,4 +136,37 @@ STDC_API gtm_long_t stdc_lz4s_decompress(int argc, gtm_string_t *in, gtm_string_
 					 gtm_long_t handle);
 /* ---- end of handles and LZ4 block streams ---- */
 
+/* ---- streams of any length (callouts/stream.c; docs/streaming.md) ----
+ * streamOpen(codec, direction[, level, max_output]) -> handle (> 0) or -code.
+ *   codec "gzip" | "deflate" | "zlib" (zlib's z_stream) | "zstd" (frames with a checksum);
+ *   direction "c" (compress) or "d" (decompress); level 0 or omitted: the codec's default
+ *   (gzip/deflate/zlib 1..9, default 6; zstd as zstdCompress, default 3); max_output: a cap on
+ *   the total output of the handle, 0 or omitted: none; past it OUTPUT-TOO-LARGE.
+ * Every later call writes at most the out->length it is given (at least 16 bytes) and returns:
+ *   STDC_STREAM_DONE (0)  all output so far is delivered; more input may follow.
+ *   STDC_STREAM_MORE (1)  output is pending: call streamRead (or streamWrite with "") until it
+ *                         returns something else.  Until then streamWrite with data,
+ *                         streamFlush and streamClose are BAD-ARGS.
+ *   STDC_STREAM_END  (2)  decompressor: the end of the stream was reached and everything
+ *                         before it delivered; bytes after the end are kept (streamUnused).
+ *                         For gzip and zstd, bytes that begin another member or frame start it.
+ *   < 0                   -code; a codec failure or OUTPUT-TOO-LARGE ends the stream: later
+ *                         calls repeat it, streamClose only frees the handle.
+ * streamClose returns the final bytes (same protocol: the handle is freed when it returns
+ * 0 or an error); closing a decompressor before its end is a codec error (truncated). */
+#define STDC_STREAM_DONE 0
+#define STDC_STREAM_MORE 1
+#define STDC_STREAM_END 2
+STDC_API gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *direction,
+				     gtm_long_t level, gtm_long_t max_output);
+STDC_API gtm_long_t stdc_stream_write(int argc, gtm_string_t *in, gtm_string_t *out,
+				      gtm_long_t handle);
+STDC_API gtm_long_t stdc_stream_read(int argc, gtm_string_t *out, gtm_long_t handle);
+/* Compressors: everything written so far becomes decodable (zlib sync flush, zstd flush). */
+STDC_API gtm_long_t stdc_stream_flush(int argc, gtm_string_t *out, gtm_long_t handle);
+STDC_API gtm_long_t stdc_stream_close(int argc, gtm_string_t *out, gtm_long_t handle);
+/* Decompressors: the bytes kept after the end (0), or their length (> 0) when they do not fit. */
+STDC_API gtm_long_t stdc_stream_unused(int argc, gtm_string_t *out, gtm_long_t handle);
+/* ---- end of streams ---- */
+
 #endif

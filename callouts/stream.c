@@ -1,0 +1,505 @@
+/* stream.c - streaming compression and decompression of any length behind handles, in
+ * bounded memory: gzip, deflate and zlib through zlib's z_stream, zstd through
+ * ZSTD_compressStream2 / ZSTD_decompressStream.
+ *
+ * Every call produces at most the output the caller declared (one M string); what does not
+ * fit stays inside the codec, or as a copy of the unconsumed input, and the call returns
+ * STDC_STREAM_MORE: the caller drains it with streamRead until that returns something else.
+ * The protocol, return codes and limits are in stdcompress.h and docs/streaming.md.
+ *
+ * Decompressors report the end of the stream (STDC_STREAM_END).  gzip members and zstd frames
+ * may follow one another: after an end, bytes that begin another member (frame) start it;
+ * other bytes are kept as the unused data (streamUnused), never dropped.  An optional cap on
+ * the total output of a handle stops decompression bombs with OUTPUT-TOO-LARGE. */
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zlib.h>
+#include <zstd_errors.h>
+
+#include "core.h"
+#include "handles.h"
+
+#define MIN_OUTPUT 16 /* zlib's sync flush wants more than 6 bytes of room per call */
+
+enum codec { GZIP, DEFLATE, ZLIB, ZSTD };
+enum action { ACT_NONE, ACT_FLUSH, ACT_END };
+
+static const char *const codec_names[] = {"gzip", "deflate", "zlib", "zstd"};
+
+struct stream {
+	enum codec codec;
+	int compress;          /* 1: compressor, 0: decompressor */
+	int level;
+	uint64_t max_output;   /* 0: no cap */
+	uint64_t total_in, total_out;
+	z_stream z;
+	int z_ready;
+	ZSTD_CCtx *zc;
+	ZSTD_DCtx *zd;
+	unsigned char *in;     /* unconsumed input of the last write: in[in_pos..in_len) */
+	size_t in_len, in_pos, in_alloc;
+	enum action action;    /* the operation the pending output belongs to */
+	int pending;           /* the last call returned STDC_STREAM_MORE */
+	int closing;           /* streamClose began: done when drained */
+	int eof;               /* decompressor: the end of a stream (member, frame) was reached */
+	unsigned char *unused; /* bytes after the end */
+	size_t unused_len;
+	enum stdc_code failed; /* a failure ends the stream: later calls repeat it */
+	char failure[200];
+};
+
+static void destroy(void *p)
+{
+	struct stream *s = p;
+
+	if (s == NULL)
+		return;
+	if (s->z_ready) {
+		if (s->compress)
+			deflateEnd(&s->z);
+		else
+			inflateEnd(&s->z);
+	}
+	ZSTD_freeCCtx(s->zc);
+	ZSTD_freeDCtx(s->zd);
+	free(s->in);
+	free(s->unused);
+	free(s);
+}
+
+static void describe(const void *p, char *buf, size_t size)
+{
+	const struct stream *s = p;
+
+	snprintf(buf, size,
+		 "codec=%s;direction=%s;level=%d;max_output=%llu;total_in=%llu;total_out=%llu;"
+		 "pending=%d;eof=%d;unused=%zu",
+		 codec_names[s->codec], s->compress ? "c" : "d", s->level,
+		 (unsigned long long)s->max_output, (unsigned long long)s->total_in,
+		 (unsigned long long)s->total_out, s->pending, s->eof, s->unused_len);
+}
+
+static const struct stdc_handle_kind compressor_kind = {"stream compressor", destroy, describe};
+static const struct stdc_handle_kind decompressor_kind = {"stream decompressor", destroy,
+							 describe};
+
+static enum stdc_code codec_code(const struct stream *s)
+{
+	return s->codec == ZSTD ? STDC_E_LIBZSTD_FAIL : STDC_E_LIBZ_FAIL;
+}
+
+/* Records a failure that ends the stream; later calls repeat it. */
+__attribute__((format(printf, 3, 4))) static gtm_long_t
+fail(struct stream *s, enum stdc_code code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->failure, sizeof(s->failure), fmt, ap);
+	va_end(ap);
+	s->failed = code;
+	return stdc_fail(code, "%s", s->failure);
+}
+
+/* ---- opening ---- */
+
+static int is(const gtm_string_t *s, const char *word)
+{
+	size_t n = strlen(word);
+
+	return s != NULL && s->length >= 0 && (size_t)s->length == n &&
+	       (n == 0 || (s->address != NULL && memcmp(s->address, word, n) == 0));
+}
+
+static int usable(const gtm_string_t *s)
+{
+	return s != NULL && s->length >= 0 && s->length <= 64 &&
+	       (s->length == 0 || s->address != NULL);
+}
+
+gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *direction,
+			    gtm_long_t level, gtm_long_t max_output)
+{
+	static const char op[] = "streamOpen";
+	struct stream *s;
+	int c = -1, comp;
+	size_t r;
+
+	if (argc < 2)
+		return stdc_fail(STDC_E_BAD_ARGS,
+				 "%s: needs (codec, direction[, level, max_output]), got %d "
+				 "argument(s)", op, argc);
+	if (!usable(codec) || !usable(direction))
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: codec or direction is unusable", op);
+	for (int i = 0; i < (int)(sizeof(codec_names) / sizeof(codec_names[0])); i++)
+		if (is(codec, codec_names[i]))
+			c = i;
+	if (c < 0)
+		return stdc_fail(STDC_E_BAD_ARGS,
+				 "%s: codec \"%.*s\" is not gzip, deflate, zlib or zstd", op,
+				 (int)codec->length, codec->address);
+	if (is(direction, "c") || is(direction, "compress"))
+		comp = 1;
+	else if (is(direction, "d") || is(direction, "decompress"))
+		comp = 0;
+	else
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: direction \"%.*s\" is not c or d", op,
+				 (int)direction->length, direction->address);
+	if (argc < 3)
+		level = 0;
+	if (argc < 4)
+		max_output = 0;
+	if (max_output < 0)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: max_output %ld is negative (0: no cap)", op,
+				 (long)max_output);
+	if (level == 0)
+		level = c == ZSTD ? STDC_ZSTD_LEVEL_DEFAULT : STDC_DEFLATE_LEVEL_DEFAULT;
+	if (comp && c != ZSTD && (level < 1 || level > 9))
+		return stdc_fail(STDC_E_BAD_LEVEL,
+				 "%s: level %ld is outside 1..9 (zlib's levels; 0: default 6)", op,
+				 (long)level);
+	if (comp && c == ZSTD && (level < ZSTD_minCLevel() || level > ZSTD_maxCLevel()))
+		return stdc_fail(STDC_E_BAD_LEVEL, "%s: level %ld is outside %d..%d (0: default %d)",
+				 op, (long)level, ZSTD_minCLevel(), ZSTD_maxCLevel(),
+				 STDC_ZSTD_LEVEL_DEFAULT);
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a stream", op);
+	s->codec = (enum codec)c;
+	s->compress = comp;
+	s->level = comp ? (int)level : 0;
+	s->max_output = (uint64_t)max_output;
+	if (c != ZSTD) {
+		int bits = c == GZIP ? 15 + 16 : c == DEFLATE ? -15 : 15;
+		int zr = comp ? deflateInit2(&s->z, s->level, Z_DEFLATED, bits, 8, Z_DEFAULT_STRATEGY)
+			      : inflateInit2(&s->z, bits);
+
+		if (zr != Z_OK) {
+			free(s);
+			return zr == Z_MEM_ERROR
+				       ? stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a z_stream", op)
+				       : stdc_fail(STDC_E_LIBZ_FAIL, "%s: zlib refused to start (%d)",
+						   op, zr);
+		}
+		s->z_ready = 1;
+	} else if (comp) {
+		if ((s->zc = ZSTD_createCCtx()) == NULL) {
+			destroy(s);
+			return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a zstd context", op);
+		}
+		r = ZSTD_CCtx_setParameter(s->zc, ZSTD_c_compressionLevel, s->level);
+		if (!ZSTD_isError(r))
+			r = ZSTD_CCtx_setParameter(s->zc, ZSTD_c_checksumFlag, 1);
+		if (ZSTD_isError(r)) {
+			destroy(s);
+			return stdc_fail(STDC_E_LIBZSTD_FAIL, "%s: %s", op, ZSTD_getErrorName(r));
+		}
+	} else if ((s->zd = ZSTD_createDCtx()) == NULL) {
+		destroy(s);
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a zstd context", op);
+	}
+	return stdc_handles_open(comp ? &compressor_kind : &decompressor_kind, s, op);
+}
+
+/* ---- one codec step ---- */
+
+/* Runs the codec once over in[0..n) into dst[0..cap): *used, *made; *ended set when a
+ * decompressor reached the end of a member or frame, or a flush/end completed. */
+static gtm_long_t codec_step(struct stream *s, const unsigned char *in, size_t n, size_t *used,
+			     unsigned char *dst, size_t cap, size_t *made, enum action act,
+			     int *ended, const char *op)
+{
+	*ended = 0;
+	if (s->codec != ZSTD) {
+		int zr;
+
+		s->z.next_in = (Bytef *)(uintptr_t)in;
+		s->z.avail_in = (uInt)n;
+		s->z.next_out = dst;
+		s->z.avail_out = (uInt)cap;
+		if (s->compress)
+			zr = deflate(&s->z, act == ACT_END ? Z_FINISH
+					    : act == ACT_FLUSH ? Z_SYNC_FLUSH : Z_NO_FLUSH);
+		else
+			zr = inflate(&s->z, Z_NO_FLUSH);
+		*used = n - s->z.avail_in;
+		*made = cap - s->z.avail_out;
+		if (zr == Z_STREAM_END) {
+			*ended = 1;
+			return STDC_OK;
+		}
+		if (zr == Z_MEM_ERROR)
+			return fail(s, STDC_E_NO_MEMORY, "%s: zlib ran out of memory", op);
+		if (zr != Z_OK && zr != Z_BUF_ERROR)
+			return fail(s, STDC_E_LIBZ_FAIL, "%s: %s data (zlib: %s)", op,
+				    codec_names[s->codec],
+				    s->z.msg ? s->z.msg : zr == Z_NEED_DICT ? "needs a dictionary"
+										: "error");
+		if (s->compress && act == ACT_FLUSH && s->z.avail_out > 0 && s->z.avail_in == 0)
+			*ended = 1;
+		return STDC_OK;
+	}
+	ZSTD_inBuffer i = {in, n, 0};
+	ZSTD_outBuffer o = {dst, cap, 0};
+	size_t r = s->compress ? ZSTD_compressStream2(s->zc, &o, &i,
+						      act == ACT_END ? ZSTD_e_end
+						      : act == ACT_FLUSH ? ZSTD_e_flush
+									 : ZSTD_e_continue)
+			       : ZSTD_decompressStream(s->zd, &o, &i);
+
+	*used = i.pos;
+	*made = o.pos;
+	if (ZSTD_isError(r))
+		return fail(s, ZSTD_getErrorCode(r) == ZSTD_error_memory_allocation
+				       ? STDC_E_NO_MEMORY : STDC_E_LIBZSTD_FAIL,
+			    "%s: %s", op, ZSTD_getErrorName(r));
+	if (r == 0 && (!s->compress || act != ACT_NONE))
+		*ended = 1;
+	return STDC_OK;
+}
+
+/* Does buf[0..n) (n > 0) begin as another gzip member or zstd frame could? */
+static int starts_another(const struct stream *s, const unsigned char *b, size_t n)
+{
+	if (s->codec == GZIP)
+		return b[0] == 0x1f && (n < 2 || b[1] == 0x8b);
+	if (s->codec != ZSTD)
+		return 0;
+	if (b[0] == 0x28) /* ZSTD_MAGICNUMBER, little-endian */
+		return (n < 2 || b[1] == 0xb5) && (n < 3 || b[2] == 0x2f) && (n < 4 || b[3] == 0xfd);
+	return (b[0] & 0xf0) == 0x50 && (n < 2 || b[1] == 0x2a) && (n < 3 || b[2] == 0x4d) &&
+	       (n < 4 || b[3] == 0x18); /* a skippable frame */
+}
+
+static gtm_long_t keep_unused(struct stream *s, const unsigned char *b, size_t n, const char *op)
+{
+	unsigned char *u;
+
+	if (n > STDC_MAX_STRING - s->unused_len)
+		return fail(s, codec_code(s), "%s: more than %d bytes follow the end of the stream",
+			    op, STDC_MAX_STRING);
+	if ((u = realloc(s->unused, s->unused_len + n)) == NULL)
+		return fail(s, STDC_E_NO_MEMORY, "%s: no memory for the bytes after the end", op);
+	memcpy(u + s->unused_len, b, n);
+	s->unused = u;
+	s->unused_len += n;
+	return STDC_OK;
+}
+
+/* Runs the stream over in[0..n) into dst[0..cap) until the input is used up, the output full,
+ * or (decompressing) the stream ended.  Returns DONE, MORE, END or -code; *used, *made. */
+static gtm_long_t run(struct stream *s, const unsigned char *in, size_t n, size_t *used,
+		      unsigned char *dst, size_t cap, size_t *made, const char *op)
+{
+	size_t u, m, budget;
+	int ended;
+	gtm_long_t rc;
+
+	*used = *made = 0;
+	for (;;) {
+		if (!s->compress && s->eof) {
+			if (*used == n)
+				return STDC_STREAM_END;
+			if (s->unused_len == 0 && starts_another(s, in + *used, n - *used)) {
+				if (s->codec == GZIP && inflateReset(&s->z) != Z_OK)
+					return fail(s, STDC_E_LIBZ_FAIL, "%s: zlib reset failed", op);
+				s->eof = 0; /* zstd starts the next frame by itself */
+			} else {
+				rc = keep_unused(s, in + *used, n - *used, op);
+				*used = n;
+				return rc != STDC_OK ? rc : STDC_STREAM_END;
+			}
+		}
+		budget = cap - *made;
+		if (s->max_output && s->max_output - s->total_out < budget)
+			budget = (size_t)(s->max_output - s->total_out) + 1; /* one more: detects it */
+		rc = codec_step(s, in + *used, n - *used, &u, dst + *made, budget, &m, s->action,
+				&ended, op);
+		*used += u;
+		*made += m;
+		s->total_in += u;
+		s->total_out += m;
+		if (rc != STDC_OK)
+			return rc;
+		if (s->max_output && s->total_out > s->max_output)
+			return fail(s, STDC_E_OUTPUT_TOO_LARGE,
+				    "%s: the output exceeds this stream's cap of %llu bytes "
+				    "(max_output)", op, (unsigned long long)s->max_output);
+		if (!s->compress && ended) {
+			s->eof = 1;
+			continue;
+		}
+		if (s->compress && s->action != ACT_NONE)
+			return ended ? STDC_STREAM_DONE : STDC_STREAM_MORE;
+		if (*used < n || m == budget)
+			return (u == 0 && m == 0 && budget > 0)
+				       ? fail(s, codec_code(s), "%s: the codec made no progress", op)
+				       : STDC_STREAM_MORE;
+		return STDC_STREAM_DONE;
+	}
+}
+
+/* ---- entries ---- */
+
+enum call { CALL_WRITE, CALL_READ, CALL_FLUSH, CALL_CLOSE };
+
+/* What every entry shares: checks, the handle, the pending input, the result code. */
+static gtm_long_t stream_call(int argc, int need, gtm_string_t *in, gtm_string_t *out,
+			      gtm_long_t handle, enum call call, const char *op, const char *usage)
+{
+	const struct stdc_handle_kind *kind;
+	struct stdc_handle_use use;
+	struct stream *s;
+	const unsigned char *src;
+	size_t cap, n, used = 0, made = 0;
+	gtm_long_t rc;
+
+	if (argc < need)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: needs %s, got %d argument(s)", op, usage,
+				 argc);
+	if (out == NULL || out->address == NULL || out->length < 0)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: missing output string", op);
+	cap = out->length < STDC_MAX_STRING ? (size_t)out->length : STDC_MAX_STRING;
+	out->length = 0;
+	if (in != NULL && (in->length < 0 || in->length > STDC_MAX_STRING ||
+			   (in->length > 0 && in->address == NULL)))
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: input length %ld is outside 0..%d", op,
+				 (long)in->length, STDC_MAX_STRING);
+	if (cap < MIN_OUTPUT)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: an output of %zu bytes is under the %d a "
+				 "stream call needs", op, cap, MIN_OUTPUT);
+	kind = call == CALL_FLUSH ? &compressor_kind : NULL;
+	if ((s = stdc_handles_acquire(handle, kind, op, &use, &rc)) == NULL)
+		return rc;
+	if (stdc_handles_kind(&use) != &compressor_kind &&
+	    stdc_handles_kind(&use) != &decompressor_kind) {
+		rc = stdc_fail(STDC_E_INVALID_HANDLE, "%s: handle %ld is an %s, not a stream", op,
+			       (long)handle, stdc_handles_kind(&use)->name);
+		stdc_handles_release(&use);
+		return rc;
+	}
+	if (s->failed) {
+		rc = -(gtm_long_t)s->failed;
+		if (call == CALL_CLOSE) { /* after a failure, close only frees */
+			stdc_handles_close(handle, op);
+			rc = STDC_OK;
+		} else {
+			stdc_fail(s->failed, "%s (an earlier call failed: close the stream)",
+				  s->failure);
+		}
+		stdc_handles_release(&use);
+		return rc;
+	}
+	n = in != NULL ? (size_t)in->length : 0;
+	if (call == CALL_READ || (call == CALL_WRITE && n == 0 && s->pending)) {
+		/* drain: continue what is pending */
+	} else if (s->pending || s->closing) {
+		rc = stdc_fail(STDC_E_BAD_ARGS, "%s: output is pending%s; call streamRead until it "
+			       "returns 0 first", op, s->closing ? " (the stream is closing)" : "");
+		stdc_handles_release(&use);
+		return rc;
+	} else if (call == CALL_FLUSH) {
+		s->action = ACT_FLUSH;
+	} else if (call == CALL_CLOSE) {
+		s->closing = 1;
+		if (s->compress)
+			s->action = ACT_END;
+	}
+	if (s->in_pos < s->in_len) { /* input left by an earlier write comes first */
+		rc = run(s, s->in + s->in_pos, s->in_len - s->in_pos, &used,
+			 (unsigned char *)out->address, cap, &made, op);
+		s->in_pos += used;
+	} else {
+		src = n > 0 ? (const unsigned char *)in->address : (const unsigned char *)"";
+		rc = run(s, src, n, &used, (unsigned char *)out->address, cap, &made, op);
+		if (rc >= 0 && used < n) { /* keep the rest for streamRead: at most one chunk */
+			if (s->in_alloc < n - used) {
+				unsigned char *b = realloc(s->in, n - used);
+
+				if (b == NULL) {
+					rc = fail(s, STDC_E_NO_MEMORY, "%s: no memory for the input "
+						  "left over", op);
+					goto done;
+				}
+				s->in = b;
+				s->in_alloc = n - used;
+			}
+			memcpy(s->in, src + used, n - used);
+			s->in_len = n - used;
+			s->in_pos = 0;
+		}
+	}
+	if (rc >= 0)
+		out->length = (gtm_long_t)made;
+	if (rc == STDC_STREAM_MORE) {
+		s->pending = 1;
+		goto done;
+	}
+	s->pending = 0;
+	if (rc >= 0 && s->action == ACT_FLUSH)
+		s->action = ACT_NONE;
+	if (rc >= 0 && s->closing) {
+		if (!s->compress && !s->eof)
+			rc = stdc_fail(codec_code(s), "%s: truncated %s stream: its input ended "
+				       "before the end of the stream (the handle is freed)", op,
+				       codec_names[s->codec]);
+		else
+			rc = STDC_OK;
+		stdc_handles_close(handle, op);
+	}
+done:
+	stdc_handles_release(&use);
+	return rc;
+}
+
+gtm_long_t stdc_stream_write(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t handle)
+{
+	return stream_call(argc, 3, in, out, handle, CALL_WRITE, "streamWrite",
+			   "(chunk, .out, handle)");
+}
+
+gtm_long_t stdc_stream_read(int argc, gtm_string_t *out, gtm_long_t handle)
+{
+	return stream_call(argc, 2, NULL, out, handle, CALL_READ, "streamRead", "(.out, handle)");
+}
+
+gtm_long_t stdc_stream_flush(int argc, gtm_string_t *out, gtm_long_t handle)
+{
+	return stream_call(argc, 2, NULL, out, handle, CALL_FLUSH, "streamFlush",
+			   "(.out, handle)");
+}
+
+gtm_long_t stdc_stream_close(int argc, gtm_string_t *out, gtm_long_t handle)
+{
+	return stream_call(argc, 2, NULL, out, handle, CALL_CLOSE, "streamClose",
+			   "(.out, handle)");
+}
+
+gtm_long_t stdc_stream_unused(int argc, gtm_string_t *out, gtm_long_t handle)
+{
+	static const char op[] = "streamUnused";
+	struct stdc_handle_use use;
+	struct stream *s;
+	size_t cap;
+	gtm_long_t rc;
+
+	if (argc < 2 || out == NULL || out->address == NULL || out->length < 0)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: needs (.out, handle)", op);
+	cap = (size_t)out->length;
+	out->length = 0;
+	if ((s = stdc_handles_acquire(handle, &decompressor_kind, op, &use, &rc)) == NULL)
+		return rc;
+	if (s->unused_len > cap) {
+		rc = (gtm_long_t)s->unused_len; /* call the larger tier */
+	} else {
+		if (s->unused_len)
+			memcpy(out->address, s->unused, s->unused_len);
+		out->length = (gtm_long_t)s->unused_len;
+		rc = STDC_OK;
+	}
+	stdc_handles_release(&use);
+	return rc;
+}
