@@ -441,12 +441,12 @@ static gtm_long_t stream_call(int argc, int need, gtm_string_t *in, gtm_string_t
 	s->pending = 0;
 	if (rc >= 0 && s->action == ACT_FLUSH)
 		s->action = ACT_NONE;
-	if (rc >= 0 && s->closing) {
-		if (!s->compress && !s->eof)
+	if (s->closing) { /* finished or failed: either way the handle goes */
+		if (rc >= 0 && !s->compress && !s->eof)
 			rc = stdc_fail(codec_code(s), "%s: truncated %s stream: its input ended "
 				       "before the end of the stream (the handle is freed)", op,
 				       codec_names[s->codec]);
-		else
+		else if (rc >= 0)
 			rc = STDC_OK;
 		stdc_handles_close(handle, op);
 	}

@@ -126,6 +126,13 @@ def brotli_decompress(data) -> bytes:
 # ---- end of LZ4 and brotli ----
 
 
+# ---- streams of any length (stream.py over streamOpen/Write/Read/Flush/Close) ----
+from .stream import Compressor, Decompressor, StreamFile, open  # noqa: E402
+
+__all__ += ["Compressor", "Decompressor", "StreamFile", "open"]
+# ---- end of streams ----
+
+
 def available() -> str:
     """"" when every backend resolved, else the comma-separated missing ones."""
     return _bindings.text("available")

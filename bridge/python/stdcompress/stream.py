@@ -1,0 +1,416 @@
+"""Streams of any length over the stream call-outs M uses (streamOpen/Write/Read/Close):
+``Compressor``, ``Decompressor`` and ``open()`` (a file object in the manner of gzip.open).
+
+Each C call takes at most 1 MiB and returns at most 1 MiB; the rest stays pending in the C
+stream and is drained here, so memory stays bounded whatever the length of the data.
+Codecs: "gzip", "deflate" (raw RFC 1951), "zlib", "zstd".  The output is the standard format
+(gzip(1), zstd(1) and Python's zlib read it, and we read theirs).
+"""
+
+from __future__ import annotations
+
+import builtins
+import io
+import os
+import threading
+
+from . import _runtime
+from .errors import (DataError, InvalidHandleError, LibzError, LibzstdError, StdcompressError,
+                     error_for)
+
+__all__ = ["Compressor", "Decompressor", "StreamFile", "open", "CODECS"]
+
+CODECS = ("gzip", "deflate", "zlib", "zstd")
+_MAX = _runtime.MAX_STRING
+_DONE, _MORE, _END = 0, 1, 2  # stdcompress.h: STDC_STREAM_DONE, _MORE, _END
+_READ_SIZE = 128 * 1024  # bytes read from the compressed file per step
+
+
+class _Ops:
+    """The call-outs, bound once per process."""
+
+    _lock = threading.Lock()
+    _bound: "_Ops | None" = None
+
+    def __init__(self):
+        rt = self.rt = _runtime.default()
+        self.write = rt.string_op("streamWrite")
+        for name in ("streamOpen", "streamFlush", "streamClose", "streamUnused", "handleFree",
+                     "lastError"):
+            rt.entry(name)  # CalloutMissingError now, not in the middle of a stream
+
+    @classmethod
+    def get(cls) -> "_Ops":
+        ops = cls._bound
+        if ops is None:
+            with cls._lock:
+                if cls._bound is None:
+                    cls._bound = cls()
+                ops = cls._bound
+        return ops
+
+    def error(self, name: str) -> StdcompressError:
+        ret, (text,) = self.rt.call("lastError", None)
+        code, _, message = text.decode("utf-8", "replace").partition(" ")
+        if ret != 0 or not code:
+            return StdcompressError(f"{name} failed and left no error text", "FAIL")
+        return error_for(code, message)
+
+
+def _codec(codec) -> bytes:
+    if not isinstance(codec, str):
+        raise TypeError(f"codec must be str, not {type(codec).__name__}")
+    if codec not in CODECS:
+        raise ValueError(f"codec {codec!r} is not one of {', '.join(CODECS)}")
+    return codec.encode("ascii")
+
+
+def _view(data):
+    if isinstance(data, str):
+        raise TypeError("data must be a bytes-like object, not str")
+    view = memoryview(data)
+    if view.ndim != 1 or view.itemsize != 1:
+        view = view.cast("B")
+    return view
+
+
+class _Stream:
+    _h = 0  # set before anything can fail, so close() and __del__ always work
+
+    def _open(self, codec, direction: bytes, level: int, max_output: int) -> None:
+        ops = self._ops = _Ops.get()
+        self._codec = codec
+        ret, _ = ops.rt.call("streamOpen", _codec(codec), direction, level, max_output)
+        if ret <= 0:
+            raise ops.error("streamOpen")
+        self._h = ret
+
+    def _handle(self) -> int:
+        if not self._h:
+            raise InvalidHandleError(f"this {type(self).__name__} is closed")
+        return self._h
+
+    def _drain(self, ret: int, parts: list) -> int:
+        """Collects pending output (streamWrite with "" is streamRead) until the stream says
+        everything is delivered; returns the final code."""
+        write, h = self._ops.write, self._h
+        while ret == _MORE:
+            ret, out = write(b"", h)
+            if out:
+                parts.append(out)
+        if ret < 0:
+            raise self._ops.error("streamWrite")
+        return ret
+
+    def abandon(self) -> None:
+        """Frees the C stream now without finishing it (idempotent)."""
+        h, self._h = self._h, 0
+        if h:
+            self._ops.rt.call("handleFree", h)
+
+    def __del__(self):
+        try:
+            self.abandon()
+        except Exception:  # interpreter shutdown
+            pass
+
+    def __reduce_ex__(self, protocol):
+        raise TypeError(f"cannot pickle or copy a {type(self).__name__}: its state lives in "
+                        f"the C library, behind one handle")
+
+    def info(self) -> dict:
+        """The C stream's own account: codec, direction, level, max_output, total_in,
+        total_out, pending, eof, unused."""
+        ret, (text,) = self._ops.rt.call("handleInfo", None, self._handle())
+        if ret != 0:
+            raise self._ops.error("handleInfo")
+        return dict(p.split("=", 1) for p in text.decode().split(";"))
+
+
+class Compressor(_Stream):
+    """Compresses a stream of any length: ``compress(data)`` returns what is ready so far,
+    ``flush()`` the rest (the stream is then finished), ``flush(finish=False)`` makes
+    everything written so far decodable and keeps the stream open.  Levels: gzip, deflate and
+    zlib 1..9 (zlib's own), zstd as zstd_compress; None is the codec's default."""
+
+    def __init__(self, codec: str = "gzip", level: int | None = None):
+        if level is not None and (not isinstance(level, int) or isinstance(level, bool)):
+            raise TypeError(f"level must be an int, not {type(level).__name__}")
+        self._open(codec, b"c", level or 0, 0)
+
+    def compress(self, data) -> bytes:
+        h = self._handle()
+        write = self._ops.write
+        view = data if data.__class__ is bytes and len(data) <= _MAX else _view(data)
+        parts = []
+        for start in range(0, len(view), _MAX):
+            ret, out = write(view[start:start + _MAX] if len(view) > _MAX else view, h)
+            if out:
+                parts.append(out)
+            if ret:
+                self._drain(ret, parts)
+        return b"".join(parts)
+
+    def flush(self, finish: bool = True) -> bytes:
+        h = self._handle()
+        parts = []
+        ret, (out,) = self._ops.rt.call("streamClose" if finish else "streamFlush", None, h)
+        if out:
+            parts.append(out)
+        if finish and ret != _MORE:
+            self._h = 0  # the C side freed it
+        if ret < 0:
+            raise self._ops.error("streamClose" if finish else "streamFlush")
+        self._drain(ret, parts)
+        if finish:
+            self._h = 0
+        return b"".join(parts)
+
+
+class Decompressor(_Stream):
+    """Decompresses a stream of any length.  ``decompress(data, max_length=-1)`` as in bz2 and
+    lzma: at most max_length bytes are returned, the rest is kept (``needs_input`` False until
+    it is collected by calls with b"").  ``eof`` is True at the end of the stream; bytes after
+    it are ``unused_data`` (for gzip and zstd, bytes that begin another member or frame are
+    decoded as such).  ``max_output`` caps the total output: past it OutputTooLargeError, the
+    guard against decompression bombs.  ``readinto(data, buffer)`` decompresses into a buffer
+    of the caller's."""
+
+    def __init__(self, codec: str = "gzip", max_output: int | None = None):
+        if max_output is not None and (not isinstance(max_output, int) or max_output < 0):
+            raise ValueError("max_output must be a non-negative int or None")
+        self._pending = False
+        self._inq: list = []        # input waiting while output is pending (max_length)
+        self._buffered = b""       # output produced beyond max_length
+        self._eof = False
+        self._unused = None
+        self._open(codec, b"d", 0, max_output or 0)
+
+    @property
+    def eof(self) -> bool:
+        return self._eof and not self._buffered and not self._pending
+
+    @property
+    def needs_input(self) -> bool:
+        return not (self._buffered or self._pending or self._inq) and not self._eof
+
+    @property
+    def unused_data(self) -> bytes:
+        if not self._eof or not self._h:
+            return self._unused or b""
+        ret, (out,) = self._ops.rt.call("streamUnused", None, self._h)
+        if ret != 0:
+            raise self._ops.error("streamUnused")
+        self._unused = out
+        return out
+
+    def _step(self, piece) -> bytes:
+        ret, out = self._ops.write(piece, self._h)
+        if ret < 0:
+            raise self._ops.error("streamWrite")
+        self._pending = ret == _MORE
+        self._eof = ret == _END  # a new gzip member or zstd frame after an end clears it
+        return out
+
+    def decompress(self, data=b"", max_length: int = -1) -> bytes:
+        self._handle()
+        view = data if data.__class__ is bytes and len(data) <= _MAX else _view(data)
+        if len(view):
+            if len(view) > _MAX:
+                self._inq.extend(bytes(view[i:i + _MAX]) for i in range(0, len(view), _MAX))
+            else:
+                self._inq.append(view if max_length < 0 else bytes(view))
+        limit = max_length if max_length >= 0 else float("inf")
+        parts, have = [], 0
+        if self._buffered:
+            take = self._buffered[:int(min(limit, len(self._buffered)))]
+            self._buffered = self._buffered[len(take):]
+            parts.append(take)
+            have = len(take)
+        while have < limit:
+            if self._pending:
+                out = self._step(b"")
+            elif self._inq:
+                out = self._step(self._inq.pop(0))
+            else:
+                break
+            if out:
+                parts.append(out)
+                have += len(out)
+        result = b"".join(parts)
+        if len(result) > limit:
+            self._buffered = result[int(limit):]
+            result = result[:int(limit)]
+        return result
+
+    def readinto(self, data, buffer) -> int:
+        """Feeds ``data`` and writes up to len(buffer) bytes of output into ``buffer``;
+        returns how many.  Call again with b"" while ``needs_input`` is False."""
+        with memoryview(buffer) as view, view.cast("B") as bv:
+            out = self.decompress(data, len(bv))
+            bv[:len(out)] = out
+            return len(out)
+
+    def close(self) -> None:
+        """Frees the C stream (idempotent); it need not have ended."""
+        self.abandon()
+
+
+# ---- file objects ----
+
+class _Reader(io.RawIOBase):
+    def __init__(self, fp, codec, max_output):
+        self._fp = fp
+        self._codec = codec
+        self._d = Decompressor(codec, max_output)
+        self._done = False
+
+    def readable(self):
+        return True
+
+    def readinto(self, b):
+        with memoryview(b) as view, view.cast("B") as bv:
+            data = self._read(len(bv))
+            bv[:len(data)] = data
+        return len(data)
+
+    def _read(self, size):
+        if self._done or not size:
+            return b""
+        d = self._d
+        while True:
+            if d.needs_input or d.eof:
+                raw = self._fp.read(_READ_SIZE)
+                if not raw:
+                    if not d.eof:
+                        raise EOFError("Compressed file ended before the end-of-stream "
+                                       "marker was reached")
+                    if d.unused_data:
+                        raise self._trailing()
+                    self._done = True
+                    return b""
+                data = d.decompress(raw, size)
+            else:
+                data = d.decompress(b"", size)
+            if data:
+                return data
+            if d.eof and d.unused_data:
+                raise self._trailing()
+
+    def _trailing(self):
+        cls = LibzstdError if self._codec == "zstd" else LibzError
+        return cls(f"trailing data after the end of the {self._codec} stream")
+
+    def close(self):
+        self._d.close()
+        super().close()
+
+
+class StreamFile(io.BufferedIOBase):
+    """A compressed file read or written as a stream (see open())."""
+
+    def __init__(self, fileobj, mode, codec, level=None, max_output=None, owns=False):
+        self._fp = fileobj
+        self._owns = owns
+        self.mode = mode
+        self.name = getattr(fileobj, "name", None)
+        if "r" in mode:
+            self._reading = True
+            self._raw = _Reader(fileobj, codec, max_output)
+            self._buffer = io.BufferedReader(self._raw)
+            self._c = None
+        else:
+            self._reading = False
+            self._c = Compressor(codec, level)
+
+    def readable(self):
+        return self._reading and not self.closed
+
+    def writable(self):
+        return not self._reading and not self.closed
+
+    def seekable(self):
+        return False
+
+    def _check(self, reading):
+        if self.closed:
+            raise ValueError("I/O operation on closed file")
+        if reading != self._reading:
+            raise io.UnsupportedOperation("not " + ("readable" if reading else "writable"))
+
+    def read(self, size=-1):
+        self._check(True)
+        return self._buffer.read(size)
+
+    def read1(self, size=-1):
+        self._check(True)
+        return self._buffer.read1(size)
+
+    def readinto(self, b):
+        self._check(True)
+        return self._buffer.readinto(b)
+
+    def readline(self, size=-1):
+        self._check(True)
+        return self._buffer.readline(size)
+
+    def peek(self, n=0):
+        self._check(True)
+        return self._buffer.peek(n)
+
+    def write(self, data):
+        self._check(False)
+        view = _view(data)
+        out = self._c.compress(view)
+        if out:
+            self._fp.write(out)
+        return view.nbytes
+
+    def flush(self):
+        """Makes everything written so far decodable from the file (a sync flush)."""
+        if not self.closed and not self._reading and self._c._h:
+            out = self._c.flush(finish=False)
+            if out:
+                self._fp.write(out)
+            self._fp.flush()
+
+    def close(self):
+        if self.closed:
+            return
+        try:
+            if self._reading:
+                self._buffer.close()
+            else:
+                out = self._c.flush()
+                if out:
+                    self._fp.write(out)
+        finally:
+            try:
+                if self._owns:
+                    self._fp.close()
+            finally:
+                super().close()
+
+
+def open(file, mode: str = "rb", codec: str = "gzip", level: int | None = None,
+         max_output: int | None = None, encoding=None, errors=None, newline=None):
+    """Opens a compressed file by path or file object: mode "rb"/"r" reads, "wb"/"w", "ab"/"a"
+    and "xb"/"x" write; "rt", "wt"... give a text wrapper as gzip.open does.  level for
+    writing, max_output (a cap on the decompressed size) for reading."""
+    _codec(codec)
+    text = "t" in mode
+    bmode = mode.replace("t", "").replace("b", "")
+    if bmode not in ("r", "w", "a", "x") or len(mode) > 2:
+        raise ValueError(f"invalid mode: {mode!r}")
+    if not text and (encoding is not None or errors is not None or newline is not None):
+        raise ValueError("encoding, errors and newline are for text mode only")
+    if isinstance(file, (str, bytes, os.PathLike)):
+        fp = builtins.open(file, bmode + "b")
+        f = StreamFile(fp, bmode + "b", codec, level, max_output, owns=True)
+    elif hasattr(file, "read") or hasattr(file, "write"):
+        f = StreamFile(file, bmode + "b", codec, level, max_output)
+    else:
+        raise TypeError("file must be a path or a file object")
+    if text:
+        return io.TextIOWrapper(f, encoding, errors, newline)
+    return f
