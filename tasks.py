@@ -6,6 +6,7 @@
     invoke fixtures     regenerate the corpus and print what changed (never run by CI)
     invoke test         the whole test suite (builds first)
     invoke sanitize     the C-facing tests against an ASan+UBSan build of the library
+    invoke fuzz         --seconds N: libFuzzer over every decoder entry, seeded from the corpus
     invoke env          print the exports an M user needs (GT.M and YottaDB, M and UTF-8 mode)
     invoke engine       install GT.M if missing, build, run the engine tests (pytest -m engine)
     invoke install      --prefix DIR: lay out DIR/plugin (library, header, table, routines, objects)
@@ -25,6 +26,7 @@ BUILD = ROOT / "build"
 APT_PACKAGES = [
     "build-essential", "zlib1g-dev", "libdeflate-dev", "libzstd-dev", "liblz4-dev",
     "libbrotli-dev", "gzip", "zstd", "lz4", "brotli", "fis-gtm-7.0", "valgrind",
+    "clang", "libclang-rt-14-dev",  # libFuzzer, for invoke fuzz
 ]
 PIP_PACKAGES = ["cffi>=1.15", "pytest>=7", "invoke>=2", "zstandard>=0.22", "setuptools>=61",
                 "wheel",
@@ -244,3 +246,22 @@ def bench(c, quick=False, compare=""):
     r = subprocess.run([sys.executable, "-m", "bench.run", *args], cwd=ROOT, env=dev_env())
     if r.returncode != 0:
         sys.exit(r.returncode)
+
+
+@task
+def fuzz(c, seconds=60):
+    """Fuzz every decoder entry (libFuzzer + ASan + UBSan), seeded from the conformance corpus.
+    Exits non-zero on a crash; the input that crashed is kept in build/fuzz/crashes/."""
+    out = BUILD / "fuzz"
+    exe = out / "fuzz_decoders"
+    subprocess.run(["make", "-s", "-C", str(ROOT / "callouts"), f"OUT={out}", "fuzz"], check=True)
+    seeds, corpus, crashes = out / "seeds", out / "corpus", out / "crashes"
+    for d in (corpus, crashes):
+        d.mkdir(exist_ok=True)
+    subprocess.run([sys.executable, "-m", "fuzz.seeds", str(seeds)], cwd=ROOT, check=True,
+                   env=dev_env())
+    r = subprocess.run([str(exe), f"-max_total_time={int(seconds)}", "-max_len=200000",
+                        "-rss_limit_mb=4096", "-print_final_stats=1",
+                        f"-artifact_prefix={crashes}/", str(corpus), str(seeds)])
+    if r.returncode != 0:
+        sys.exit(f"fuzz_decoders found a crash: see {crashes}")
