@@ -138,9 +138,11 @@ STDC_API gtm_long_t stdc_lz4s_decompress(int argc, gtm_string_t *in, gtm_string_
 
 /* ---- streams of any length (callouts/stream.c; docs/streaming.md) ----
  * streamOpen(codec, direction[, level, max_output]) -> handle (> 0) or -code.
- *   codec "gzip" | "deflate" | "zlib" (zlib's z_stream) | "zstd" (frames with a checksum);
+ *   codec "gzip" | "deflate" | "zlib" (zlib's z_stream) | "zstd" (frames with a checksum) |
+ *   "lz4" (LZ4 frames, 64 KiB linked blocks, content checksum) | "brotli";
  *   direction "c" (compress) or "d" (decompress); level 0 or omitted: the codec's default
- *   (gzip/deflate/zlib 1..9, default 6; zstd as zstdCompress, default 3); max_output: a cap on
+ *   (gzip/deflate/zlib 1..9, default 6; zstd, lz4 and brotli quality as their one-shot
+ *   entries, defaults 3, 1 and 11); max_output: a cap on
  *   the total output of the handle, 0 or omitted: none; past it OUTPUT-TOO-LARGE.
  * Every later call writes at most the out->length it is given (at least 16 bytes) and returns:
  *   STDC_STREAM_DONE (0)  all output so far is delivered; more input may follow.
@@ -149,7 +151,8 @@ STDC_API gtm_long_t stdc_lz4s_decompress(int argc, gtm_string_t *in, gtm_string_
  *                         streamFlush and streamClose are BAD-ARGS.
  *   STDC_STREAM_END  (2)  decompressor: the end of the stream was reached and everything
  *                         before it delivered; bytes after the end are kept (streamUnused).
- *                         For gzip and zstd, bytes that begin another member or frame start it.
+ *                         For gzip, zstd and lz4, bytes that begin another member or frame
+ *                         start it.
  *   < 0                   -code; a codec failure or OUTPUT-TOO-LARGE ends the stream: later
  *                         calls repeat it, streamClose only frees the handle.
  * streamClose returns the final bytes (same protocol: the handle is freed when it returns

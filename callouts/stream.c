@@ -1,13 +1,14 @@
 /* stream.c - streaming compression and decompression of any length behind handles, in
  * bounded memory: gzip, deflate and zlib through zlib's z_stream, zstd through
- * ZSTD_compressStream2 / ZSTD_decompressStream.
+ * ZSTD_compressStream2 / ZSTD_decompressStream, LZ4 frames through LZ4F, brotli through
+ * BrotliEncoderCompressStream / BrotliDecoderDecompressStream.
  *
  * Every call produces at most the output the caller declared (one M string); what does not
  * fit stays inside the codec, or as a copy of the unconsumed input, and the call returns
  * STDC_STREAM_MORE: the caller drains it with streamRead until that returns something else.
  * The protocol, return codes and limits are in stdcompress.h and docs/streaming.md.
  *
- * Decompressors report the end of the stream (STDC_STREAM_END).  gzip members and zstd frames
+ * Decompressors report the end of the stream (STDC_STREAM_END).  gzip members, zstd and LZ4 frames
  * may follow one another: after an end, bytes that begin another member (frame) start it;
  * other bytes are kept as the unused data (streamUnused), never dropped.  An optional cap on
  * the total output of a handle stops decompression bombs with OUTPUT-TOO-LARGE. */
@@ -17,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <brotli/decode.h>
+#include <brotli/encode.h>
+#include <lz4frame.h>
 #include <zlib.h>
 #include <zstd_errors.h>
 
@@ -25,10 +29,11 @@
 
 #define MIN_OUTPUT 16 /* zlib's sync flush wants more than 6 bytes of room per call */
 
-enum codec { GZIP, DEFLATE, ZLIB, ZSTD };
+enum codec { GZIP, DEFLATE, ZLIB, ZSTD, LZ4, BROTLI };
 enum action { ACT_NONE, ACT_FLUSH, ACT_END };
 
-static const char *const codec_names[] = {"gzip", "deflate", "zlib", "zstd"};
+static const char *const codec_names[] = {"gzip", "deflate", "zlib", "zstd", "lz4", "brotli"};
+#define LZ4_PIECE 65536 /* input per LZ4F_compressUpdate: one 64 KiB block */
 
 struct stream {
 	enum codec codec;
@@ -40,6 +45,14 @@ struct stream {
 	int z_ready;
 	ZSTD_CCtx *zc;
 	ZSTD_DCtx *zd;
+	LZ4F_cctx *lc;
+	LZ4F_dctx *ld;
+	LZ4F_preferences_t lprefs;
+	unsigned char *obuf;   /* LZ4F compressor: output it made that the caller has yet to take */
+	size_t ob_pos, ob_len, ob_cap;
+	int tail_done;         /* LZ4F compressor: the flush or end of this action was made */
+	BrotliEncoderState *be;
+	BrotliDecoderState *bd;
 	unsigned char *in;     /* unconsumed input of the last write: in[in_pos..in_len) */
 	size_t in_len, in_pos, in_alloc;
 	enum action action;    /* the operation the pending output belongs to */
@@ -66,6 +79,13 @@ static void destroy(void *p)
 	}
 	ZSTD_freeCCtx(s->zc);
 	ZSTD_freeDCtx(s->zd);
+	LZ4F_freeCompressionContext(s->lc);
+	LZ4F_freeDecompressionContext(s->ld);
+	free(s->obuf);
+	if (s->be != NULL)
+		BrotliEncoderDestroyInstance(s->be);
+	if (s->bd != NULL)
+		BrotliDecoderDestroyInstance(s->bd);
 	free(s->in);
 	free(s->unused);
 	free(s);
@@ -89,7 +109,9 @@ static const struct stdc_handle_kind decompressor_kind = {"stream decompressor",
 
 static enum stdc_code codec_code(const struct stream *s)
 {
-	return s->codec == ZSTD ? STDC_E_LIBZSTD_FAIL : STDC_E_LIBZ_FAIL;
+	return s->codec == ZSTD ? STDC_E_LIBZSTD_FAIL
+	       : s->codec == LZ4 ? STDC_E_LIBLZ4_FAIL
+	       : s->codec == BROTLI ? STDC_E_LIBBROTLI_FAIL : STDC_E_LIBZ_FAIL;
 }
 
 /* Records a failure that ends the stream; later calls repeat it. */
@@ -121,6 +143,44 @@ static int usable(const gtm_string_t *s)
 	       (s->length == 0 || s->address != NULL);
 }
 
+static gtm_long_t open_lz4(struct stream *s, const char *op)
+{
+	size_t r;
+
+	if (s->compress) {
+		memset(&s->lprefs, 0, sizeof(s->lprefs));
+		s->lprefs.frameInfo.blockSizeID = LZ4F_max64KB;
+		s->lprefs.frameInfo.blockMode = LZ4F_blockLinked;
+		s->lprefs.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled;
+		s->lprefs.compressionLevel = s->level;
+		r = LZ4F_createCompressionContext(&s->lc, LZ4F_VERSION);
+		s->ob_cap = LZ4F_compressBound(LZ4_PIECE, &s->lprefs) + LZ4F_HEADER_SIZE_MAX;
+		if (LZ4F_isError(r) || (s->obuf = malloc(s->ob_cap)) == NULL)
+			return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for an LZ4 frame context", op);
+		r = LZ4F_compressBegin(s->lc, s->obuf, s->ob_cap, &s->lprefs);
+		if (LZ4F_isError(r))
+			return stdc_fail(STDC_E_LIBLZ4_FAIL, "%s: %s", op, LZ4F_getErrorName(r));
+		s->ob_len = r; /* the frame header goes out with the first output */
+	} else if (LZ4F_isError(LZ4F_createDecompressionContext(&s->ld, LZ4F_VERSION))) {
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for an LZ4 frame context", op);
+	}
+	return STDC_OK;
+}
+
+static gtm_long_t open_brotli(struct stream *s, const char *op)
+{
+	if (s->compress) {
+		if ((s->be = BrotliEncoderCreateInstance(NULL, NULL, NULL)) == NULL)
+			return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a brotli encoder", op);
+		if (!BrotliEncoderSetParameter(s->be, BROTLI_PARAM_QUALITY, (uint32_t)s->level) ||
+		    !BrotliEncoderSetParameter(s->be, BROTLI_PARAM_LGWIN, STDC_BROTLI_LGWIN_DEFAULT))
+			return stdc_fail(STDC_E_LIBBROTLI_FAIL, "%s: brotli refused its parameters", op);
+	} else if ((s->bd = BrotliDecoderCreateInstance(NULL, NULL, NULL)) == NULL) {
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a brotli decoder", op);
+	}
+	return STDC_OK;
+}
+
 gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *direction,
 			    gtm_long_t level, gtm_long_t max_output)
 {
@@ -140,7 +200,7 @@ gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *directi
 			c = i;
 	if (c < 0)
 		return stdc_fail(STDC_E_BAD_ARGS,
-				 "%s: codec \"%.*s\" is not gzip, deflate, zlib or zstd", op,
+				 "%s: codec \"%.*s\" is not gzip, deflate, zlib, zstd, lz4 or brotli", op,
 				 (int)codec->length, codec->address);
 	if (is(direction, "c") || is(direction, "compress"))
 		comp = 1;
@@ -157,8 +217,19 @@ gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *directi
 		return stdc_fail(STDC_E_BAD_ARGS, "%s: max_output %ld is negative (0: no cap)", op,
 				 (long)max_output);
 	if (level == 0)
-		level = c == ZSTD ? STDC_ZSTD_LEVEL_DEFAULT : STDC_DEFLATE_LEVEL_DEFAULT;
-	if (comp && c != ZSTD && (level < 1 || level > 9))
+		level = c == ZSTD ? STDC_ZSTD_LEVEL_DEFAULT
+			: c == LZ4 ? STDC_LZ4_LEVEL_DEFAULT
+			: c == BROTLI ? STDC_BROTLI_QUALITY_DEFAULT : STDC_DEFLATE_LEVEL_DEFAULT;
+	if (comp && c == LZ4 && (level < STDC_LZ4_LEVEL_MIN || level > STDC_LZ4_LEVEL_MAX))
+		return stdc_fail(STDC_E_BAD_LEVEL, "%s: level %ld is outside %d..%d (0: default %d)",
+				 op, (long)level, STDC_LZ4_LEVEL_MIN, STDC_LZ4_LEVEL_MAX,
+				 STDC_LZ4_LEVEL_DEFAULT);
+	if (comp && c == BROTLI &&
+	    (level < STDC_BROTLI_QUALITY_MIN || level > STDC_BROTLI_QUALITY_MAX))
+		return stdc_fail(STDC_E_BAD_LEVEL, "%s: quality %ld is outside %d..%d (0: default %d)",
+				 op, (long)level, STDC_BROTLI_QUALITY_MIN, STDC_BROTLI_QUALITY_MAX,
+				 STDC_BROTLI_QUALITY_DEFAULT);
+	if (comp && c <= ZLIB && (level < 1 || level > 9))
 		return stdc_fail(STDC_E_BAD_LEVEL,
 				 "%s: level %ld is outside 1..9 (zlib's levels; 0: default 6)", op,
 				 (long)level);
@@ -172,7 +243,14 @@ gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *directi
 	s->compress = comp;
 	s->level = comp ? (int)level : 0;
 	s->max_output = (uint64_t)max_output;
-	if (c != ZSTD) {
+	if (c == LZ4 || c == BROTLI) {
+		gtm_long_t rc = c == LZ4 ? open_lz4(s, op) : open_brotli(s, op);
+
+		if (rc != STDC_OK) {
+			destroy(s);
+			return rc;
+		}
+	} else if (c != ZSTD) {
 		int bits = c == GZIP ? 15 + 16 : c == DEFLATE ? -15 : 15;
 		int zr = comp ? deflateInit2(&s->z, s->level, Z_DEFLATED, bits, 8, Z_DEFAULT_STRATEGY)
 			      : inflateInit2(&s->z, bits);
@@ -206,6 +284,93 @@ gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *directi
 
 /* ---- one codec step ---- */
 
+/* LZ4F_compressUpdate wants room for a whole block: it writes into obuf, copied out from
+ * there as the caller's output allows. */
+static gtm_long_t lz4_compress_step(struct stream *s, const unsigned char *in, size_t n,
+				    size_t *used, unsigned char *dst, size_t cap, size_t *made,
+				    enum action act, int *ended, const char *op)
+{
+	size_t r, k;
+
+	*used = *made = 0;
+	for (;;) {
+		if (s->ob_pos < s->ob_len) {
+			k = s->ob_len - s->ob_pos < cap - *made ? s->ob_len - s->ob_pos : cap - *made;
+			memcpy(dst + *made, s->obuf + s->ob_pos, k);
+			*made += k;
+			s->ob_pos += k;
+			if (s->ob_pos < s->ob_len)
+				return STDC_OK; /* the caller's output is full */
+		}
+		s->ob_pos = s->ob_len = 0;
+		if (*used < n) {
+			k = n - *used < LZ4_PIECE ? n - *used : LZ4_PIECE;
+			r = LZ4F_compressUpdate(s->lc, s->obuf, s->ob_cap, in + *used, k, NULL);
+			*used += k;
+		} else if (act != ACT_NONE && !s->tail_done) {
+			r = act == ACT_END ? LZ4F_compressEnd(s->lc, s->obuf, s->ob_cap, NULL)
+					   : LZ4F_flush(s->lc, s->obuf, s->ob_cap, NULL);
+			s->tail_done = 1;
+		} else {
+			*ended = act != ACT_NONE;
+			return STDC_OK;
+		}
+		if (LZ4F_isError(r))
+			return fail(s, STDC_E_LIBLZ4_FAIL, "%s: %s", op, LZ4F_getErrorName(r));
+		s->ob_len = r;
+	}
+}
+
+static gtm_long_t lz4_decompress_step(struct stream *s, const unsigned char *in, size_t n,
+				      size_t *used, unsigned char *dst, size_t cap, size_t *made,
+				      int *ended, const char *op)
+{
+	size_t dsz = cap, ssz = n;
+	size_t r = LZ4F_decompress(s->ld, dst, &dsz, in, &ssz, NULL);
+
+	*used = ssz;
+	*made = dsz;
+	if (LZ4F_isError(r))
+		return fail(s, STDC_E_LIBLZ4_FAIL, "%s: lz4 data (%s)", op, LZ4F_getErrorName(r));
+	*ended = r == 0;
+	return STDC_OK;
+}
+
+static gtm_long_t brotli_step(struct stream *s, const unsigned char *in, size_t n, size_t *used,
+			      unsigned char *dst, size_t cap, size_t *made, enum action act,
+			      int *ended, const char *op)
+{
+	size_t avail_in = n, avail_out = cap;
+	const uint8_t *next_in = in;
+	uint8_t *next_out = dst;
+
+	if (s->compress) {
+		BrotliEncoderOperation bop = act == ACT_END ? BROTLI_OPERATION_FINISH
+					     : act == ACT_FLUSH ? BROTLI_OPERATION_FLUSH
+								: BROTLI_OPERATION_PROCESS;
+
+		if (!BrotliEncoderCompressStream(s->be, bop, &avail_in, &next_in, &avail_out,
+						 &next_out, NULL))
+			return fail(s, STDC_E_LIBBROTLI_FAIL, "%s: brotli compression failed", op);
+		*used = n - avail_in;
+		*made = cap - avail_out;
+		if (act == ACT_END)
+			*ended = BrotliEncoderIsFinished(s->be);
+		else if (act == ACT_FLUSH)
+			*ended = avail_in == 0 && !BrotliEncoderHasMoreOutput(s->be);
+		return STDC_OK;
+	}
+	BrotliDecoderResult r = BrotliDecoderDecompressStream(s->bd, &avail_in, &next_in,
+							      &avail_out, &next_out, NULL);
+	*used = n - avail_in;
+	*made = cap - avail_out;
+	if (r == BROTLI_DECODER_RESULT_ERROR)
+		return fail(s, STDC_E_LIBBROTLI_FAIL, "%s: brotli data (%s)", op,
+			    BrotliDecoderErrorString(BrotliDecoderGetErrorCode(s->bd)));
+	*ended = r == BROTLI_DECODER_RESULT_SUCCESS;
+	return STDC_OK;
+}
+
 /* Runs the codec once over in[0..n) into dst[0..cap): *used, *made; *ended set when a
  * decompressor reached the end of a member or frame, or a flush/end completed. */
 static gtm_long_t codec_step(struct stream *s, const unsigned char *in, size_t n, size_t *used,
@@ -213,6 +378,11 @@ static gtm_long_t codec_step(struct stream *s, const unsigned char *in, size_t n
 			     int *ended, const char *op)
 {
 	*ended = 0;
+	if (s->codec == LZ4)
+		return s->compress ? lz4_compress_step(s, in, n, used, dst, cap, made, act, ended, op)
+				   : lz4_decompress_step(s, in, n, used, dst, cap, made, ended, op);
+	if (s->codec == BROTLI)
+		return brotli_step(s, in, n, used, dst, cap, made, act, ended, op);
 	if (s->codec != ZSTD) {
 		int zr;
 
@@ -266,9 +436,11 @@ static int starts_another(const struct stream *s, const unsigned char *b, size_t
 {
 	if (s->codec == GZIP)
 		return b[0] == 0x1f && (n < 2 || b[1] == 0x8b);
-	if (s->codec != ZSTD)
+	if (s->codec == LZ4 && b[0] == 0x04) /* LZ4F_MAGICNUMBER */
+		return (n < 2 || b[1] == 0x22) && (n < 3 || b[2] == 0x4d) && (n < 4 || b[3] == 0x18);
+	if (s->codec != ZSTD && s->codec != LZ4)
 		return 0;
-	if (b[0] == 0x28) /* ZSTD_MAGICNUMBER, little-endian */
+	if (s->codec == ZSTD && b[0] == 0x28) /* ZSTD_MAGICNUMBER, little-endian */
 		return (n < 2 || b[1] == 0xb5) && (n < 3 || b[2] == 0x2f) && (n < 4 || b[3] == 0xfd);
 	return (b[0] & 0xf0) == 0x50 && (n < 2 || b[1] == 0x2a) && (n < 3 || b[2] == 0x4d) &&
 	       (n < 4 || b[3] == 0x18); /* a skippable frame */
@@ -294,7 +466,7 @@ static gtm_long_t keep_unused(struct stream *s, const unsigned char *b, size_t n
 static gtm_long_t run(struct stream *s, const unsigned char *in, size_t n, size_t *used,
 		      unsigned char *dst, size_t cap, size_t *made, const char *op)
 {
-	size_t u, m, budget;
+	size_t u = 0, m = 0, budget;
 	int ended;
 	gtm_long_t rc;
 
@@ -403,10 +575,12 @@ static gtm_long_t stream_call(int argc, int need, gtm_string_t *in, gtm_string_t
 		return rc;
 	} else if (call == CALL_FLUSH) {
 		s->action = ACT_FLUSH;
+		s->tail_done = 0;
 	} else if (call == CALL_CLOSE) {
 		s->closing = 1;
 		if (s->compress)
 			s->action = ACT_END;
+		s->tail_done = 0;
 	}
 	if (s->in_pos < s->in_len) { /* input left by an earlier write comes first */
 		rc = run(s, s->in + s->in_pos, s->in_len - s->in_pos, &used,

@@ -3,8 +3,9 @@
 
 Each C call takes at most 1 MiB and returns at most 1 MiB; the rest stays pending in the C
 stream and is drained here, so memory stays bounded whatever the length of the data.
-Codecs: "gzip", "deflate" (raw RFC 1951), "zlib", "zstd".  The output is the standard format
-(gzip(1), zstd(1) and Python's zlib read it, and we read theirs).
+Codecs: "gzip", "deflate" (raw RFC 1951), "zlib", "zstd", "lz4" (LZ4 frames) and "brotli".
+The output is the standard format (gzip(1), zstd(1), lz4(1), brotli(1) and Python's zlib read
+it, and we read theirs).
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ import os
 import threading
 
 from . import _runtime
-from .errors import (DataError, InvalidHandleError, LibzError, LibzstdError, StdcompressError,
-                     error_for)
+from .errors import (InvalidHandleError, LibbrotliError, Liblz4Error, LibzError, LibzstdError,
+                     StdcompressError, error_for)
 
 __all__ = ["Compressor", "Decompressor", "StreamFile", "open", "CODECS"]
 
-CODECS = ("gzip", "deflate", "zlib", "zstd")
+CODECS = ("gzip", "deflate", "zlib", "zstd", "lz4", "brotli")
 _MAX = _runtime.MAX_STRING
 _DONE, _MORE, _END = 0, 1, 2  # stdcompress.h: STDC_STREAM_DONE, _MORE, _END
 _READ_SIZE = 128 * 1024  # bytes read from the compressed file per step
@@ -131,7 +132,8 @@ class Compressor(_Stream):
     """Compresses a stream of any length: ``compress(data)`` returns what is ready so far,
     ``flush()`` the rest (the stream is then finished), ``flush(finish=False)`` makes
     everything written so far decodable and keeps the stream open.  Levels: gzip, deflate and
-    zlib 1..9 (zlib's own), zstd as zstd_compress; None is the codec's default."""
+    zlib 1..9 (zlib's own), zstd, lz4 and brotli (quality) as their one-shot functions; None
+    or 0 is the codec's default."""
 
     def __init__(self, codec: str = "gzip", level: int | None = None):
         if level is not None and (not isinstance(level, int) or isinstance(level, bool)):
@@ -171,7 +173,7 @@ class Decompressor(_Stream):
     """Decompresses a stream of any length.  ``decompress(data, max_length=-1)`` as in bz2 and
     lzma: at most max_length bytes are returned, the rest is kept (``needs_input`` False until
     it is collected by calls with b"").  ``eof`` is True at the end of the stream; bytes after
-    it are ``unused_data`` (for gzip and zstd, bytes that begin another member or frame are
+    it are ``unused_data`` (for gzip, zstd and lz4, bytes that begin another member or frame are
     decoded as such).  ``max_output`` caps the total output: past it OutputTooLargeError, the
     guard against decompression bombs.  ``readinto(data, buffer)`` decompresses into a buffer
     of the caller's."""
@@ -298,7 +300,8 @@ class _Reader(io.RawIOBase):
                 raise self._trailing()
 
     def _trailing(self):
-        cls = LibzstdError if self._codec == "zstd" else LibzError
+        cls = {"zstd": LibzstdError, "lz4": Liblz4Error,
+               "brotli": LibbrotliError}.get(self._codec, LibzError)
         return cls(f"trailing data after the end of the {self._codec} stream")
 
     def close(self):
