@@ -30,6 +30,13 @@ STDCOMPRESS ; gzip, deflate, zlib, zstd, LZ4 and brotli for M through the stdcom
  ;                                       (0-based) of stream; offset moves past it
  ;   $$lz4StreamDecompress^STDCOMPRESS(h,block,.chunk)    one block (no prefix), in order
  ;   $$lz4StreamFree^STDCOMPRESS(h)                       1, or 0 with $ECODE set
+ ; Streams of any length (gzip, deflate, zlib, zstd, lz4 frames, brotli; docs/streaming.md):
+ ;   $$streamOpen^STDCOMPRESS(codec,direction[,level][,maxOutput])  a handle (>0), or 0
+ ;   $$streamWrite^STDCOMPRESS(h,chunk,.out)  1 all output in .out, 2 more pending (call
+ ;                                       streamRead until it returns 1 or 3), 3 end of stream
+ ;   $$streamRead^STDCOMPRESS(h,.out)   $$streamFlush^STDCOMPRESS(h,.out)   as streamWrite
+ ;   $$streamClose^STDCOMPRESS(h,.out)  final bytes: 1 (handle freed) or 2 (streamRead until 1)
+ ;   $$streamUnused^STDCOMPRESS(h,.out) bytes after the end of a decompressed stream
  ;
  ; Failures set $ECODE to ,U-STDCOMPRESS-<CODE>, with CODE one of BAD-ARGS, BAD-LEVEL,
  ; OUTPUT-TOO-LARGE, LIBZ-FAIL, LIBZSTD-FAIL, LIBLZ4-FAIL, LIBBROTLI-FAIL, NO-MEMORY,
@@ -143,6 +150,39 @@ lz4StreamFree(h) ; free stream h (either kind): 1, or 0 (INVALID-HANDLE: never o
  quit:$$lz4sFreeC() 1 do raise quit 0
  ;
  ; -- end of LZ4 block streams --
+ ;
+ ; -- streams of any length.  codec gzip, deflate, zlib, zstd, lz4 or brotli; direction c or
+ ; d; level "" or 0: the codec's default; maxOutput: a cap on a decompressor's total output
+ ; ("" or 0: none), past it OUTPUT-TOO-LARGE.  Each call takes a chunk of up to 1 MiB and
+ ; gives at most 1 MiB: 2 says more is pending, drain it with streamRead.  A failure ends the
+ ; stream; streamClose then frees it. --
+ ;
+streamOpen(codec,direction,level,maxOutput) ; a stream's handle, or 0
+ new h
+ quit:$$streamOpenC() h
+ do raise quit 0
+ ;
+streamWrite(h,chunk,out) ; chunk in, the output ready in .out: 1 done, 2 more pending, 3 end
+ new r set r=$$streamC(1) quit:r r
+ set out="" do raise quit 0
+ ;
+streamRead(h,out) ; the next pending output into .out: 1, 2 or 3 as streamWrite
+ new r set r=$$streamC(2) quit:r r
+ set out="" do raise quit 0
+ ;
+streamFlush(h,out) ; compressor: what was written so far becomes decodable: 1 or 2
+ new r set r=$$streamC(3) quit:r r
+ set out="" do raise quit 0
+ ;
+streamClose(h,out) ; the final bytes: 1 (the handle is freed) or 2 (streamRead until 1)
+ new r set r=$$streamC(4) quit:r r
+ set out="" do raise quit 0
+ ;
+streamUnused(h,out) ; decompressor: the bytes after the end of the stream, 1
+ new r set r=$$streamC(5) quit:r r
+ set out="" do raise quit 0
+ ;
+ ; -- end of streams of any length --
  ;
  ; ---- public informational labels ----
  ;
@@ -402,6 +442,30 @@ badHandle(op) ; h is not a positive integer: INVALID-HANDLE
  quit 0
  ;
  ; -- end of LZ4 block stream call frames --
+ ;
+ ; -- stream call frames.  Tiers: a write's output from its chunk's length (decompressed
+ ; output beyond it is pending: streamRead drains it with the 1 MiB tier); flush and close 64 KiB. --
+ ;
+streamOpenC() ; h and the arguments are streamOpen's
+ new $etrap set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(codec)#2) $$noData("streamOpen")
+ set level=$get(level) set:level="" level=0
+ quit:level'?.1"-"1.18N $$badLevel("streamOpen")
+ set maxOutput=$get(maxOutput) set:maxOutput="" maxOutput=0
+ quit:maxOutput'?1.18N $$badArg("streamOpen","maxOutput",maxOutput)
+ set h=$&stdcompress.streamOpen(codec,$get(direction),level,maxOutput)
+ quit:h>0 1
+ quit $$got(h)
+ ;
+streamC(op) ; op 1 write, 2 read, 3 flush, 4 close, 5 unused: the C code + 1, or 0 after recording the failure
+ new $etrap,n,rc set $etrap="goto trap^STDCOMPRESS"
+ quit:$get(h)'?1.18N $$badHandle($piece("streamWrite streamRead streamFlush streamClose streamUnused"," ",op))
+ if op=1 quit:'($data(chunk)#2) $$noData("streamWrite") set n=$zlength(chunk)
+ set rc=$select(op=2:$&stdcompress.streamRead(.out,h),op=3:$&stdcompress.streamFlush64k(.out,h),op=4:$&stdcompress.streamClose64k(.out,h),op=5:$&stdcompress.streamUnused(.out,h),n<1025:$&stdcompress.streamWrite1k(chunk,.out,h),n<65537:$&stdcompress.streamWrite64k(chunk,.out,h),1:$&stdcompress.streamWrite(chunk,.out,h))
+ quit:rc'<0 $select(op=5:1,1:rc+1)
+ quit $$got(rc)
+ ;
+ ; -- end of stream call frames --
  ;
 infoC(which) ; call frame of the informational labels: x is theirs
  new $etrap,rc set $etrap="goto trap^STDCOMPRESS"

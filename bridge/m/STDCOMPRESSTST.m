@@ -683,6 +683,113 @@ tLz4StreamArgc ;@test bare LZ4 stream call-outs with too few arguments return BA
  ;
  ; ---- end of LZ4 block streams ----
  ;
+ ; ---- streams of any length ----
+ ;
+tStream ;@test streams of every codec round-trip 3 MiB (beyond one M string) in chunks of several sizes
+ new codec,$etrap
+ set $etrap=$$catcher()
+ for codec="gzip","deflate","zlib","zstd","lz4","brotli" do sTrip(codec)
+ quit
+sTrip(codec) ; 30 chunks of 100 KB (rotations of one text) through a compressor, the compressed pieces through a decompressor
+ new base,c,x,i,z,r,n,k,buf,ok,piece,np,y,lvl
+ set base=$$text(100000),lvl=$select(codec="brotli":5,1:"")
+ set c=$$streamOpen^STDCOMPRESS(codec,"c",lvl) do ok(c>0,codec_" compressor opened")
+ set np=0
+ for i=1:1:30 do
+ . set r=$$streamWrite^STDCOMPRESS(c,$$sRot(base,i),.z) do ok(r=1!(r=2),codec_" write "_i) set np=np+1,piece(np)=z
+ . for  quit:r'=2  set r=$$streamRead^STDCOMPRESS(c,.z),np=np+1,piece(np)=z
+ set r=$$streamClose^STDCOMPRESS(c,.z),np=np+1,piece(np)=z
+ for  quit:r'=2  set r=$$streamRead^STDCOMPRESS(c,.z),np=np+1,piece(np)=z
+ do eq(r,1,codec_" compressor closed")
+ set x=$$streamOpen^STDCOMPRESS(codec,"d") do ok(x>0,codec_" decompressor opened")
+ set buf="",k=1,ok=1
+ for i=1:1:np do
+ . set r=$$streamWrite^STDCOMPRESS(x,piece(i),.y) do sTake(y)
+ . for  quit:r'=2  set r=$$streamRead^STDCOMPRESS(x,.y) do sTake(y)
+ do eq(r,3,codec_" the end of the stream")
+ do eq(k-1,30,codec_" every chunk came back"),ok(ok,codec_" each chunk as written"),eq(buf,"",codec_" nothing more")
+ set r=$$streamClose^STDCOMPRESS(x,.y) do eq(r,1,codec_" decompressor closed")
+ quit
+sTake(y) ; compare what came out with the chunks, 100 KB at a time (buf, k, ok, base are sTrip's)
+ new p,m set p=1
+ for  quit:p>$zlength(y)  set m=100000-$zlength(buf),buf=buf_$zextract(y,p,p+m-1),p=p+m do:$zlength(buf)=100000
+ . set:buf'=$$sRot(base,k) ok=0 set buf="",k=k+1
+ quit
+sRot(s,i) ; s rotated left by i*37 bytes
+ new j set j=i*37#$zlength(s)
+ quit $zextract(s,j+1,$zlength(s))_$zextract(s,1,j)
+ ;
+tStreamEnd ;@test the end of a stream is reported (3), bytes after it are kept (streamUnused), gzip members follow one another
+ new c,z,z2,x,y,r,u,$etrap
+ set $etrap=$$catcher()
+ set c=$$streamOpen^STDCOMPRESS("gzip","c"),r=$$streamWrite^STDCOMPRESS(c,"hello ",.z)
+ set r=$$streamClose^STDCOMPRESS(c,.z2) do eq(r,1,"closed") set z=z_z2
+ set x=$$streamOpen^STDCOMPRESS("gzip","d")
+ set r=$$streamWrite^STDCOMPRESS(x,z_z,.y) do eq(r,3,"two members: end"),eq(y,"hello hello ","two members")
+ set r=$$streamWrite^STDCOMPRESS(x,"TRAIL",.y) do eq(r,3,"still the end"),eq(y,"","nothing decoded")
+ set r=$$streamUnused^STDCOMPRESS(x,.u) do called(r,"unused"),eq(u,"TRAIL","the trailing bytes")
+ set r=$$streamClose^STDCOMPRESS(x,.y) do called(r,"close")
+ set x=$$streamOpen^STDCOMPRESS("gzip","d"),r=$$streamWrite^STDCOMPRESS(x,$zextract(z,1,10),.y)
+ set r=$$streamClose^STDCOMPRESS(x,.y) do raised(r,"LIBZ-FAIL","a truncated stream at close")
+ set r=$$streamClose^STDCOMPRESS(x,.y) do raised(r,"INVALID-HANDLE","the truncated stream was freed")
+ quit
+ ;
+tStreamCap ;@test a decompressor's maxOutput stops a bomb (64 MiB of zeros in a few KiB) with OUTPUT-TOO-LARGE
+ new c,z,s,x,y,r,i,zeros,got,$etrap
+ set $etrap=$$catcher()
+ set zeros=$$repeat($zchar(0),1048576),s=""
+ set c=$$streamOpen^STDCOMPRESS("zstd","c",19)
+ for i=1:1:64 set r=$$streamWrite^STDCOMPRESS(c,zeros,.z),s=s_z
+ set r=$$streamClose^STDCOMPRESS(c,.z),s=s_z do eq(r,1,"bomb made")
+ do ok($zlength(s)<20000,"64 MiB in "_$zlength(s)_" bytes")
+ set x=$$streamOpen^STDCOMPRESS("zstd","d",,2000000),got=0
+ set r=$$streamWrite^STDCOMPRESS(x,s,.y),got=got+$zlength(y)
+ for  quit:r'=2  set r=$$streamRead^STDCOMPRESS(x,.y),got=got+$zlength(y)
+ do raised(r,"OUTPUT-TOO-LARGE","past the cap")
+ do ok($$lastError^STDCOMPRESS()["cap of 2000000","lastError names the cap"),ok(got'>2000000,got_" bytes delivered")
+ set r=$$streamRead^STDCOMPRESS(x,.y) do raised(r,"OUTPUT-TOO-LARGE","the failure repeats")
+ set r=$$streamClose^STDCOMPRESS(x,.y) do called(r,"close after a failure frees")
+ quit
+ ;
+tStreamMisuse ;@test stream handles: never opened, closed, wrong direction, write while pending, bad arguments; the process goes on
+ new c,x,z,y,r,s,$etrap
+ set $etrap=$$catcher()
+ set r=$$streamWrite^STDCOMPRESS(12345,"abc",.z) do raised(r,"INVALID-HANDLE","never opened")
+ set r=$$streamWrite^STDCOMPRESS("x1","abc",.z) do raised(r,"INVALID-HANDLE","not a number")
+ set c=$$streamOpen^STDCOMPRESS("zlib","c"),r=$$streamClose^STDCOMPRESS(c,.z) do called(r,"closed")
+ set r=$$streamClose^STDCOMPRESS(c,.z) do raised(r,"INVALID-HANDLE","double close")
+ set r=$$streamWrite^STDCOMPRESS(c,"abc",.z) do raised(r,"INVALID-HANDLE","use after close")
+ do ok($$lastError^STDCOMPRESS()["already freed","lastError: already freed")
+ set x=$$streamOpen^STDCOMPRESS("zstd","d")
+ set r=$$streamFlush^STDCOMPRESS(x,.z) do raised(r,"INVALID-HANDLE","flush a decompressor")
+ set c=$$streamOpen^STDCOMPRESS("zstd","c")
+ set r=$$streamUnused^STDCOMPRESS(c,.z) do raised(r,"INVALID-HANDLE","unused of a compressor")
+ set r=$$streamWrite^STDCOMPRESS(c,$$repeat("ab",500000),.z),r=$$streamClose^STDCOMPRESS(c,.s) do eq(r,1,"zstd made")
+ set s=z_s,r=$$streamWrite^STDCOMPRESS(x,s,.y) do eq(r,2,"a 1k chunk decompresses to more: pending")
+ set r=$$streamWrite^STDCOMPRESS(x,"more",.y) do raised(r,"BAD-ARGS","write while output is pending")
+ for  set r=$$streamRead^STDCOMPRESS(x,.y) quit:r'=2
+ do eq(r,3,"drained to the end")
+ set r=$$streamClose^STDCOMPRESS(x,.y) do called(r,"closed")
+ set r=$$streamOpen^STDCOMPRESS("lzma","c") do raised(r,"BAD-ARGS","codec lzma")
+ set r=$$streamOpen^STDCOMPRESS("gzip","up") do raised(r,"BAD-ARGS","direction up")
+ set r=$$streamOpen^STDCOMPRESS("gzip","c",12) do raised(r,"BAD-LEVEL","gzip level 12")
+ set r=$$streamOpen^STDCOMPRESS("gzip","c","x") do raised(r,"BAD-LEVEL","level x")
+ set r=$$streamOpen^STDCOMPRESS("gzip","d",,-1) do raised(r,"BAD-ARGS","maxOutput -1")
+ set r=$$gzip^STDCOMPRESS("the process goes on",.z) do called(r,"another codec afterwards")
+ quit
+ ;
+tStreamArgc ;@test bare stream call-outs with too few arguments return BAD-ARGS (-1)
+ new r,o
+ set r=$&stdcompress.streamOpen("gzip") do eq(r,-1,"streamOpen without a direction")
+ set r=$&stdcompress.streamWrite("abc",.o) do eq(r,-1,"streamWrite without a handle")
+ set r=$&stdcompress.streamRead(.o) do eq(r,-1,"streamRead without a handle")
+ set r=$&stdcompress.streamFlush64k(.o) do eq(r,-1,"streamFlush64k without a handle")
+ set r=$&stdcompress.streamClose1k(.o) do eq(r,-1,"streamClose1k without a handle")
+ set r=$&stdcompress.streamUnused(.o) do eq(r,-1,"streamUnused without a handle")
+ quit
+ ;
+ ; ---- end of streams of any length ----
+ ;
  ; ---- run by pytest, not tests themselves ----
  ;
 missing ; with the call-out unreachable: every label raises CALLOUT-MISSING, the process lives
