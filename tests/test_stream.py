@@ -548,3 +548,37 @@ def test_c_driver_under_sanitizers_and_leaksanitizer(driver):
     env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
     env["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=1"
     _run_driver([str(driver), _library()], env)
+
+
+# ---- M: the example of docs/m-usage.md ----
+
+@pytest.fixture(scope="module")
+def m_modes(tmp_path_factory):
+    if SANITIZED:  # mumps does not run under the sanitizer run's preloaded ASan runtime
+        pytest.skip("engine tests run in the plain suite")
+    from engine_support import Modes, find_engine
+    engine = find_engine()
+    if engine is None:
+        pytest.skip("GT.M is not installed (apt-get install fis-gtm-7.0, or set gtm_dist)")
+    return Modes(engine, tmp_path_factory.mktemp("stream-engine"))
+
+
+@pytest.mark.engine
+def test_m_usage_stream_example_runs(m_modes, tmp_path):
+    """The M example of docs/m-usage.md ("Streams of any length"), as written, makes one gzip
+    stream of 2.5 MiB of records (beyond one M string), which gzip(1)-compatible Python reads."""
+    doc = (ROOT / "docs" / "m-usage.md").read_text()
+    example = doc.split("## Streams of any length", 1)[1].split("```", 2)[1].strip("\n")
+    routine = ("STRMEX ; the example\n new rec,i,r,f,k\n"
+               " for i=1:1:5 set rec(i)=\"\" for k=1:1:5000 set rec(i)=rec(i)_$justify(i*k,100)\n"
+               + example + "\n set f=$piece($zcmdline,\" \")\n"
+               " open f:(newversion:stream:nowrap) use f\n"
+               " for i=1:1:n write gz(i)\n set $x=0 close f write \"DONE \",n,!\n quit\n")
+    (tmp_path / "STRMEX.m").write_text(routine)
+    out_file = tmp_path / "m.gz"
+    code, out, err = m_modes.run("M", ["STRMEX", str(out_file)],
+                                 env=m_modes.env("M", extra_srcdirs=[tmp_path]))
+    assert code == 0 and out.startswith("DONE "), out + err
+    expect = b"".join(b"".join(str(i * k).rjust(100).encode() for k in range(1, 5001))
+                      for i in range(1, 6))
+    assert pygzip.decompress(out_file.read_bytes()) == expect
