@@ -65,6 +65,8 @@ struct sink {
 
 static void put(struct sink *s, const char *p, size_t n)
 {
+	if (n == 0)
+		return;
 	if (s->n + n > s->cap) {
 		s->cap = (s->n + n) * 2 + 1024;
 		s->p = realloc(s->p, s->cap);
