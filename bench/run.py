@@ -22,7 +22,7 @@ import zstandard
 
 import stdcompress
 
-from . import bridge, corpus, engine, lz4stream, memory, report, shim
+from . import bridge, corpus, engine, lz4stream, memory, report, shim, streams
 from .report import Row
 from .timing import FULL, QUICK
 
@@ -106,6 +106,7 @@ def measure(plan, corpora, progress=lambda s: None) -> list[Row]:
     section(engine.BIG, lambda c: engine.big_rows(
         c, plan, {job: us for (name, job), us in bridge_us.items() if name == c.name}))
     section(lz4stream.SECTION, lambda c: lz4stream.rows(c, plan))
+    section(streams.SECTION, lambda c: streams.rows(c, plan))
     section(shim.SECTION, lambda c: shim.rows(c, plan), only=present[:1])
     section(memory.SECTION, lambda c: memory.rows(c, plan), only=present[:1])
     return rows
