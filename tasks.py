@@ -249,6 +249,17 @@ def bench(c, quick=False, compare=""):
 
 
 @task
+def stream_campaign(c, mib=1024, codec=""):
+    """Streams (issue 6): mib MiB (default 1 GiB) through every codec's stream, compressed and
+    decompressed piece by piece, from Python and from M, with each run's peak RSS."""
+    build(c)
+    r = subprocess.run([sys.executable, "-m", "bench.campaign", "--mib", str(int(mib)),
+                        *(["--codec", codec] if codec else [])], cwd=ROOT, env=dev_env())
+    if r.returncode != 0:
+        sys.exit(r.returncode)
+
+
+@task
 def fuzz(c, seconds=60):
     """Fuzz every decoder entry (libFuzzer + ASan + UBSan), seeded from the conformance corpus.
     Exits non-zero on a crash; the input that crashed is kept in build/fuzz/crashes/."""
