@@ -582,3 +582,54 @@ def test_m_usage_stream_example_runs(m_modes, tmp_path):
     expect = b"".join(b"".join(str(i * k).rjust(100).encode() for k in range(1, 5001))
                       for i in range(1, 6))
     assert pygzip.decompress(out_file.read_bytes()) == expect
+
+
+FILE_ROUTINE = r'''STRMFILE ; file to file: STRMFILE op codec from to [arg]
+ new op,codec,from,to,arg,r,$etrap
+ set op=$piece($zcmdline," ",1),codec=$piece($zcmdline," ",2),from=$piece($zcmdline," ",3)
+ set to=$piece($zcmdline," ",4),arg=$piece($zcmdline," ",5)
+ set $etrap="write ""TRAP "",$ecode,"" "",$$lastError^STDCOMPRESS(),! set $ecode="""" quit:$quit 0 quit"
+ if op="c" set r=$$compressFile^STDCOMPRESS(codec,from,to,arg)
+ if op="d" set r=$$decompressFile^STDCOMPRESS(codec,from,to,arg)
+ write "RESULT ",r,!
+ quit
+'''
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("mode", ["M", "UTF-8"])
+@pytest.mark.parametrize("codec", CODECS)
+def test_m_file_to_file(m_modes, tmp_path, codec, mode):
+    """$$compressFile / $$decompressFile: 3 MiB of binary data (newlines, every byte value)
+    through files both ways, read and written by Python; failures delete the output."""
+    why = m_modes.unavailable(mode)
+    if why:
+        pytest.skip(f"{mode} mode unavailable: {why}")
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "STRMFILE.m").write_text(FILE_ROUTINE)
+    env = m_modes.env(mode, extra_srcdirs=[tmp_path / "r"])
+    data = DATA + bytes(range(256)) * 300 + b"\n\r\n"
+
+    def m(*args):
+        code, out, err = m_modes.run(mode, ["STRMFILE", *map(str, args)], env=env)
+        assert code == 0, out + err
+        return out.strip().splitlines()
+
+    src, packed, back = tmp_path / "data", tmp_path / "data.z", tmp_path / "back"
+    src.write_bytes(data)
+    assert m("c", codec, src, packed, FAST.get(codec, "")) == ["RESULT 1"]
+    assert Decompressor(codec).decompress(packed.read_bytes()) == data
+    c = Compressor(codec, FAST.get(codec))
+    packed.write_bytes(c.compress(data) + c.flush())
+    assert m("d", codec, packed, back) == ["RESULT 1"]
+    assert back.read_bytes() == data
+    # failures: truncated, trailing bytes, past the cap; the output file is removed
+    good = packed.read_bytes()
+    for bad, arg, code in ((good[:-7], "", "LIB"), (good + b"junk", "", "LIB"),
+                           (good, "1000", "OUTPUT-TOO-LARGE")):
+        packed.write_bytes(bad)
+        back.unlink(missing_ok=True)
+        lines = m("d", codec, packed, back, arg)
+        assert lines[-1] == "RESULT 0" and lines[0].startswith("TRAP ,U-STDCOMPRESS-" + code), \
+            lines
+        assert not back.exists()

@@ -37,6 +37,8 @@ STDCOMPRESS ; gzip, deflate, zlib, zstd, LZ4 and brotli for M through the stdcom
  ;   $$streamRead^STDCOMPRESS(h,.out)   $$streamFlush^STDCOMPRESS(h,.out)   as streamWrite
  ;   $$streamClose^STDCOMPRESS(h,.out)  final bytes: 1 (handle freed) or 2 (streamRead until 1)
  ;   $$streamUnused^STDCOMPRESS(h,.out) bytes after the end of a decompressed stream
+ ;   $$compressFile^STDCOMPRESS(codec,from,to[,level])          file to file, 1 or 0
+ ;   $$decompressFile^STDCOMPRESS(codec,from,to[,maxOutput])    file to file, 1 or 0
  ;
  ; Failures set $ECODE to ,U-STDCOMPRESS-<CODE>, with CODE one of BAD-ARGS, BAD-LEVEL,
  ; OUTPUT-TOO-LARGE, LIBZ-FAIL, LIBZSTD-FAIL, LIBLZ4-FAIL, LIBBROTLI-FAIL, NO-MEMORY,
@@ -181,6 +183,14 @@ streamClose(h,out) ; the final bytes: 1 (the handle is freed) or 2 (streamRead u
 streamUnused(h,out) ; decompressor: the bytes after the end of the stream, 1
  new r set r=$$streamC(5) quit:r r
  set out="" do raise quit 0
+ ;
+ ;
+compressFile(codec,from,to,level) ; compress file from into file to (created anew): 1, or 0
+ quit:$$fileC("c") 1 do raise quit 0
+ ;
+decompressFile(codec,from,to,maxOutput) ; decompress file from into file to: 1, or 0 (a failed
+ ; file is deleted; truncated input or bytes after the end of the stream are the codec's error)
+ quit:$$fileC("d") 1 do raise quit 0
  ;
  ; -- end of streams of any length --
  ;
@@ -464,6 +474,32 @@ streamC(op) ; op 1 write, 2 read, 3 flush, 4 close, 5 unused: the C code + 1, or
  set rc=$select(op=2:$&stdcompress.streamRead(.out,h),op=3:$&stdcompress.streamFlush64k(.out,h),op=4:$&stdcompress.streamClose64k(.out,h),op=5:$&stdcompress.streamUnused(.out,h),n<1025:$&stdcompress.streamWrite1k(chunk,.out,h),n<65537:$&stdcompress.streamWrite64k(chunk,.out,h),1:$&stdcompress.streamWrite(chunk,.out,h))
  quit:rc'<0 $select(op=5:1,1:rc+1)
  quit $$got(rc)
+ ;
+ ;
+fileC(direction) ; file to file through one stream; codec, from, to, level, maxOutput are the label's
+ ; Files are read 64 KiB at a time and written as the stream gives output: bounded memory.
+ ; Errors opening the files are the runtime's own (not translated), as for any OPEN.
+ new $etrap,h,chunk,out,r,ok,io,eof,u set $etrap="goto trap^STDCOMPRESS"
+ new:direction="c" maxOutput new:direction="d" level ; not the caller's variables of that name
+ set io=$io
+ open from:(readonly:fixed:recordsize=65536:chset="M") open to:(newversion:stream:nowrap:chset="M")
+ set ok=$$streamOpenC(),r=1
+ if ok for  use from read chunk#65536 set eof=$zeof quit:eof&(chunk="")  do  quit:'ok!eof
+ . set r=$$streamC(1) if 'r set ok=0 quit
+ . use to write out set $x=0
+ . for  quit:r'=2  set r=$$streamC(2) set:'r ok=0 quit:'r  use to write out set $x=0
+ if ok,direction="d" do
+ . if r=3 set u=$$streamC(5) if u,out'="" set ok=0,%STDCOMPRESS("lastError")=$$fileCode()_" decompressFile: "_$zlength(out)_" byte(s) after the end of the "_codec_" stream in "_from
+ if ok set r=$$streamC(4) set:'r ok=0 if ok use to write out set $x=0 for  quit:r'=2  set r=$$streamC(2) set:'r ok=0 quit:'r  use to write out set $x=0
+ if 'ok,$get(h)>0 set r=$&stdcompress.handleFree(h) ; still open after a failure: free it
+ close from
+ if ok use to set $x=0 close to
+ if 'ok close to:(delete)
+ use io
+ quit ok
+ ;
+fileCode() ; the codec's failure code, for data after the end of the stream
+ quit $select(codec="zstd":"LIBZSTD-FAIL",codec="lz4":"LIBLZ4-FAIL",codec="brotli":"LIBBROTLI-FAIL",1:"LIBZ-FAIL")
  ;
  ; -- end of stream call frames --
  ;
