@@ -5,7 +5,7 @@ and error python-lz4 has (docs: ../shared peer notes, docs/lz4-stream.md); inter
 python-lz4's own lz4.stream, built from source (tests/pylz4_stream_peer.py), byte for byte;
 an independent decoder (python-lz4's block API with the stream's last 64 KiB as dictionary);
 handle misuse, a full table, threads, and memory that stays flat.  The C side alone, under
-valgrind and the sanitizers: tests/c/lz4stream_driver.c."""
+valgrind and the sanitizers: tests/c/lz4stream_driver.c, run by tests/test_c_drivers.py."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ import array
 import gc
 import os
 import random
-import shutil
 import subprocess
 import sys
 import sysconfig
@@ -751,45 +750,7 @@ def test_memory_stays_flat():
     assert end - start < 4, f"RSS {start:.1f} -> {end:.1f} MiB"
 
 
-# ---- the C side alone: valgrind, sanitizers, unload ----
-
-@pytest.fixture(scope="module")
-def driver(tmp_path_factory):
-    exe = tmp_path_factory.mktemp("lz4s") / "lz4stream_driver"
-    flags = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all"] if SANITIZED else []
-    subprocess.run(["cc", "-O1", "-g", "-Wall", *flags, f"-I{ROOT / 'callouts'}", "-o", str(exe),
-                    str(ROOT / "tests" / "c" / "lz4stream_driver.c"), "-ldl", "-lpthread"],
-                   check=True)
-    return exe
-
-
-def _library() -> str:
-    return str(Path(os.environ["STDCOMPRESS_LIBDIR"]) / "libstdcompress.so")
-
-
-def _run_driver(cmd, env=None):
-    r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=900)
-    assert r.returncode == 0, r.stdout + r.stderr
-    assert "lz4stream_driver: all checks passed" in r.stdout
-    return r
-
-
-@pytest.mark.skipif(SANITIZED, reason="valgrind cannot run an AddressSanitizer build")
-@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
-def test_c_driver_under_memcheck(driver):
-    """Every tier, misuse, threads, and 100 handles left open at dlclose: 0 errors and not a
-    byte definitely lost (the table frees what is open when the library is unloaded)."""
-    r = _run_driver(["valgrind", "--leak-check=full", "--errors-for-leak-kinds=definite",
-                     "--error-exitcode=99", str(driver), _library()])
-    assert "ERROR SUMMARY: 0 errors" in r.stderr
-
-
-@pytest.mark.skipif(not SANITIZED, reason="only in the sanitizer run (invoke sanitize)")
-def test_c_driver_under_sanitizers_and_leaksanitizer(driver):
-    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
-    env["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=1"
-    _run_driver([str(driver), _library()], env)
-
+# ---- the C side alone runs under valgrind and the sanitizers: tests/test_c_drivers.py ----
 
 def test_table_and_header_agree():
     rt = _runtime.default()

@@ -2,7 +2,7 @@
 sizes and every output tier, the pending / end-of-stream protocol, interop with gzip(1),
 zstd(1) and Python's zlib, the per-handle output cap against decompression bombs, handle
 misuse, bounded memory, and the C entries under valgrind and the sanitizers
-(tests/c/stream_driver.c)."""
+(tests/c/stream_driver.c, run by tests/test_c_drivers.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ import sys
 import textwrap
 import time
 import zlib as pyzlib
-from pathlib import Path
 
 import pytest
 
@@ -510,44 +509,6 @@ def test_64mib_through_in_bounded_memory(codec):
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert int(r.stdout) < 4 << 20, f"RSS grew by {int(r.stdout)} bytes"
-
-
-# ---- the C entries without Python: valgrind and the sanitizers ----
-
-@pytest.fixture(scope="module")
-def driver(tmp_path_factory):
-    exe = tmp_path_factory.mktemp("stream") / "stream_driver"
-    flags = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all"] if SANITIZED else []
-    subprocess.run(["cc", "-O1", "-g", "-Wall", *flags, f"-I{ROOT / 'callouts'}", "-o",
-                    str(exe), str(ROOT / "tests" / "c" / "stream_driver.c"), "-ldl",
-                    "-lpthread"], check=True)
-    return exe
-
-
-def _library() -> str:
-    return str(Path(os.environ["STDCOMPRESS_LIBDIR"]) / "libstdcompress.so")
-
-
-def _run_driver(cmd, env=None):
-    r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=900)
-    assert r.returncode == 0, r.stdout + r.stderr
-    assert "stream_driver: all checks passed" in r.stdout
-    return r
-
-
-@pytest.mark.skipif(SANITIZED, reason="valgrind cannot run an AddressSanitizer build")
-@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
-def test_c_driver_under_memcheck(driver):
-    r = _run_driver(["valgrind", "--leak-check=full", "--errors-for-leak-kinds=definite",
-                     "--error-exitcode=99", str(driver), _library()])
-    assert "ERROR SUMMARY: 0 errors" in r.stderr
-
-
-@pytest.mark.skipif(not SANITIZED, reason="only in the sanitizer run (invoke sanitize)")
-def test_c_driver_under_sanitizers_and_leaksanitizer(driver):
-    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
-    env["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=1"
-    _run_driver([str(driver), _library()], env)
 
 
 # ---- M: the example of docs/m-usage.md ----

@@ -1,0 +1,65 @@
+"""The C library without Python in the way. Each driver in tests/c/ calls entries as the M
+runtime does (argc first, outputs preallocated). Normally a driver runs under valgrind memcheck
+(0 errors, 0 bytes definitely lost); in the sanitizer run it is built with AddressSanitizer and
+UBSan and runs with LeakSanitizer.
+
+    abi_driver        every one-shot entry, tiers and held results, a thread that exits
+    lz4stream_driver  LZ4 block streams: every tier, misuse, threads, handles open at dlclose
+    stream_driver     streams of every codec: the pending protocol, misuse, bombs, dlclose
+"""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SANITIZED
+
+pytestmark = pytest.mark.c_facing
+
+# driver -> does it link the library (else it dlopens the path given as its argument)
+DRIVERS = {"abi_driver": True, "lz4stream_driver": False, "stream_driver": False}
+
+
+def _library_dir() -> str:
+    return os.environ["STDCOMPRESS_LIBDIR"]
+
+
+@pytest.fixture(scope="module", params=sorted(DRIVERS))
+def driver(request, tmp_path_factory):
+    name = request.param
+    exe = tmp_path_factory.mktemp(name) / name
+    flags = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all"] if SANITIZED else []
+    libdir = _library_dir()
+    link = ([f"-L{libdir}", "-lstdcompress", f"-Wl,-rpath,{libdir}"] if DRIVERS[name]
+            else ["-ldl"])
+    subprocess.run(["cc", "-O1", "-g", "-Wall", *flags, f"-I{ROOT / 'callouts'}", "-o", str(exe),
+                    str(ROOT / "tests" / "c" / f"{name}.c"), *link, "-lpthread"], check=True)
+    args = [] if DRIVERS[name] else [str(Path(libdir) / "libstdcompress.so")]
+    return name, [str(exe), *args]
+
+
+def _run(name, cmd, env=None):
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=900)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"{name}: all checks passed" in r.stdout
+    return r
+
+
+@pytest.mark.skipif(SANITIZED, reason="valgrind cannot run an AddressSanitizer build")
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
+def test_memcheck_clean(driver):
+    name, cmd = driver
+    r = _run(name, ["valgrind", "--leak-check=full", "--errors-for-leak-kinds=definite",
+                    "--error-exitcode=99", *cmd])
+    assert "ERROR SUMMARY: 0 errors" in r.stderr
+
+
+@pytest.mark.skipif(not SANITIZED, reason="only in the sanitizer run (invoke sanitize)")
+def test_sanitizers_and_leaksanitizer_clean(driver):
+    name, cmd = driver
+    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+    env["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=1"
+    _run(name, cmd, env)
