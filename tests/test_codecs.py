@@ -2,7 +2,6 @@
 limits, hostile input.  One suite for the deflate family and zstd, parametrized by codec."""
 
 import gzip as pygzip
-import hashlib
 import os
 import shutil
 import struct
@@ -13,31 +12,12 @@ import zlib as pyzlib
 import pytest
 
 import stdcompress as sc
+from samples import MAX, SAMPLES, TEXT, pseudo_random
 
 pytestmark = pytest.mark.c_facing
 
-MAX = sc.limits()["max_string"]
 
 
-def pseudo_random(n, seed=b"stdcompress"):
-    out = bytearray()
-    counter = 0
-    while len(out) < n:
-        out += hashlib.sha256(seed + counter.to_bytes(8, "little")).digest()
-        counter += 1
-    return bytes(out[:n])
-
-
-TEXT = b"".join(b"line %d: the quick brown fox jumps over the lazy dog\n" % i for i in range(400))
-SAMPLES = {
-    "empty": b"",
-    "ascii": b"hello, world",
-    "all_bytes": bytes(range(256)),
-    "repetitive": b"abc" * 3400,
-    "text": TEXT,
-    "random": pseudo_random(5000),
-    "near_cap": (TEXT * 60)[:MAX - 10],
-}
 
 # codec -> (compress, decompress, independent decoder or None, level range, default level)
 CODECS = {

@@ -13,12 +13,12 @@ import time
 import pytest
 
 import stdcompress as sc
+from samples import MAX, SAMPLES, TEXT, pseudo_random
 from stdcompress import _runtime
 
 pytestmark = pytest.mark.c_facing
 
 LIMITS = sc.limits()
-MAX = LIMITS["max_string"]
 HAVE_LZ4_CLI = shutil.which("lz4") is not None
 HAVE_BROTLI_CLI = shutil.which("brotli") is not None
 needs_lz4_cli = pytest.mark.skipif(not HAVE_LZ4_CLI, reason="needs the lz4 CLI")
@@ -31,25 +31,6 @@ except ImportError:  # optional: the CLI-based checks still run
 needs_pylz4 = pytest.mark.skipif(pylz4_block is None, reason="python-lz4 is not installed")
 
 
-def pseudo_random(n, seed=b"stdcompress"):
-    out = bytearray()
-    counter = 0
-    while len(out) < n:
-        out += hashlib.sha256(seed + counter.to_bytes(8, "little")).digest()
-        counter += 1
-    return bytes(out[:n])
-
-
-TEXT = b"".join(b"line %d: the quick brown fox jumps over the lazy dog\n" % i for i in range(400))
-SAMPLES = {
-    "empty": b"",
-    "ascii": b"hello, world",
-    "all_bytes": bytes(range(256)),
-    "repetitive": b"abc" * 3400,
-    "text": TEXT,
-    "random": pseudo_random(5000),
-    "near_cap": (TEXT * 60)[:MAX - 10],
-}
 
 
 # codec -> (compress(data[, level]), decompress(packed, data) -> bytes, error class)
