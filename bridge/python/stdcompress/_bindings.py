@@ -11,12 +11,19 @@ from . import _runtime
 from .errors import StdcompressError, error_for
 
 
-def _raise_last(rt: _runtime.Runtime, name: str):
-    ret, (text,) = rt.call("lastError", None)
+def last_failure() -> tuple[str, str] | None:
+    """(code, message) of the failure this thread's last call recorded, or None."""
+    ret, (text,) = _runtime.default().call("lastError", None)
     code, _, message = text.decode("utf-8", "replace").partition(" ")
-    if ret != 0 or not code:
-        raise StdcompressError(f"{name} failed and left no error text", "FAIL")
-    raise error_for(code, message)
+    return (code, message) if ret == 0 and code else None
+
+
+def last_error(name: str) -> StdcompressError:
+    """The exception for the failure this thread's last call (to entry `name`) recorded."""
+    found = last_failure()
+    if found is None:
+        return StdcompressError(f"{name} failed and left no error text", "FAIL")
+    return error_for(*found)
 
 
 def _finish(rt: _runtime.Runtime, name: str, ret: int, outs: list) -> bytes:
@@ -26,7 +33,7 @@ def _finish(rt: _runtime.Runtime, name: str, ret: int, outs: list) -> bytes:
         ret, outs = rt.call("take", None)
         if ret == 0:
             return outs[0]
-    _raise_last(rt, name)
+    raise last_error(name)
 
 
 def _check_level(level) -> None:

@@ -15,9 +15,9 @@ import io
 import os
 import threading
 
-from . import _runtime
+from . import _bindings, _runtime
 from .errors import (InvalidHandleError, LibbrotliError, Liblz4Error, LibzError, LibzstdError,
-                     StdcompressError, error_for)
+                     StdcompressError)
 
 __all__ = ["Compressor", "Decompressor", "StreamFile", "open", "CODECS"]
 
@@ -51,11 +51,7 @@ class _Ops:
         return ops
 
     def error(self, name: str) -> StdcompressError:
-        ret, (text,) = self.rt.call("lastError", None)
-        code, _, message = text.decode("utf-8", "replace").partition(" ")
-        if ret != 0 or not code:
-            return StdcompressError(f"{name} failed and left no error text", "FAIL")
-        return error_for(code, message)
+        return _bindings.last_error(name)
 
 
 def _codec(codec) -> bytes:

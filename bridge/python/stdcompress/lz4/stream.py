@@ -22,7 +22,7 @@ from __future__ import annotations
 import operator
 import threading
 
-from .. import _runtime
+from .. import _bindings, _runtime
 from ..errors import BadArgumentsError, InvalidHandleError, Liblz4Error, error_for
 
 __all__ = ["LZ4StreamCompressor", "LZ4StreamDecompressor", "LZ4StreamError",
@@ -67,14 +67,14 @@ class _Ops:
         return ops
 
     def error(self, name: str) -> Exception:
-        """The exception for the failure this thread's last call recorded."""
-        ret, (text,) = self.rt.call("lastError", None)
-        code, _, message = text.decode("utf-8", "replace").partition(" ")
-        if ret != 0 or not code:
+        """The exception for the failure this thread's last call recorded; LZ4's own failures
+        are python-lz4's LZ4StreamError."""
+        found = _bindings.last_failure()
+        if found is None:
             return LZ4StreamError(f"{name} failed and left no error text")
-        if code == "LIBLZ4-FAIL":
-            return LZ4StreamError(message, code)
-        return error_for(code, message)
+        if found[0] == "LIBLZ4-FAIL":
+            return LZ4StreamError(found[1], found[0])
+        return error_for(*found)
 
     def finish(self, name: str, ret: int, out: bytes) -> bytes:
         """A non-zero return: collect a held result (only a smaller tier than ours would leave
