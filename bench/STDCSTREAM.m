@@ -1,28 +1,34 @@
-STDCSTREAM ; the 1 GiB stream campaign's M side (bench/campaign.py): mumps -run STDCSTREAM codec mib level
+STDCSTREAM ; the 1 GiB stream campaign's M side (bench/campaign.py): mumps -run STDCSTREAM codec mib level base out
  ;
  ; Streams mib MiB through a compressor of codec and, piece by piece as they come out, through a
- ; decompressor, never holding more than a chunk: each MiB is one text MiB with its byte values
- ; shifted by the chunk number, and what comes out is compared with it as it comes.  Prints
- ; "OK in=<bytes> compressed=<bytes>" or "FAIL <why>" (the harness measures the peak RSS).
- new codec,mib,level,base,c,d,i,z,r,buf,k,ok,comp,total,from
- set codec=$piece($zcmdline," ",1),mib=+$piece($zcmdline," ",2),level=$piece($zcmdline," ",3)
- set base=$$text(1048576),from="" for i=0:1:255 set from=from_$zchar(i)
- set c=$$streamOpen^STDCOMPRESS(codec,"c",level),d=$$streamOpen^STDCOMPRESS(codec,"d")
+ ; decompressor, never holding more than a chunk: MiB i is the MiB of real text in file base with
+ ; its byte values shifted by i, and what comes out is compared with it as it comes.  The
+ ; compressed stream is also written to file out, for the harness to check with the codec's CLI.
+ ; Prints "OK in=<bytes> compressed=<bytes>" or "FAIL <why>" (the harness measures the peak RSS).
+ new codec,mib,level,base,c,d,i,z,r,buf,k,ok,comp,total,from,sink,io
+ set codec=$piece($zcmdline," ",1),mib=+$piece($zcmdline," ",2),level=+$piece($zcmdline," ",3)
+ set base=$$read($piece($zcmdline," ",4)),sink=$piece($zcmdline," ",5),io=$io
+ if $zlength(base)'=1048576 write "FAIL the base text is ",$zlength(base)," bytes, not 1 MiB",! quit
+ set from="" for i=0:1:255 set from=from_$zchar(i)
+ open sink:(newversion:stream:nowrap:chset="M")
+ set c=$$streamOpen^STDCOMPRESS(codec,"c",$select(level:level,1:"")),d=$$streamOpen^STDCOMPRESS(codec,"d")
  if 'c!'d write "FAIL open: ",$$lastError^STDCOMPRESS(),! quit
  set buf="",k=0,ok=1,comp=0,total=0
  for i=0:1:mib-1 do  quit:'ok
  . set r=$$streamWrite^STDCOMPRESS(c,$$chunk(i),.z) do feed(z)
  . for  quit:r'=2!'ok  set r=$$streamRead^STDCOMPRESS(c,.z) do feed(z)
  if ok set r=$$streamClose^STDCOMPRESS(c,.z) do feed(z) for  quit:r'=2!'ok  set r=$$streamRead^STDCOMPRESS(c,.z) do feed(z)
+ close sink
  if ok,k'=mib!(buf'="") set ok=0 write "FAIL ",k," MiB came back of ",mib,!
  if ok set r=$$streamClose^STDCOMPRESS(d,.z) if 'r set ok=0 write "FAIL close: ",$$lastError^STDCOMPRESS(),!
  write:ok "OK in=",mib*1048576," compressed=",comp,!
  quit
  ;
-feed(z) ; compressed bytes z into the decompressor; what comes out is checked
+feed(z) ; compressed bytes z to the file and into the decompressor; what comes out is checked
  new r,y
  quit:z=""
  set comp=comp+$zlength(z)
+ use sink write z set $x=0 use io
  set r=$$streamWrite^STDCOMPRESS(d,z,.y) do take(y)
  for  quit:r'=2!'ok  set r=$$streamRead^STDCOMPRESS(d,.y) do take(y)
  if 'r set ok=0 write "FAIL decompress: ",$$lastError^STDCOMPRESS(),!
@@ -39,10 +45,9 @@ chunk(i) ; MiB i: base with every byte value shifted by i (mod 256)
  new to set to=$zextract(from,i#256+1,256)_$zextract(from,1,i#256)
  quit $ztranslate(base,from,to)
  ;
-text(n) ; n bytes of word-like text
- new w,x,s,c,nw
- set w="SET KILL QUIT DO NEW FOR IF ELSE WRITE READ ^PATIENT ^LOG $ZH $ZLENGTH gzip zstd error level 2026-05-07 the a to of record field value 0 1 42 1048576"
- set nw=$length(w," "),x=7,s=""
- for  quit:$zlength(s)'<n  set c="" do  set s=s_$zextract(c,1,n-$zlength(s))
- . new j for j=1:1:400 set x=x*69069+1#4294967296,c=c_$piece(w," ",x\65536#nw+1)_$select(x#7=0:$char(10),1:" ")
- quit $zextract(s,1,n)
+read(path) ; the whole of a file of at most 1 MiB, as bytes
+ new x,s,io set io=$io,s=""
+ open path:(readonly:fixed:recordsize=65536:chset="M") use path
+ for  read x#65536 quit:$zeof&(x="")  set s=s_x quit:$zeof
+ close path use io
+ quit s

@@ -4,20 +4,28 @@ peak resident set of each run.  Bounded memory means the peak does not grow with
 
     python -m bench.campaign [--mib 1024] [--codec zstd ...] [--no-m] [--no-python]
 
+The data are real text: the first MiB of the Python standard library's sources (the bench
+corpus), MiB i being that MiB with every byte value shifted by i (mod 256), so no MiB repeats
+another.  Each run also writes its compressed stream to a file, which an independent decoder
+then reads back (gzip(1), zstd(1), lz4(1), brotli(1); Python's zlib for raw deflate and zlib,
+which have no standard CLI) and whose output's SHA-256 must equal the input's.
+
 Each run is its own process (its peak RSS is its own).  Exit status 1 if any run failed.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
-from .corpus import gtm_dist
+from .corpus import gtm_dist, python_stdlib
 
 ROOT = Path(__file__).resolve().parent.parent
 OBJECTS = ROOT / "build" / "bench" / "campaign"
@@ -27,18 +35,17 @@ LEVEL = {"brotli": 5}  # brotli's default 11 runs at about 1 MB/s: 1 GiB would t
 PY_CHILD = r"""
 import hashlib, sys
 import stdcompress
-codec, mib, level = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-words = b"SET KILL QUIT DO NEW FOR IF ELSE WRITE READ ^PATIENT ^LOG gzip zstd error the a".split()
-x, base = 7, bytearray()
-while len(base) < 1 << 20:
-    x = (x * 69069 + 1) % 4294967296
-    base += words[(x >> 16) % len(words)] + (b"\n" if x % 7 == 0 else b" ")
-base = bytes(base[:1 << 20])
+codec, mib, level, base_path, out_path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
+with open(base_path, "rb") as f:
+    base = f.read()
+assert len(base) == 1 << 20
 c, d = stdcompress.Compressor(codec, level or None), stdcompress.Decompressor(codec)
 h_in, h_out, comp, n_out = hashlib.sha256(), hashlib.sha256(), 0, 0
+sink = open(out_path, "wb")
 def feed(z):
     global comp, n_out
     comp += len(z)
+    sink.write(z)
     out = d.decompress(z, 1 << 20)
     while True:
         h_out.update(out); n_out += len(out)
@@ -50,9 +57,54 @@ for i in range(mib):
     h_in.update(chunk)
     feed(c.compress(chunk))
 feed(c.flush())
+sink.close()
 assert d.eof and n_out == mib << 20 and h_in.digest() == h_out.digest(), "round trip differs"
 print(f"OK in={mib << 20} compressed={comp}")
 """
+
+# The independent decoder of each codec's file: a command writing the plaintext to stdout, or
+# the wbits of Python's zlib for the two formats without a standard CLI.
+DECODERS = {"gzip": ["gzip", "-dc"], "zstd": ["zstd", "-dcq"], "lz4": ["lz4", "-dc"],
+            "brotli": ["brotli", "-dc"], "deflate": -15, "zlib": 15}
+
+
+def base_text() -> bytes:
+    """The campaign's MiB of real text (see the module's doc)."""
+    return python_stdlib().item()
+
+
+def expected_digest(base: bytes, mib: int) -> str:
+    h = hashlib.sha256()
+    for i in range(mib):
+        h.update(base.translate(bytes((b + i) % 256 for b in range(256))))
+    return h.hexdigest()
+
+
+def verify(codec: str, path: Path, digest: str) -> str:
+    """Reads a compressed file with the codec's independent decoder: "<decoder>=OK" if it gives
+    back the input exactly, else "FAIL <why>"."""
+    h, how = hashlib.sha256(), DECODERS[codec]
+    if isinstance(how, int):
+        z = zlib.decompressobj(how)
+        with path.open("rb") as f:
+            while piece := f.read(1 << 20):
+                h.update(z.decompress(piece))
+                while z.unconsumed_tail:
+                    h.update(z.decompress(z.unconsumed_tail))
+        h.update(z.flush())
+        who = f"python-zlib(wbits={how})"
+        if not z.eof or z.unused_data:
+            return f"FAIL {who}: not exactly one complete stream"
+    else:
+        who = how[0]
+        with subprocess.Popen([*how, str(path)], stdout=subprocess.PIPE) as p:
+            while piece := p.stdout.read(1 << 20):
+                h.update(piece)
+        if p.returncode != 0:
+            return f"FAIL {who} exited {p.returncode}"
+    if h.hexdigest() != digest:
+        return f"FAIL {who}: the output differs from the input"
+    return f"{who}=OK"
 
 
 def _run(cmd, env, cwd=None) -> str:
@@ -76,22 +128,21 @@ def _env() -> dict:
     return env
 
 
-def run_python(codec: str, mib: int) -> str:
-    return _run([sys.executable, "-c", PY_CHILD, codec, str(mib), str(LEVEL.get(codec, 0))],
-                _env())
+def run_python(codec: str, mib: int, base: Path, out: Path) -> str:
+    return _run([sys.executable, "-c", PY_CHILD, codec, str(mib), str(LEVEL.get(codec, 0)),
+                 str(base), str(out)], _env())
 
 
-def run_m(codec: str, mib: int) -> str:
+def run_m(codec: str, mib: int, base: Path, out: Path) -> str:
     dist = gtm_dist()
     if dist is None:
         return "skipped: GT.M is not installed"
-    OBJECTS.mkdir(parents=True, exist_ok=True)
     env = _env()
     env.update(gtm_dist=str(dist), gtm_chset="M", LC_ALL="C")
     sources = f"{ROOT / 'bench'} {ROOT / 'bridge' / 'm'}"
     env["gtmroutines"] = f"{OBJECTS}({sources}) {dist}/libgtmutil.so {dist}"
     return _run([str(dist / "mumps"), "-run", "STDCSTREAM", codec, str(mib),
-                 str(LEVEL.get(codec, ""))], env, cwd=OBJECTS)
+                 str(LEVEL.get(codec, 0)), str(base), str(out)], env, cwd=OBJECTS)
 
 
 def main(argv=None) -> int:
@@ -102,14 +153,23 @@ def main(argv=None) -> int:
     ap.add_argument("--no-python", action="store_true")
     args = ap.parse_args(argv)
     failed = False
+    OBJECTS.mkdir(parents=True, exist_ok=True)
+    base = OBJECTS / "base.txt"
+    base.write_bytes(base_text())
+    digest = expected_digest(base.read_bytes(), args.mib)
     print(f"{'host':7} {'codec':8} {'MiB':>6} {'seconds':>8} {'MB/s':>7}  result")
     for codec in args.codec or CODECS:
         for host, fn in (("python", run_python), ("M", run_m)):
             if (host == "M" and args.no_m) or (host == "python" and args.no_python):
                 continue
+            out = OBJECTS / f"{host}.{codec}"
             start = time.monotonic()
-            result = fn(codec, args.mib)
+            result = fn(codec, args.mib, base, out)
             secs = time.monotonic() - start
+            if result.startswith("OK"):
+                checked = verify(codec, out, digest)
+                result = f"{checked} | {result}" if checked.startswith("FAIL") else f"{result} {checked}"
+            out.unlink(missing_ok=True)
             failed |= result.startswith("FAIL")
             print(f"{host:7} {codec:8} {args.mib:>6} {secs:>8.1f} "
                   f"{args.mib * 1.048576 / secs:>7.0f}  {result}", flush=True)

@@ -90,8 +90,9 @@ def test_failures(tmp_path, capsys):
 
 
 def test_stream_campaign_smoke():
-    """`invoke stream-campaign` (bench/campaign.py) at 3 MiB: every run round-trips and reports
-    its peak RSS; the 1 GiB figures belong to the task, not to CI."""
+    """`invoke stream-campaign` (bench/campaign.py) at 3 MiB: every run round-trips, reports its
+    peak RSS, and its compressed file reads back exactly through the codec's CLI; the 1 GiB
+    figures belong to the task, not to CI."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "bridge" / "python"),
                                                         str(ROOT)]))
     r = subprocess.run([sys.executable, "-m", "bench.campaign", "--mib", "3", "--codec", "gzip",
@@ -101,4 +102,5 @@ def test_stream_campaign_smoke():
     rows = [ln for ln in r.stdout.splitlines()[1:] if ln.strip()]
     assert len(rows) == 4
     for ln in rows:
-        assert " OK in=3145728 " in ln and "peak_rss=" in ln or "skipped" in ln, ln
+        assert (" OK in=3145728 " in ln and "peak_rss=" in ln and ln.split()[1] in ln.split()[-1]
+                and ln.endswith("=OK")) or "skipped" in ln, ln
