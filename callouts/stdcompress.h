@@ -157,6 +157,7 @@ STDC_API gtm_long_t stdc_lz4s_decompress(int argc, gtm_string_t *in, gtm_string_
  *                         calls repeat it, streamClose only frees the handle.
  * streamClose returns the final bytes (same protocol: the handle is freed when it returns
  * 0 or an error); closing a decompressor before its end is a codec error (truncated). */
+#define STDC_STREAM_MIN_OUTPUT 16 /* the least out->length a stream call takes (zlib's sync flush) */
 #define STDC_STREAM_DONE 0
 #define STDC_STREAM_MORE 1
 #define STDC_STREAM_END 2

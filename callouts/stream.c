@@ -27,7 +27,6 @@
 #include "core.h"
 #include "handles.h"
 
-#define MIN_OUTPUT 16 /* zlib's sync flush wants more than 6 bytes of room per call */
 
 enum codec { GZIP, DEFLATE, ZLIB, ZSTD, LZ4, BROTLI };
 enum action { ACT_NONE, ACT_FLUSH, ACT_END };
@@ -540,9 +539,9 @@ static gtm_long_t stream_call(int argc, int need, gtm_string_t *in, gtm_string_t
 			   (in->length > 0 && in->address == NULL)))
 		return stdc_fail(STDC_E_BAD_ARGS, "%s: input length %ld is outside 0..%d", op,
 				 (long)in->length, STDC_MAX_STRING);
-	if (cap < MIN_OUTPUT)
+	if (cap < STDC_STREAM_MIN_OUTPUT)
 		return stdc_fail(STDC_E_BAD_ARGS, "%s: an output of %zu bytes is under the %d a "
-				 "stream call needs", op, cap, MIN_OUTPUT);
+				 "stream call needs", op, cap, STDC_STREAM_MIN_OUTPUT);
 	kind = call == CALL_FLUSH ? &compressor_kind : NULL;
 	if ((s = stdc_handles_acquire(handle, kind, op, &use, &rc)) == NULL)
 		return rc;

@@ -144,6 +144,32 @@ def test_compiled_trampoline_and_pure_cffi_path_agree(rt, name):
 
 
 @pytest.mark.c_facing
+@pytest.mark.parametrize("use_trampoline", [True, False], ids=["trampoline", "pure-cffi"])
+@pytest.mark.parametrize("name", CODEC_ENTRIES)
+def test_caller_into_a_buffer_gives_the_same_results(rt, name, use_trampoline):
+    """string_op(into=True) prepares the output over the caller's buffer, as the runtime
+    prepares its own: the same return value and bytes, landing in the buffer; a buffer smaller
+    than the declared output is the output's length, so a larger result is held (ret > 0)."""
+    plain = bytes(range(256)) * 40
+    encode = {"gunzip": sc.gzip, "inflate": sc.deflate, "unzlib": sc.zlib,
+              "zstdDecompress": sc.zstd_compress}.get(name)
+    data = encode(plain) if encode else plain
+    for tier in ("", "64k", "1k"):
+        ret, out = rt.string_op(name + tier)(data)
+        into = rt.string_op(name + tier, use_trampoline=use_trampoline, into=True)
+        buf = bytearray(2 * 1048576)
+        assert into(data, buf) == (ret, len(out))
+        assert buf[:len(out)] == out
+        small = memoryview(bytearray(10))
+        ret_small, n = into(data, small)
+        assert (ret_small, n) == (len(plain) if encode else ret_small, 0) and ret_small > 0
+    with pytest.raises(ValueError, match="empty"):
+        rt.string_op(name, use_trampoline=use_trampoline, into=True)(data, bytearray())
+    with pytest.raises(TypeError):
+        rt.string_op(name, use_trampoline=use_trampoline, into=True)(data, b"read-only")
+
+
+@pytest.mark.c_facing
 def test_precomputed_caller_refuses_other_shapes(rt):
     with pytest.raises(CalloutMissingError, match="not shaped"):
         rt.string_op("versions")

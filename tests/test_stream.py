@@ -7,6 +7,7 @@ misuse, bounded memory, and the C entries under valgrind and the sanitizers
 from __future__ import annotations
 
 import gzip as pygzip
+import hashlib
 import io
 import os
 import random
@@ -594,3 +595,36 @@ def test_m_file_to_file(m_modes, tmp_path, codec, mode):
         assert lines[-1] == "RESULT 0" and lines[0].startswith("TRAP ,U-STDCOMPRESS-" + code), \
             lines
         assert not back.exists()
+
+
+@pytest.mark.parametrize("codec", CODECS)
+def test_readinto_allocates_nothing_per_chunk(codec):
+    """readinto: the C stream writes straight into the caller's buffer.  Decoding 8 MiB through
+    one 64 KiB buffer, Python allocates far less than one buffer's worth at any time (a copy
+    through bytes would allocate up to 64 KiB per chunk)."""
+    import tracemalloc
+
+    data = (DATA * (8 * 2**20 // len(DATA) + 1))[:8 * 2**20]
+    comp = Compressor(codec, FAST.get(codec))
+    blob = comp.compress(data) + comp.flush()
+    pieces = [blob[i:i + 65536] for i in range(0, len(blob), 65536)]
+    d = Decompressor(codec)
+    buf = bytearray(65536)
+    digest, total = hashlib.sha256(), 0
+    d.readinto(b"", buf)  # binds the call-outs before measuring
+    tracemalloc.start()
+    try:
+        for p in pieces:
+            n = d.readinto(p, buf)
+            while True:
+                digest.update(memoryview(buf)[:n])
+                total += n
+                if d.needs_input or d.eof:
+                    break
+                n = d.readinto(b"", buf)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert d.eof and total == len(data)
+    assert digest.digest() == hashlib.sha256(data).digest()
+    assert peak < 16384, f"{peak} bytes allocated at peak"

@@ -265,12 +265,16 @@ class Runtime:
         return ret, results
 
 
-    def string_op(self, name: str, use_trampoline: bool = True):
+    def string_op(self, name: str, use_trampoline: bool = True, into: bool = False):
         """A precomputed caller for entries shaped (I:string, O:string[N], I:integer...), the
         shape of every codec entry: ``f(data, *ints) -> (return value, output bytes)``, with the
         same argc, preallocation and checks as call(), and no per-call marshalling decisions.
         The compiled trampoline does the per-call work in C when it is built; the pure cffi
-        path below is the same protocol, slower."""
+        path below is the same protocol, slower.
+
+        ``into=True``: ``f(data, buffer, *ints) -> (return value, output length)``: the output is
+        prepared over the caller's writable buffer (its first min(len(buffer), N) bytes), as
+        the runtime prepares its own, so the result lands there with no allocation."""
         entry = self.entry(name)
         kinds = [(p.direction, _TYPES[p.type][1]) for p in entry.params]
         if kinds[:2] != [("I", "string"), ("O", "string")] or any(
@@ -278,23 +282,24 @@ class Runtime:
             raise CalloutMissingError(f"entry {name} is not shaped (I:string, O:string, I:int...)")
         func, ffi, n, nints = self._funcs[name], self.ffi, entry.params[1].prealloc, len(kinds) - 2
         if use_trampoline and _trampoline is not None and nints <= 2:
-            return self._trampoline_op(name, int(ffi.cast("uintptr_t", func)), n, nints)
+            return self._trampoline_op(name, int(ffi.cast("uintptr_t", func)), n, nints, into)
         from_buffer, unpack, local = ffi.from_buffer, ffi.unpack, threading.local()
         padding = (0,) * nints
 
         def new_state():
-            buf = ffi.new("char[]", n)
-            local.state = (buf, ffi.new("gtm_string_t *"), ffi.new("gtm_string_t *"))
+            local.state = (ffi.new("char[]", n), ffi.new("gtm_string_t *"),
+                           ffi.new("gtm_string_t *"))
             return local.state
 
-        def call(data, *ints):
+        def run(data, buf, cap, ints):
+            """One call with the output prepared over buf[0..cap); returns (ret, out)."""
             if len(ints) > nints:
                 raise StdcompressError(f"{name}: {2 + len(ints)} arguments, the table declares "
                                        f"{2 + nints}", "FMLLSTMISSING")
             try:
-                buf, inp, out = local.state
+                _, inp, out = local.state
             except AttributeError:
-                buf, inp, out = new_state()
+                _, inp, out = new_state()
             src = from_buffer(data)
             size = len(src)
             if size > MAX_STRING:
@@ -302,26 +307,40 @@ class Runtime:
                                         f"{MAX_STRING}-byte string limit", "MAXSTRLEN")
             inp.length = size
             inp.address = src
-            out.length = n
+            out.length = cap
             out.address = buf
             buf[0] = b"\0"
             # Arguments not passed are still given to the C function (argc says to ignore them).
             ret = func(2 + len(ints), inp, out, *(ints + padding[len(ints):]))
             length = out.length
             if out.address == buf:
-                if length > n:
+                if length > cap:
                     raise RuntimeCheckError(f"{name}: output length {length} exceeds the "
-                                            f"preallocated {n}", "EXCEEDSPREALLOC")
+                                            f"preallocated {cap}", "EXCEEDSPREALLOC")
             elif length > MAX_STRING:
                 raise RuntimeCheckError(f"{name}: output length {length} is outside the "
                                         f"string limit", "MAXSTRLEN")
-            return ret, unpack(out.address, length) if length > 0 else b""
+            return ret, out
+
+        if into:
+            def call(data, buffer, *ints):
+                dst = _writable(ffi, buffer, name)
+                ret, out = run(data, dst, min(len(dst), n), ints)
+                return ret, _landed(ffi, name, out, dst)
+        else:
+            def call(data, *ints):
+                try:
+                    buf = local.state[0]
+                except AttributeError:
+                    buf = new_state()[0]
+                ret, out = run(data, buf, n, ints)
+                return ret, unpack(out.address, out.length) if out.length > 0 else b""
 
         call.__name__ = name
         return call
 
     @staticmethod
-    def _trampoline_op(name: str, address: int, n: int, nints: int):
+    def _trampoline_op(name: str, address: int, n: int, nints: int, into: bool):
         tffi, tlib = _trampoline.ffi, _trampoline.lib
         fn = tffi.cast("void *", address)
         from_buffer, unpack, local = tffi.from_buffer, tffi.unpack, threading.local()
@@ -331,11 +350,8 @@ class Runtime:
             local.state = (tffi.new("char[]", n), tffi.new("gtm_string_t *"))
             return local.state
 
-        def call(data, *ints):
-            try:
-                buf, out = local.state
-            except AttributeError:
-                buf, out = new_state()
+        def run(data, buf, cap, ints, out):
+            """One call with the output prepared over buf[0..cap); returns its return value."""
             if data.__class__ is not bytes:  # bytes go to C as they are; other buffers by address
                 data = from_buffer(data)
             size = len(data)
@@ -346,23 +362,63 @@ class Runtime:
                 raise StdcompressError(f"{name}: {2 + len(ints)} arguments, the table declares "
                                        f"{2 + nints}", "FMLLSTMISSING")
             if nints == 0:
-                ret = call2(fn, 2, data, size, out, buf, n)
+                ret = call2(fn, 2, data, size, out, buf, cap)
             elif nints == 2:  # argc says how many were passed; C ignores the others
-                ret = call4(fn, 2 + len(ints), data, size, out, buf, n, *(ints + (0, 0))[:2])
+                ret = call4(fn, 2 + len(ints), data, size, out, buf, cap, *(ints + (0, 0))[:2])
             elif ints:
-                ret = call3(fn, 3, data, size, out, buf, n, ints[0])
+                ret = call3(fn, 3, data, size, out, buf, cap, ints[0])
             else:
-                ret = call3(fn, 2, data, size, out, buf, n, 0)  # argc 2: C ignores the level
-            length = out.length
-            if length > 0:
-                return ret, unpack(out.address, length)
-            if length < 0:
-                code = "EXCEEDSPREALLOC" if length == tlib.STDC_T_EXCEEDSPREALLOC else "MAXSTRLEN"
+                ret = call3(fn, 2, data, size, out, buf, cap, 0)  # argc 2: C ignores the level
+            if out.length < 0:
+                code = ("EXCEEDSPREALLOC" if out.length == tlib.STDC_T_EXCEEDSPREALLOC
+                        else "MAXSTRLEN")
                 raise RuntimeCheckError(f"{name}: output breaks the runtime's {code} check", code)
-            return ret, b""
+            return ret
+
+        if into:
+            def call(data, buffer, *ints):
+                try:
+                    out = local.state[1]
+                except AttributeError:
+                    out = new_state()[1]
+                dst = _writable(tffi, buffer, name)
+                ret = run(data, dst, min(len(dst), n), ints, out)
+                return ret, _landed(tffi, name, out, dst)
+        else:
+            def call(data, *ints):
+                try:
+                    buf, out = local.state
+                except AttributeError:
+                    buf, out = new_state()
+                ret = run(data, buf, n, ints, out)
+                return ret, unpack(out.address, out.length) if out.length > 0 else b""
 
         call.__name__ = name
         return call
+
+
+def _writable(ffi, buffer, name: str):
+    """The caller's buffer as the output to prepare (at least one byte, as the runtime's)."""
+    try:
+        dst = ffi.from_buffer(buffer, require_writable=True)
+    except BufferError:
+        raise TypeError(f"{name}: the output buffer must be writable, not "
+                        f"{type(buffer).__name__}") from None
+    if len(dst) < 1:
+        raise ValueError(f"{name}: the output buffer is empty")
+    return dst
+
+
+def _landed(ffi, name: str, out, dst) -> int:
+    """The output length of a call prepared over the caller's buffer dst; a C side that
+    answered with memory of its own (the runtime allows it) has it copied into dst."""
+    length = out.length
+    if length > 0 and out.address != dst:
+        if length > len(dst):
+            raise RuntimeCheckError(f"{name}: output of {length} bytes does not fit the "
+                                    f"{len(dst)}-byte buffer", "EXCEEDSPREALLOC")
+        ffi.memmove(dst, out.address, length)
+    return length
 
 
 _lock = threading.Lock()

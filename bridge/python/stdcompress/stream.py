@@ -36,6 +36,9 @@ class _Ops:
     def __init__(self):
         rt = self.rt = _runtime.default()
         self.write = rt.string_op("streamWrite")
+        self.write_into = rt.string_op("streamWrite", into=True)
+        from . import limits  # the package is complete by the first stream
+        self.min_output = limits()["stream_min_output"]
         for name in ("streamOpen", "streamFlush", "streamClose", "streamUnused", "handleFree",
                      "lastError"):
             rt.entry(name)  # CalloutMissingError now, not in the middle of a stream
@@ -243,11 +246,36 @@ class Decompressor(_Stream):
 
     def readinto(self, data, buffer) -> int:
         """Feeds ``data`` and writes up to len(buffer) bytes of output into ``buffer``;
-        returns how many.  Call again with b"" while ``needs_input`` is False."""
+        returns how many.  Call again with b"" while ``needs_input`` is False.  The C stream
+        writes straight into ``buffer``: a long read through one buffer allocates nothing per
+        chunk."""
+        h = self._handle()
         with memoryview(buffer) as view, view.cast("B") as bv:
-            out = self.decompress(data, len(bv))
-            bv[:len(out)] = out
-            return len(out)
+            if self._buffered or len(bv) < self._ops.min_output:  # rare: through bytes
+                out = self.decompress(data, len(bv))
+                bv[:len(out)] = out
+                return len(out)
+            view = data if data.__class__ is bytes and len(data) <= _MAX else _view(data)
+            if len(view) > _MAX:
+                self._inq.extend(bytes(view[i:i + _MAX]) for i in range(0, len(view), _MAX))
+            elif len(view):
+                self._inq.append(bytes(view))  # kept until the C stream takes it
+            write_into, least, filled = self._ops.write_into, self._ops.min_output, 0
+            while len(bv) - filled >= least:
+                if self._pending:
+                    piece = b""
+                elif self._inq:
+                    piece = self._inq.pop(0)
+                else:
+                    break
+                with bv[filled:] as rest:
+                    ret, n = write_into(piece, rest, h)
+                if ret < 0:
+                    raise self._ops.error("streamWrite")
+                self._pending = ret == _MORE
+                self._eof = ret == _END
+                filled += n
+            return filled
 
     def close(self) -> None:
         """Frees the C stream (idempotent); it need not have ended."""
@@ -268,13 +296,12 @@ class _Reader(io.RawIOBase):
 
     def readinto(self, b):
         with memoryview(b) as view, view.cast("B") as bv:
-            data = self._read(len(bv))
-            bv[:len(data)] = data
-        return len(data)
+            return self._read(bv)
 
-    def _read(self, size):
-        if self._done or not size:
-            return b""
+    def _read(self, bv) -> int:
+        """Decompresses into bv (straight from the C stream); 0 only at the end."""
+        if self._done or not len(bv):
+            return 0
         d = self._d
         while True:
             if d.needs_input or d.eof:
@@ -286,12 +313,12 @@ class _Reader(io.RawIOBase):
                     if d.unused_data:
                         raise self._trailing()
                     self._done = True
-                    return b""
-                data = d.decompress(raw, size)
+                    return 0
+                n = d.readinto(raw, bv)
             else:
-                data = d.decompress(b"", size)
-            if data:
-                return data
+                n = d.readinto(b"", bv)
+            if n:
+                return n
             if d.eof and d.unused_data:
                 raise self._trailing()
 
