@@ -350,6 +350,31 @@ def test_bomb_stops_at_the_cap(codec, total, size):
     d.close()
 
 
+def test_one_kib_that_would_be_one_gib_stops_at_the_cap():
+    """Issue 6's bomb exactly: under 1 KiB of input (written by the brotli package, not by us,
+    which keeps its whole window between calls) that decodes to 1 GiB.  Uncapped, our stream
+    really yields 1 GiB of zeros; capped at 16 MiB it stops there with OUTPUT-TOO-LARGE."""
+    brotli = pytest.importorskip("brotli")
+    maker = brotli.Compressor(quality=5, lgwin=24)
+    zeros = bytes(16 << 20)
+    bomb = b"".join(maker.process(zeros) for _ in range(64)) + maker.finish()
+    assert len(bomb) < 1024
+    d = Decompressor("brotli")
+    total = 0
+    for piece in (d.decompress(bomb, 1 << 20), *iter(lambda: d.decompress(b"", 1 << 20), b"")):
+        assert not piece.strip(b"\0")
+        total += len(piece)
+    assert d.eof and total == 1 << 30
+    d.close()
+    d = Decompressor("brotli", max_output=16 << 20)
+    got = len(d.decompress(bomb, 1 << 20))
+    with pytest.raises(OutputTooLargeError, match="cap of 16777216 bytes"):
+        while True:
+            got += len(d.decompress(b"", 1 << 20))
+    assert got == 16 << 20
+    d.close()
+
+
 @pytest.mark.parametrize("codec", CODECS)
 def test_cap_boundary_exact(codec):
     c = Compressor(codec)
