@@ -1,6 +1,6 @@
 """The stdcompress command: compress, decompress or test files as streams in bounded memory.
 
-    stdcompress compress [-c CODEC] [-l LEVEL] [-o OUT] [-f] [-q] FILE...   (- is stdin/stdout)
+    stdcompress compress [-c CODEC] [-l LEVEL] [-T N] [-o OUT] [-f] [-q] FILE...   (- is stdin/stdout)
     stdcompress decompress [-c CODEC] [-o OUT] [-f] [-q] [--max-output N] FILE...
     stdcompress test [-c CODEC] [-q] [--max-output N] FILE...
 
@@ -87,8 +87,8 @@ class Progress:
             self.drawn = False
 
 
-def _compress(src, dst, codec: str, level, progress: Progress) -> None:
-    c = Compressor(codec, level)
+def _compress(src, dst, codec: str, level, workers, progress: Progress) -> None:
+    c = Compressor(codec, level, workers)
     while True:
         block = src.read(BLOCK)
         if not block:
@@ -177,7 +177,7 @@ def _one(path: str, args) -> None:
         dst = _open_out(out_name, args.force)
         try:
             if args.command == "compress":
-                _compress(src, dst, codec, args.level, progress)
+                _compress(src, dst, codec, args.level, args.workers, progress)
             else:
                 n = _decompress(src, dst, codec, args.max_output, first, progress)
                 if args.command == "test" and args.verbose:
@@ -218,6 +218,8 @@ def main(argv=None) -> int:
         s.add_argument("-q", "--quiet", action="store_true", help="no progress line")
         if name == "compress":
             s.add_argument("-l", "--level", type=int)
+            s.add_argument("-T", "--workers", type=int, default=0, metavar="N",
+                           help="zstd: N worker threads compress beside the reader (default 0)")
         else:
             s.add_argument("--max-output", type=int, metavar="BYTES",
                            help="stop with an error past this many decompressed bytes")
