@@ -70,7 +70,9 @@ def _run(name: str, codec, data, segments, sizes, args):
     zview = None
     if sizes is not None:
         zview = _bytes_view(sizes, "sizes")
-        if len(zview) != 8 * count:
+        if len(zview) == 0:  # none: every size unknown or from the frame
+            zview = None
+        elif len(zview) != 8 * count:
             raise BadArgumentsError(f"sizes of {len(zview)} bytes for {count} items "
                                     f"(8 bytes each)")
     total = len(dview)
@@ -122,7 +124,7 @@ def decompress(codec, data, segments, sizes=None, threads=0, dictionary=None):
     dct = _dict(dictionary)
     if sizes is None and codec == "lz4":
         raise BadArgumentsError("lz4 blocks need their sizes")
-    return _run("multiDecompress", codec, data, segments, b"" if sizes is None else sizes,
+    return _run("multiDecompress", codec, data, segments, sizes,
                 lambda part, base, total: (part, None, None, thr, dct, base, total))
 
 
