@@ -690,7 +690,7 @@ def test_zstd_workers_sync_flush_and_small_outputs():
 
 def _c_compress_workers(data: bytes, workers: int, tier: str) -> bytes:
     """The table's entries with the smallest output tier: pending output drained 1 KiB a call."""
-    h, _ = rt().call("streamOpen", b"zstd", b"c", 3, 0, workers)
+    h, _ = rt().call("streamOpen", b"zstd", b"c", 3, 0, b"", workers)
     assert h > 0, _last_error()
     parts: list = []
     for i in range(0, len(data), 65536):
@@ -706,7 +706,7 @@ def _c_compress_workers(data: bytes, workers: int, tier: str) -> bytes:
 def test_zstd_workers_refused_where_they_do_not_apply():
     for codec, direction, workers in (("gzip", b"c", 1), ("zstd", b"d", 1), ("zstd", b"c", -1),
                                       ("zstd", b"c", 65), ("brotli", b"c", 2)):
-        h, _ = rt().call("streamOpen", codec.encode(), direction, 0, 0, workers)
+        h, _ = rt().call("streamOpen", codec.encode(), direction, 0, 0, b"", workers)
         assert _code(h) == "BAD-ARGS", (codec, direction, workers)
     with pytest.raises(BadArgumentsError, match="workers apply to zstd compression only"):
         Compressor("gzip", workers=1)

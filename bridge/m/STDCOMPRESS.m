@@ -466,7 +466,7 @@ streamOpenC() ; h and the arguments are streamOpen's
  quit:maxOutput'?1.18N $$badArg("streamOpen","maxOutput",maxOutput)
  set workers=$get(workers) set:workers="" workers=0
  quit:workers'?1.2N $$badArg("streamOpen","workers",workers)
- set h=$&stdcompress.streamOpen(codec,$get(direction),level,maxOutput,workers)
+ set h=$&stdcompress.streamOpen(codec,$get(direction),level,maxOutput,"",workers)
  quit:h>0 1
  quit $$got(h)
  ;

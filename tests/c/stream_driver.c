@@ -16,7 +16,7 @@
 #include "stdcompress.h"
 
 typedef gtm_long_t (*open_fn)(int, gtm_string_t *, gtm_string_t *, gtm_long_t, gtm_long_t,
-			     gtm_long_t);
+			     gtm_string_t *, gtm_long_t);
 typedef gtm_long_t (*write_fn)(int, gtm_string_t *, gtm_string_t *, gtm_long_t);
 typedef gtm_long_t (*out_h_fn)(int, gtm_string_t *, gtm_long_t);
 typedef gtm_long_t (*free_fn)(int, gtm_long_t);
@@ -105,8 +105,8 @@ static void round_trip_workers(const char *codec, const char *plain, size_t n, s
 {
 	gtm_string_t c = str(codec), dc = str("c"), dd = str("d");
 	gtm_long_t level = strcmp(codec, "brotli") == 0 ? 1 : 0; /* brotli's default 11 is slow */
-	gtm_long_t hc = s_open(workers ? 5 : 3, &c, &dc, level, 0, workers);
-	gtm_long_t hd = s_open(4, &c, &dd, 0, (gtm_long_t)n, 0);
+	gtm_long_t hc = s_open(workers ? 6 : 3, &c, &dc, level, 0, NULL, workers);
+	gtm_long_t hd = s_open(4, &c, &dd, 0, (gtm_long_t)n, NULL, 0);
 	struct sink z = {0}, back = {0};
 	gtm_long_t rc;
 
@@ -153,19 +153,19 @@ static void misuse(void)
 	gtm_string_t in = str("0123456789"), out = {1024, malloc(1024)}, tiny = {8, malloc(8)};
 	gtm_long_t hc, hd;
 
-	CHECK(s_open(1, &gz, NULL, 0, 0, 0) == -STDC_E_BAD_ARGS, "open argc 1");
-	CHECK(s_open(2, &bad, &dc, 0, 0, 0) == -STDC_E_BAD_ARGS, "bad codec");
-	CHECK(s_open(2, &gz, &bad, 0, 0, 0) == -STDC_E_BAD_ARGS, "bad direction");
-	CHECK(s_open(3, &gz, &dc, 10, 0, 0) == -STDC_E_BAD_LEVEL, "bad level");
-	CHECK(s_open(4, &gz, &dd, 0, -1, 0) == -STDC_E_BAD_ARGS, "bad cap");
-	CHECK(s_open(5, &gz, &dc, 0, 0, 1) == -STDC_E_BAD_ARGS, "workers for gzip");
-	CHECK(s_open(5, &zs, &dd, 0, 0, 1) == -STDC_E_BAD_ARGS, "workers for a decompressor");
-	CHECK(s_open(5, &zs, &dc, 0, 0, -1) == -STDC_E_BAD_ARGS, "workers -1");
-	CHECK(s_open(5, &zs, &dc, 0, 0, STDC_STREAM_MAX_WORKERS + 1) == -STDC_E_BAD_ARGS,
+	CHECK(s_open(1, &gz, NULL, 0, 0, NULL, 0) == -STDC_E_BAD_ARGS, "open argc 1");
+	CHECK(s_open(2, &bad, &dc, 0, 0, NULL, 0) == -STDC_E_BAD_ARGS, "bad codec");
+	CHECK(s_open(2, &gz, &bad, 0, 0, NULL, 0) == -STDC_E_BAD_ARGS, "bad direction");
+	CHECK(s_open(3, &gz, &dc, 10, 0, NULL, 0) == -STDC_E_BAD_LEVEL, "bad level");
+	CHECK(s_open(4, &gz, &dd, 0, -1, NULL, 0) == -STDC_E_BAD_ARGS, "bad cap");
+	CHECK(s_open(6, &gz, &dc, 0, 0, NULL, 1) == -STDC_E_BAD_ARGS, "workers for gzip");
+	CHECK(s_open(6, &zs, &dd, 0, 0, NULL, 1) == -STDC_E_BAD_ARGS, "workers for a decompressor");
+	CHECK(s_open(6, &zs, &dc, 0, 0, NULL, -1) == -STDC_E_BAD_ARGS, "workers -1");
+	CHECK(s_open(6, &zs, &dc, 0, 0, NULL, STDC_STREAM_MAX_WORKERS + 1) == -STDC_E_BAD_ARGS,
 	      "too many workers");
 	CHECK(s_write(3, &in, &out, 999) == -STDC_E_INVALID_HANDLE, "never opened");
-	hc = s_open(2, &gz, &dc, 0, 0, 0);
-	hd = s_open(2, &zs, &dd, 0, 0, 0);
+	hc = s_open(2, &gz, &dc, 0, 0, NULL, 0);
+	hd = s_open(2, &zs, &dd, 0, 0, NULL, 0);
 	CHECK(hc > 0 && hd > 0, "open");
 	CHECK(s_write(2, &in, &out, hc) == -STDC_E_BAD_ARGS, "write argc 2");
 	CHECK(s_read(1, &out, hc) == -STDC_E_BAD_ARGS, "read argc 1");
@@ -187,7 +187,7 @@ static void misuse(void)
 	out.length = 1024;
 	CHECK(s_write(3, &in, &out, hc) == -STDC_E_INVALID_HANDLE, "use after close");
 	/* a truncated stream: close says so and frees */
-	hd = s_open(2, &gz, &dd, 0, 0, 0);
+	hd = s_open(2, &gz, &dd, 0, 0, NULL, 0);
 	{
 		static const unsigned char head[] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
 		gtm_string_t h10 = {10, (char *)head};
@@ -204,10 +204,10 @@ static void misuse(void)
 		gtm_string_t c = str("zlib"), z = {1 << 20, zeros};
 		struct sink comp = {0}, back = {0};
 
-		hc = s_open(3, &c, &dc, 9, 0, 0);
+		hc = s_open(3, &c, &dc, 9, 0, NULL, 0);
 		CHECK(step(hc, &z, NULL, 65536, &comp) == 0, "zeros");
 		CHECK(step(hc, NULL, s_close, 65536, &comp) == 0, "zeros close");
-		hd = s_open(4, &c, &dd, 0, 100000, 0);
+		hd = s_open(4, &c, &dd, 0, 100000, NULL, 0);
 		z = (gtm_string_t){(gtm_long_t)comp.n, comp.p};
 		CHECK(step(hd, &z, NULL, 1024, &back) == -STDC_E_OUTPUT_TOO_LARGE, "cap: %s",
 		      error_text());
@@ -283,7 +283,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < 20; i++) {
 		gtm_string_t c = str(codecs[i % 6]), d = str(i % 2 ? "c" : "d"), in = str("abc");
 		gtm_string_t out = {1024, malloc(1024)};
-		gtm_long_t h = s_open(2, &c, &d, 0, 0, 0);
+		gtm_long_t h = s_open(2, &c, &d, 0, 0, NULL, 0);
 
 		CHECK(h > 0, "left open");
 		if (i % 2)

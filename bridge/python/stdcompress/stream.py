@@ -80,7 +80,8 @@ class _Stream:
     def _open(self, codec, direction: bytes, level: int, max_output: int, workers: int = 0):
         ops = self._ops = _Ops.get()
         self._codec = codec
-        ret, _ = ops.rt.call("streamOpen", _codec(codec), direction, level, max_output, workers)
+        ret, _ = ops.rt.call("streamOpen", _codec(codec), direction, level, max_output, b"",
+                             workers)
         if ret <= 0:
             raise ops.error("streamOpen")
         self._h = ret
