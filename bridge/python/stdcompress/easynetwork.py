@@ -52,6 +52,7 @@ MAGIC = 0xEC
 HEADER_SIZE = 12
 _HEADER = struct.Struct("<BBBBII")
 _WORD = struct.Struct("<I")
+_FIRST = struct.Struct("<BBBBIII")  # the header and the first block's word
 _STORED = 1 << 31
 _LENGTH = _STORED - 1
 _MIN_LOG2, _MAX_LOG2 = 10, 20            # blocks of 1 KiB .. 1 MiB (the one-shot limit)
@@ -97,10 +98,15 @@ class _BufferReader:
     (the part received so far, within the buffer).  Nothing is copied out of the buffer."""
 
     __slots__ = ("view", "start", "end")
+    AT = 0  # the first read writes from the start of the buffer
 
     def __init__(self, buffer):
-        self.view = memoryview(buffer).cast("B")
+        view = memoryview(buffer)
+        self.view = view if view.format == "B" and view.ndim == 1 else view.cast("B")
         self.start = self.end = 0
+
+    def took(self, n: int) -> None:
+        self.end += n
 
     def need(self, k: int) -> Generator[int, int, None]:
         view, start, end = self.view, self.start, self.end
@@ -128,10 +134,15 @@ class _BytesReader:
     memoryview); only a header or block that spans chunks is gathered into a bytearray."""
 
     __slots__ = ("view", "start", "end")
+    AT = None
 
     def __init__(self):
         self.view = memoryview(b"")
         self.start = self.end = 0
+
+    def took(self, chunk: bytes) -> None:
+        self.view = memoryview(chunk)
+        self.end = len(chunk)
 
     def need(self, k: int) -> Generator[None, bytes, None]:
         have = self.end - self.start
@@ -199,7 +210,13 @@ class BufferedIncrementalPacketSerializer(_abc.BufferedIncrementalPacketSerializ
         self.__block_log2 = block_size.bit_length() - 1
         self.__max_packet_size = max_packet_size
         name = _ENTRIES[self.__codec][0]
-        self.__compress = (lambda data: _bindings.compress(name, data, level))
+        caller = _runtime.default().string_op(name)
+        args = () if level is None else (level,)
+
+        def compress(data):
+            ret, out = caller(data, *args)
+            return out if ret == 0 else _bindings.compress(name, data, level)  # its error
+        self.__compress = compress
         self.__compress(b"level check")  # a bad level is BadLevelError now, not at send time
         rt = _runtime.default()
         self.__decoders = {cid: (rt.string_op(entry, into=True), sized)
@@ -228,8 +245,19 @@ class BufferedIncrementalPacketSerializer(_abc.BufferedIncrementalPacketSerializ
         if size > self.__max_packet_size:
             raise ValueError(f"packet of {size} bytes exceeds max_packet_size "
                              f"({self.__max_packet_size})")
-        bs, compress, parts, payload = self.__block_size, self.__compress, [], 0
-        view = memoryview(data)
+        bs, compress = self.__block_size, self.__compress
+        if size <= bs:  # one block (or none): one chunk, one pack
+            if size:
+                packed = compress(data)
+                word = len(packed)
+                if word >= size:
+                    word, packed = _STORED | size, data
+                yield _FIRST.pack(MAGIC, self.__codec, self.__block_log2, 0, size,
+                                  4 + len(packed), word) + packed
+            else:
+                yield _HEADER.pack(MAGIC, self.__codec, self.__block_log2, 0, 0, 0)
+            return
+        view, parts, payload = memoryview(data), [], 0
         for off in range(0, size, bs):
             piece = view[off:off + bs]
             packed = compress(piece)
@@ -237,16 +265,13 @@ class BufferedIncrementalPacketSerializer(_abc.BufferedIncrementalPacketSerializ
                 word, packed = _STORED | len(piece), piece
             else:
                 word = len(packed)
-            parts.append(_WORD.pack(word))
-            parts.append(packed)
+            parts.append((word, packed))
             payload += 4 + len(packed)
-        header = _HEADER.pack(MAGIC, self.__codec, self.__block_log2, 0, size, payload)
-        if len(parts) <= 2:
-            yield b"".join((header, *parts))
-            return
-        yield b"".join((header, parts[0], parts[1]))
-        for i in range(2, len(parts), 2):
-            yield b"".join((parts[i], parts[i + 1]))
+        word, packed = parts[0]
+        yield b"".join((_FIRST.pack(MAGIC, self.__codec, self.__block_log2, 0, size, payload,
+                                    word), packed))
+        for word, packed in parts[1:]:
+            yield b"".join((_WORD.pack(word), packed))
 
     # ---- receiving ----
 
@@ -261,31 +286,65 @@ class BufferedIncrementalPacketSerializer(_abc.BufferedIncrementalPacketSerializ
         reader = _BufferReader(buffer)
         if len(reader.view) < HEADER_SIZE + 4 + self.__block_size:
             raise ValueError("the buffer is smaller than one block: use create_deserializer_buffer")
-        return (yield from self.__frame(reader))
+        return self.__frame(reader)
 
     def incremental_deserialize(self) -> Generator[None, bytes, tuple[Any, bytes]]:
         """Reads one frame from the chunks StreamProtocol sends; the same checks and output."""
-        return (yield from self.__frame(_BytesReader()))
+        return self.__frame(_BytesReader())
 
     def __frame(self, r):
+        """The one generator of a frame (yields only where r.need / r.skip must wait)."""
+        if r.end == 0:  # the first read, without a sub-generator (the common case)
+            r.took((yield r.AT))
         if r.end - r.start < HEADER_SIZE:
             yield from r.need(HEADER_SIZE)
         magic, codec, log2, reserved, size, payload = _HEADER.unpack_from(r.view, r.start)
         r.start += HEADER_SIZE
         blocks = self.__check_header(magic, codec, log2, reserved, size, payload)
+        decode, sized = self.__decoders[codec]
         out = self.__take(size)
-        error = None
+        bs, pos, left, error = 1 << log2, 0, payload, None
         try:
-            error = yield from self.__blocks(r, out, codec, log2, size, payload, blocks)
+            with memoryview(out) as ov:
+                for i in range(blocks):
+                    if r.end - r.start < 4:
+                        yield from r.need(4)
+                    word = _WORD.unpack_from(r.view, r.start)[0]
+                    c, want = word & _LENGTH, min(bs, size - pos)
+                    if not 0 < c <= want or 4 + c > left:
+                        error = f"block {i}: length {c} for {want} bytes, {left - 4} left"
+                        break
+                    r.start += 4
+                    left -= 4 + c
+                    if r.end - r.start < c:
+                        yield from r.need(c)
+                    start = r.start
+                    r.start = start + c
+                    if word & _STORED:
+                        if c != want:
+                            error = f"block {i}: stored block of {c} bytes for {want}"
+                            break
+                        ov[pos:pos + c] = r.view[start:start + c]
+                    else:
+                        dst = ov[pos:pos + want]
+                        src = r.view[start:start + c]
+                        ret, got = decode(src, dst, want) if sized else decode(src, dst)
+                        del dst, src
+                        if ret != 0 or got != want:
+                            error = self.__decode_failure(i, codec, ret, got, want)
+                            break
+                    pos += want
+                else:
+                    if left:
+                        error = f"{left} byte(s) after the last block"
         except BaseException:
             self.__give_back(out)
             raise
         if error is not None:  # the frame is well delimited: skip to its end and say so
             self.__give_back(out)
-            message, left = error
             if left:
                 yield from r.skip(left)
-            raise CorruptPacketError(message, remaining_data=r.rest(),
+            raise CorruptPacketError(error, remaining_data=r.rest(),
                                      error_info={"codec": _NAMES[codec], "size": size})
         try:
             packet = self.__serializer.deserialize(out)
@@ -314,42 +373,6 @@ class BufferedIncrementalPacketSerializer(_abc.BufferedIncrementalPacketSerializ
             raise FrameHeaderError(f"payload of {payload} bytes cannot hold {blocks} block(s) "
                                    f"of a {size}-byte packet", remaining_data=b"")
         return blocks
-
-    def __blocks(self, r, out: bytearray, codec: int, log2: int, size: int, payload: int,
-                 blocks: int):
-        """Decodes the frame's blocks into ``out``; returns None, or (message, bytes of the
-        frame left to skip) for a block that is not what the header declares."""
-        decode, sized = self.__decoders[codec]
-        bs, pos, left = 1 << log2, 0, payload
-        with memoryview(out) as ov:
-            for i in range(blocks):
-                if r.end - r.start < 4:
-                    yield from r.need(4)
-                word = _WORD.unpack_from(r.view, r.start)[0]
-                c, want = word & _LENGTH, min(bs, size - pos)
-                if not 0 < c <= want or 4 + c > left:
-                    return f"block {i}: length {c} for {want} bytes, {left - 4} left", left
-                r.start += 4
-                left -= 4 + c
-                if r.end - r.start < c:
-                    yield from r.need(c)
-                src = r.view[r.start:r.start + c]
-                r.start += c
-                if word & _STORED:
-                    if c != want:
-                        return f"block {i}: stored block of {c} bytes for {want}", left
-                    ov[pos:pos + c] = src
-                else:
-                    dst = ov[pos:pos + want]
-                    ret, got = decode(src, dst, want) if sized else decode(src, dst)
-                    del dst
-                    if ret != 0 or got != want:
-                        return self.__decode_failure(i, codec, ret, got, want), left
-                del src
-                pos += want
-        if left:
-            return f"{left} byte(s) after the last block", left
-        return None
 
     @staticmethod
     def __decode_failure(i: int, codec: int, ret: int, got: int, want: int) -> str:
