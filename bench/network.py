@@ -10,6 +10,10 @@ is one packet (the mean over a set of distinct packets); packets per second = 10
                     does) and deserialize through buffered_incremental_deserialize: the whole
                     serializer stack of a connection, without the socket.  Target (issue 8):
                     >= 2x ZlibCompressorSerializer for 1 KiB packets, with the default codec.
+  compression layer the same round trip with the JSON text itself as the packet (the wrapped
+  only              serializer passes bytes through): what differs between the two wrappers,
+                    without JSONSerializer's encoding and decoding, which is the same work on
+                    both sides and most of the time of a 1 KiB packet.  Same target.
   receive           the second half alone (buffered: BufferedStreamProtocol; stream:
                     StreamProtocol's StreamDataConsumer, which hands the generator bytes).
   wire size         bytes on the wire per packet (ours: header + blocks; zlib: the stream).
@@ -30,6 +34,7 @@ try:
     from easynetwork.lowlevel._stream import BufferedStreamDataConsumer, StreamDataConsumer
     from easynetwork.protocol import BufferedStreamProtocol, StreamProtocol
     from easynetwork.serializers import JSONSerializer
+    from easynetwork.serializers.abc import AbstractPacketSerializer
     from easynetwork.serializers.wrapper import ZlibCompressorSerializer
     from easynetwork.servers import StandaloneTCPNetworkServer
     from easynetwork.servers.handlers import AsyncStreamRequestHandler
@@ -45,7 +50,8 @@ SECTION = "easynetwork packets (JSON)"
 SIZES = (1024, 65536)
 COUNTS = {1024: 64, 65536: 8}  # distinct packets per set
 CODECS = ("lz4", "zstd", "deflate")
-JOBS = (*(f"net round trip {codec}" for codec in CODECS), "net receive buffered lz4",
+LAYER = "net round trip lz4, compression layer only"
+JOBS = (*(f"net round trip {codec}" for codec in CODECS), LAYER, "net receive buffered lz4",
         "net receive stream lz4", *(f"net wire size {codec}" for codec in CODECS),
         "net loopback echo lz4")
 NOTE = ("easynetwork packets: ours = stdcompress.easynetwork.BufferedIncrementalPacketSerializer"
@@ -123,6 +129,17 @@ def _feed_stream(protocol):
     return receive
 
 
+class _Text(AbstractPacketSerializer if easynetwork else object):
+    """The JSON text as it is: the packet is bytes (for the compression-layer rows)."""
+    __slots__ = ()
+
+    def serialize(self, packet):
+        return packet
+
+    def deserialize(self, data):
+        return bytes(data)
+
+
 class _Echo(AsyncStreamRequestHandler if easynetwork else object):
     async def handle(self, client):
         request = yield
@@ -198,6 +215,27 @@ def rows(c: Corpus, plan: Plan) -> list[Row]:
             target = Target(">=", 2.0) if size == 1024 and codec == "lz4" else None
             row(f"net round trip {codec}", "speed", "us", t["ours"] / count * 1e6,
                 t[""] / count * 1e6, target)
+
+        texts = [JSONSerializer().serialize(d) for d in docs]
+        layer_peer = BufferedStreamProtocol(ZlibCompressorSerializer(_Text()))
+        layer_ours = BufferedStreamProtocol(BufferedIncrementalPacketSerializer(_Text(), "lz4"))
+
+        def layer(protocol):
+            receive = _feed(protocol)
+
+            def run():
+                for x in texts:
+                    if receive(protocol.generate_chunks(x)) is None:
+                        raise AssertionError("bench: no packet came out")
+            return run
+
+        for protocol in (layer_peer, layer_ours):
+            receive = _feed(protocol)
+            if [receive(protocol.generate_chunks(x)) for x in texts] != texts:
+                raise AssertionError("bench: a packet came back different")
+        t = best_of({"ours": layer(layer_ours), "": layer(layer_peer)}, plan)
+        row(LAYER, "speed", "us", t["ours"] / count * 1e6, t[""] / count * 1e6,
+            Target(">=", 2.0) if size == 1024 else None)
 
         def receive_only(protocol, feed):
             wires = [list(protocol.generate_chunks(d)) for d in docs]

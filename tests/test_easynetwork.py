@@ -492,6 +492,17 @@ def test_buffers_are_reused_across_packets(codec):
     assert len({ident for ident, _ in inner.seen}) == 1
 
 
+def test_easynetwork_serializers_read_the_output_buffer():
+    from easynetwork.serializers import PickleSerializer, StringLineSerializer, StructSerializer
+    for inner, packet in ((JSONSerializer(), {"a": [1, 2.5, None]}),
+                          (PickleSerializer(), {"b": b"bytes", "t": (1, 2)}),
+                          (StringLineSerializer(), "one line of text"),
+                          (StructSerializer("<IHd"), (7, 8, 9.5))):
+        ser = BufferedIncrementalPacketSerializer(inner, "zstd")
+        wire = frames(ser, [packet, packet])
+        assert feed_buffered(ser, wire, 1000) == [packet, packet]
+
+
 def test_an_output_buffer_kept_by_the_packet_is_not_reused():
     class Keeping(RawBytes):
         __slots__ = ()
