@@ -193,25 +193,25 @@ def rows(c: Corpus, plan: Plan) -> list[Row]:
         mine = {codec: BufferedStreamProtocol(BufferedIncrementalPacketSerializer(
             JSONSerializer(), codec)) for codec in CODECS}
 
-        def round_trip(protocol):
+        def round_trip(protocol, items):
             receive = _feed(protocol)
 
             def run():
-                for d in docs:
-                    if receive(protocol.generate_chunks(d)) is None:
+                for x in items:
+                    if receive(protocol.generate_chunks(x)) is None:
                         raise AssertionError("bench: no packet came out")
             return run
 
-        def check(protocol):  # outside the timing: every packet comes back equal
+        def check(protocol, items):  # outside the timing: every packet comes back equal
             receive = _feed(protocol)
-            if [receive(protocol.generate_chunks(d)) for d in docs] != docs:
+            if [receive(protocol.generate_chunks(x)) for x in items] != items:
                 raise AssertionError("bench: a packet came back different")
 
-        check(peer)
-        peer_fn = round_trip(peer)
+        check(peer, docs)
+        peer_fn = round_trip(peer, docs)
         for codec in CODECS:
-            check(mine[codec])
-            t = best_of({"ours": round_trip(mine[codec]), "": peer_fn}, plan)
+            check(mine[codec], docs)
+            t = best_of({"ours": round_trip(mine[codec], docs), "": peer_fn}, plan)
             target = Target(">=", 2.0) if size == 1024 and codec == "lz4" else None
             row(f"net round trip {codec}", "speed", "us", t["ours"] / count * 1e6,
                 t[""] / count * 1e6, target)
@@ -219,21 +219,10 @@ def rows(c: Corpus, plan: Plan) -> list[Row]:
         texts = [JSONSerializer().serialize(d) for d in docs]
         layer_peer = BufferedStreamProtocol(ZlibCompressorSerializer(_Text()))
         layer_ours = BufferedStreamProtocol(BufferedIncrementalPacketSerializer(_Text(), "lz4"))
-
-        def layer(protocol):
-            receive = _feed(protocol)
-
-            def run():
-                for x in texts:
-                    if receive(protocol.generate_chunks(x)) is None:
-                        raise AssertionError("bench: no packet came out")
-            return run
-
-        for protocol in (layer_peer, layer_ours):
-            receive = _feed(protocol)
-            if [receive(protocol.generate_chunks(x)) for x in texts] != texts:
-                raise AssertionError("bench: a packet came back different")
-        t = best_of({"ours": layer(layer_ours), "": layer(layer_peer)}, plan)
+        check(layer_peer, texts)
+        check(layer_ours, texts)
+        t = best_of({"ours": round_trip(layer_ours, texts), "": round_trip(layer_peer, texts)},
+                    plan)
         row(LAYER, "speed", "us", t["ours"] / count * 1e6, t[""] / count * 1e6,
             Target(">=", 2.0) if size == 1024 else None)
 

@@ -237,47 +237,41 @@ def test_json_packets_over_both_protocols():
 
 # ---- the generators, driven through easynetwork's consumers (no socket) ----
 
+def _next(consumer, arg, out) -> bool:
+    """One consumer.next(arg): a packet or a parse error appended (True), or nothing yet."""
+    try:
+        out.append(consumer.next(arg))
+    except StopIteration:
+        return False
+    except StreamProtocolParseError as exc:
+        out.append(exc.error)
+    return True
+
+
 def feed_buffered(ser, wire: bytes, step: int, sizehint: int = 16384):
     """Writes `wire` into the consumer's buffer `step` bytes at a time, as recv_into would;
     returns the packets, with each parse error in its place."""
     consumer = BufferedStreamDataConsumer(BufferedStreamProtocol(ser), sizehint)
     out, i = [], 0
     while True:
-        try:
-            out.append(consumer.next(None))
-            continue
-        except StopIteration:
+        while _next(consumer, None, out):  # packets already in the buffer
             pass
-        except StreamProtocolParseError as exc:
-            out.append(exc.error)
-            continue
         if i >= len(wire):
             return out
         buf = consumer.get_write_buffer()
         n = min(len(buf), step, len(wire) - i)
         buf[:n] = wire[i:i + n]
         i += n
-        try:
-            out.append(consumer.next(n))
-        except StopIteration:
-            pass
-        except StreamProtocolParseError as exc:
-            out.append(exc.error)
+        _next(consumer, n, out)
 
 
 def feed_stream(ser, wire: bytes, step: int):
     consumer = StreamDataConsumer(StreamProtocol(ser))
     out = []
     for i in range(0, len(wire), step):
-        chunk = wire[i:i + step]
-        while True:
-            try:
-                out.append(consumer.next(chunk))
-            except StopIteration:
-                break
-            except StreamProtocolParseError as exc:
-                out.append(exc.error)
-            chunk = None
+        if _next(consumer, wire[i:i + step], out):
+            while _next(consumer, None, out):
+                pass
     return out
 
 
