@@ -342,6 +342,7 @@ class BufferedIncrementalPacketSerializer(_abc.BufferedIncrementalPacketSerializ
             raise
         if error is not None:  # the frame is well delimited: skip to its end and say so
             self.__give_back(out)
+            del out  # free for another packet while this one skips the rest of its frame
             if left:
                 yield from r.skip(left)
             raise CorruptPacketError(error, remaining_data=r.rest(),
