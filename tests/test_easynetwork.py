@@ -10,7 +10,7 @@ import struct
 import subprocess
 import sys
 import sysconfig
-import threading
+import time
 import tracemalloc
 import zlib
 from pathlib import Path
@@ -201,7 +201,7 @@ def test_corrupt_packet_reaches_the_handler_and_the_connection_goes_on(echo):
 
 
 @pytest.mark.parametrize("kind", ["buffered", "stream"])
-def test_uncaught_parse_error_closes_the_connection(kind):
+def test_uncaught_parse_error_closes_the_connection(kind, caplog):
     """A handler that lets the parse error out: easynetwork calls on_disconnection and closes
     the connection (the peer's next read is the end of the stream or a reset); the server goes
     on serving new connections."""
@@ -219,6 +219,14 @@ def test_uncaught_parse_error_closes_the_connection(kind):
             assert closed
         assert isinstance(handler.errors.get(timeout=TIMEOUT).error, CorruptPacketError)
         assert handler.disconnections.get(timeout=TIMEOUT)
+
+        def logged():  # the server logs what ended the task (from its thread, soon after)
+            return [r for r in list(caplog.records)
+                    if r.exc_info and isinstance(r.exc_info[1], StreamProtocolParseError)]
+        deadline = time.monotonic() + TIMEOUT
+        while not logged() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert logged() and logged()[0].levelname == "ERROR"
         with client_for(srv, kind=kind) as client:  # a new connection is served
             client.send_packet(b"again", timeout=TIMEOUT)
             assert client.recv_packet(timeout=TIMEOUT) == b"again"

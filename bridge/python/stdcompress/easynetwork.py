@@ -171,7 +171,8 @@ class _BytesReader:
         return bytes(self.view[self.start:self.end])
 
 
-class BufferedIncrementalPacketSerializer(_abc.BufferedIncrementalPacketSerializer[Any, Any, bytearray]):
+class BufferedIncrementalPacketSerializer(
+        _abc.BufferedIncrementalPacketSerializer[Any, Any, bytearray]):
     """Wraps any easynetwork serializer, as ZlibCompressorSerializer does; each packet goes on
     the wire as a frame header and blocks of one codec.
 
