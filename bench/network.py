@@ -70,24 +70,22 @@ def packets(c: Corpus, size: int, count: int) -> list:
                      if ch.isalnum() or ch == " ")
     out, n = [], 0
     while len(out) < count:
-        doc = {"seq": len(out), "source": c.name, "records": []}
+        doc = {"seq": len(out), "source": c.name, "records": [], "tail": ""}
+        total = len(ser.serialize(doc))  # grows by each record and a comma (linear, not n^2)
         while True:
             line = lines[n % len(lines)]
             record = {"line": n + 1, "indent": len(line) - len(line.lstrip()),
                       "words": len(line.split()), "text": line.strip()}
-            doc["records"].append(record)
-            n += 1
-            if len(ser.serialize(doc)) > size - 200:
-                doc["records"].pop()
-                n -= 1
+            grown = total + len(ser.serialize(record)) + (1 if doc["records"] else 0)
+            if grown > size - 200:
                 break
-        doc["tail"] = ""
-        short = size - len(ser.serialize(doc))
-        doc["tail"] = filler[:short]
+            doc["records"].append(record)
+            total = grown
+            n += 1
+        doc["tail"] = filler[:size - len(ser.serialize(doc))]
         if len(ser.serialize(doc)) != size:
             raise AssertionError("bench: could not build a JSON packet of the exact size")
         out.append(doc)
-        n += 1
     return out
 
 
