@@ -103,7 +103,8 @@ class _BufferReader:
     def __init__(self, buffer):
         view = memoryview(buffer)
         self.view = view if view.format == "B" and view.ndim == 1 else view.cast("B")
-        self.start = self.end = 0
+        self.start = 0
+        self.end = 0
 
     def took(self, n: int) -> None:
         self.end += n
@@ -304,43 +305,47 @@ class BufferedIncrementalPacketSerializer(
         blocks = self.__check_header(magic, codec, log2, reserved, size, payload)
         decode, sized = self.__decoders[codec]
         out = self.__take(size)
+        ov = memoryview(out)
         bs, pos, left, error = 1 << log2, 0, payload, None
         try:
-            with memoryview(out) as ov:
-                for i in range(blocks):
-                    if r.end - r.start < 4:
-                        yield from r.need(4)
-                    word = _WORD.unpack_from(r.view, r.start)[0]
-                    c, want = word & _LENGTH, min(bs, size - pos)
-                    if not 0 < c <= want or 4 + c > left:
-                        error = f"block {i}: length {c} for {want} bytes, {left - 4} left"
-                        break
-                    r.start += 4
-                    left -= 4 + c
-                    if r.end - r.start < c:
-                        yield from r.need(c)
+            for i in range(blocks):
+                start = r.start
+                if r.end - start < 4:
+                    yield from r.need(4)
                     start = r.start
-                    r.start = start + c
-                    if word & _STORED:
-                        if c != want:
-                            error = f"block {i}: stored block of {c} bytes for {want}"
-                            break
-                        ov[pos:pos + c] = r.view[start:start + c]
-                    else:
-                        dst = ov[pos:pos + want]
-                        src = r.view[start:start + c]
-                        ret, got = decode(src, dst, want) if sized else decode(src, dst)
-                        del dst, src
-                        if ret != 0 or got != want:
-                            error = self.__decode_failure(i, codec, ret, got, want)
-                            break
-                    pos += want
+                word = _WORD.unpack_from(r.view, start)[0]
+                c = word & _LENGTH
+                want = size - pos if size - pos < bs else bs
+                if not 0 < c <= want or 4 + c > left:
+                    error = f"block {i}: length {c} for {want} bytes, {left - 4} left"
+                    break
+                start += 4
+                left -= 4 + c
+                if r.end - start < c:
+                    r.start = start
+                    yield from r.need(c)
+                    start = r.start
+                r.start = start + c
+                if word & _STORED:
+                    if c != want:
+                        error = f"block {i}: stored block of {c} bytes for {want}"
+                        break
+                    ov[pos:pos + c] = r.view[start:start + c]
                 else:
-                    if left:
-                        error = f"{left} byte(s) after the last block"
+                    ret, got = (decode(r.view[start:start + c], ov[pos:pos + want], want) if sized
+                                else decode(r.view[start:start + c], ov[pos:pos + want]))
+                    if ret != 0 or got != want:
+                        error = self.__decode_failure(i, codec, ret, got, want)
+                        break
+                pos += want
+            else:
+                if left:
+                    error = f"{left} byte(s) after the last block"
         except BaseException:
+            ov.release()
             self.__give_back(out)
             raise
+        ov.release()
         if error is not None:  # the frame is well delimited: skip to its end and say so
             self.__give_back(out)
             del out  # free for another packet while this one skips the rest of its frame
