@@ -17,8 +17,7 @@ from pathlib import Path
 
 import pytest
 
-easynetwork = pytest.importorskip("easynetwork")  # installed by `invoke setup` (tasks.py)
-
+import easynetwork  # noqa: F401 - installed by `invoke setup` (tasks.py): missing is a failure
 import lz4.block  # noqa: E402
 import zstandard  # noqa: E402
 from easynetwork.clients import TCPNetworkClient  # noqa: E402

@@ -55,7 +55,7 @@ def test_installed_package_works_with_a_clean_environment(installed, tmp_path):
 
 # ---- easynetwork serializer: the extra from the installed wheel ----
 def test_installed_package_serves_easynetwork_packets(installed, tmp_path):
-    pytest.importorskip("easynetwork")  # installed by `invoke setup`; the venv sees site-packages
+    # easynetwork comes from `invoke setup` (tasks.py); the venv sees the site-packages
     env = {k: v for k, v in os.environ.items()
            if k not in ("GTMXC_stdcompress", "ydb_xc_stdcompress", "STDCOMPRESS_LIBDIR",
                         "PYTHONPATH")}
