@@ -31,6 +31,8 @@ APT_PACKAGES = [
 PIP_PACKAGES = ["cffi>=1.15", "pytest>=7", "invoke>=2", "zstandard>=0.22", "setuptools>=61",
                 "wheel",
                 "lz4>=4", "brotli>=1"]  # python-lz4: raw-block decoder of conformance; bench peers
+# ---- easynetwork serializer: the extra stdcompress[easynetwork], its tests and bench ----
+PIP_PACKAGES += ["easynetwork>=1.2,<2"]
 
 
 def dev_env(libdir: Path = BUILD / "so") -> dict:

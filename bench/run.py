@@ -25,6 +25,7 @@ import stdcompress
 from . import bridge, corpus, engine, lz4stream, memory, report, shim, streams
 from .report import Row
 from .timing import FULL, QUICK
+from . import network  # ---- easynetwork packets ----
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTES = [
@@ -49,6 +50,10 @@ NOTES = [
     "the previous ones: smaller, and more work for LZ4 itself); lz4.stream peer rows: "
     "python-lz4's experimental stream module, the same LZ4 work.",
 ]
+# ---- easynetwork packets ----
+NOTES.append(network.NOTE + (f" easynetwork {network.easynetwork.__version__}."
+                             if network.easynetwork else ""))
+# ---- end of easynetwork packets ----
 
 
 def _cpu() -> str:
@@ -109,6 +114,7 @@ def measure(plan, corpora, progress=lambda s: None) -> list[Row]:
     section(streams.SECTION, lambda c: streams.rows(c, plan))
     section(shim.SECTION, lambda c: shim.rows(c, plan), only=present[:1])
     section(memory.SECTION, lambda c: memory.rows(c, plan), only=present[:1])
+    section(network.SECTION, lambda c: network.rows(c, plan), only=present[:1])  # easynetwork
     return rows
 
 
