@@ -273,3 +273,15 @@ def fuzz(c, seconds=60, target="", replay_only=False):
     if r.returncode != 0:
         sys.exit("fuzz: a target crashed (see above)")
 
+
+# ---- hardening (issue 9): the corruption sweep ----
+@task
+def sweep(c, full=False, codec=""):
+    """Every conformance fixture through every decoder of its format (one-shot and stream),
+    truncated and bit-flipped: clean errors or the exact plaintext (fuzz/sweep.py).  CI runs
+    the default plan (tests/test_sweep.py); --full the long one."""
+    build(c)
+    r = subprocess.run([sys.executable, "-m", "fuzz.sweep", *(["--full"] if full else []),
+                        *(["--codec", codec] if codec else [])], cwd=ROOT, env=dev_env())
+    if r.returncode != 0:
+        sys.exit(r.returncode)
