@@ -72,6 +72,17 @@ def flips(n: int, plan: Plan) -> list[tuple[int, int]]:
     return sorted(s)
 
 
+def mutations(fixture: bytes, plan: Plan):
+    """(description, bytes) of every truncation and flip of the plan, one at a time."""
+    for k in cuts(len(fixture), plan):
+        yield f"cut {k}", fixture[:k]
+    m = bytearray(fixture)
+    for p, b in flips(len(fixture), plan):
+        m[p] ^= 1 << b
+        yield f"flip {p}.{b}", bytes(m)
+        m[p] ^= 1 << b
+
+
 def checksummed(codec: str, data: bytes) -> bool:
     """Does the fixture carry a checksum of its content?"""
     if codec in ("gzip", "zlib"):
@@ -171,14 +182,11 @@ def sweep(plan: Plan, codecs=None, log=None) -> tuple[dict, Tally]:
         fixture = corpus.fixture(row).read_bytes()
         plain = corpus.plaintext(row).read_bytes()
         strict = checksummed(row.codec, fixture)
-        mutations = [(f"cut {k}", fixture[:k]) for k in cuts(len(fixture), plan)]
-        for p, b in flips(len(fixture), plan):
-            m = bytearray(fixture)
-            m[p] ^= 1 << b
-            mutations.append((f"flip {p}.{b}", bytes(m)))
+        n_mut = 0
         for name, fn in decoders(row.codec, fixture, len(plain)).items():
             c = per[name]
-            for what, data in mutations:
+            for what, data in mutations(fixture, plan):  # made one at a time: bounded memory
+                n_mut += 1
                 outcome, detail = classify(fn, data, plain, row.codec, what.startswith("cut"))
                 c[outcome] += 1
                 if outcome == "broken" or (outcome == "different" and strict):
@@ -186,7 +194,7 @@ def sweep(plan: Plan, codecs=None, log=None) -> tuple[dict, Tally]:
                 elif outcome == "different":
                     tally.different.append((row.id, name, what, detail))
         if log:
-            log(f"{row.id}: {len(mutations)} mutations")
+            log(f"{row.id}: {n_mut} cases")
     for c in per.values():
         tally.counts.update(c)
     return dict(per), tally
