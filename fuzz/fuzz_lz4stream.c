@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		r = stdc_lz4s_get_block(4, &in, &block, h, offset);
 		fuzz_settle("lz4StreamGetBlock", r, &block, cap);
 		if (r != 0 || width == 0) {
-			free(block.address);
+			fuzz_free(&block);
 			break;
 		}
 		FUZZ_CHECK(block.length <= in.length - offset - width, "block past the input");
@@ -42,8 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (r == 0)
 			FUZZ_CHECK(out.length <= bs, "a block of %ld bytes from a %ld-byte buffer",
 				   (long)out.length, bs);
-		free(out.address);
-		free(block.address);
+		fuzz_free(&out);
+		fuzz_free(&block);
 		if (r < 0)
 			break;
 	}

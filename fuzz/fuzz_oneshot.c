@@ -44,6 +44,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r = FUZZ_ENTRY(2, &in, &out);
 #endif
 	fuzz_settle(STR(FUZZ_ENTRY), r, &out, cap);
-	free(out.address);
+	fuzz_free(&out);
 	return 0;
 }

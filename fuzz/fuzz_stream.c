@@ -100,7 +100,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(r.h > 0, "streamOpen %s: %ld", codecs[c], (long)r.h);
 	for (int i = 0; i < 2; i++)
 		r.outs[i] = fuzz_output(r.caps[i]);
-	r.copy = malloc(STDC_MAX_STRING);
+	static char *copy;
+
+	if (copy == NULL && (copy = malloc(STDC_MAX_STRING)) == NULL)
+		abort();
+	r.copy = copy;
 	for (off = HEADER; off < size; off += chunk) {
 		chunk = 1 + (size_t)data[2 + k % 4] * data[2 + k % 4];
 		k++;
@@ -141,7 +145,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						   memcmp(one.address, r.copy, (size_t)r.copied) == 0,
 					   "%s: stream gave %ld bytes, one-shot %ld, or other bytes",
 					   codecs[c], r.copied, (long)one.length);
-			free(one.address);
+			fuzz_free(&one);
 		}
 	}
 	o = next_out(&r, &cap);
@@ -153,8 +157,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(rc == 0, "close after a failure must only free (%ld)", (long)rc);
 	FUZZ_CHECK(stdc_handle_free(1, r.h) == -STDC_E_INVALID_HANDLE, "close left the handle");
 	fuzz_no_handles_open("stream");
-	free(r.outs[0].address);
-	free(r.outs[1].address);
-	free(r.copy);
+	fuzz_free(&r.outs[0]);
+	fuzz_free(&r.outs[1]);
 	return 0;
 }
