@@ -53,7 +53,8 @@ class Plan:
     spread_flips: int
 
 
-PLANS = {"ci": Plan(4096, 64, 64, 8, 4, 24), "full": Plan(65536, 4096, 4096, 64, 32, 1024)}
+PLANS = {"ci": Plan(4096, 64, 64, 8, 4, 24), "full": Plan(65536, 4096, 4096, 64, 32, 1024),
+         "sanitize": Plan(1024, 16, 16, 4, 2, 12)}  # the CI plan's shape, under ASan + UBSan
 
 
 def cuts(n: int, plan: Plan) -> list[int]:
