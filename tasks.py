@@ -267,11 +267,12 @@ def fuzz(c, seconds=60, target="", replay_only=False):
     parser) for N seconds each, seeded from the conformance corpus, after replaying
     fuzz/regressions/; one line of figures per target.  --target NAME: that one only.
     Exits non-zero on a crash; the input is kept in build/fuzz/crashes/<target>/."""
+    build(c)  # the lz4stream seeds are written through the bridge
     r = subprocess.run([sys.executable, "-m", "fuzz.run", "--seconds", str(int(seconds)),
                         *(["--target", target] if target else []),
                         *(["--replay-only"] if replay_only else [])], cwd=ROOT, env=dev_env())
     if r.returncode != 0:
-        sys.exit("fuzz: a target crashed (see above)")
+        sys.exit("fuzz: a target crashed (see above)" if r.returncode == 1 else r.returncode)
 
 
 # ---- hardening (issue 9): the corruption sweep ----
