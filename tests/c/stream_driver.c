@@ -3,7 +3,8 @@
  * Round trips of every codec through every output tier with the pending protocol, the end of
  * stream and kept trailing bytes, the output cap, misuse (never opened, freed, wrong
  * direction, write while pending, argc), a truncated close, streams from several threads, and
- * handles left open when the library is unloaded.  Run under valgrind memcheck and under
+ * handles left open when the library is unloaded, corrupt and truncated streams of every
+ * codec (each failure path frees what it took).  Run under valgrind memcheck and under
  * ASan+LSan by tests/test_stream.py.
  *
  *   stream_driver LIBRARY     exit status: number of failed checks */
@@ -221,6 +222,50 @@ static void misuse(void)
 	free(tiny.address);
 }
 
+/* Corrupt and truncated streams of every codec: each decode ends in a clean code, the failure
+ * path frees what it allocated (memcheck, LeakSanitizer), and close frees the handle. */
+static void corrupt(const char *plain, size_t n)
+{
+	static const char *const codecs[] = {"gzip", "deflate", "zlib", "zstd", "lz4", "brotli"};
+	gtm_string_t dc = str("c"), dd = str("d");
+
+	for (int c = 0; c < 6; c++) {
+		gtm_string_t name = str(codecs[c]);
+		gtm_long_t hc = s_open(3, &name, &dc, c == 5 ? 1 : 0, 0), rc;
+		gtm_string_t in = {(gtm_long_t)n, (char *)plain};
+		struct sink z = {0};
+
+		CHECK(step(hc, &in, NULL, 65536, &z) == 0 && step(hc, NULL, s_close, 65536, &z) == 0,
+		      "compress %s", codecs[c]);
+		for (int k = 0; k < 12; k++) {
+			struct sink back = {0};
+			char *bad = malloc(z.n);
+			size_t len = z.n;
+			gtm_long_t hd = s_open(4, &name, &dd, 0, (gtm_long_t)(2 * n));
+
+			memcpy(bad, z.p, z.n);
+			if (k < 6)
+				len = z.n * (size_t)k / 6; /* truncated */
+			else
+				bad[(z.n * (size_t)(k - 6)) / 6 + 3] ^= (char)(1 << (k % 8)); /* a flip */
+			in = (gtm_string_t){(gtm_long_t)len, bad};
+			rc = len ? step(hd, &in, NULL, k % 2 ? 1024 : 65536, &back) : 0;
+			CHECK(rc >= -STDC_E_INVALID_HANDLE && rc <= STDC_STREAM_END, "%s case %d: %ld",
+			      codecs[c], k, (long)rc);
+			if (rc >= 0 && k < 6)
+				CHECK(back.n <= n && memcmp(back.p ? back.p : "", plain, back.n) == 0,
+				      "%s truncated: a prefix of the plaintext", codecs[c]);
+			rc = step(hd, NULL, s_close, 1024, &back);
+			CHECK(rc <= 0, "%s case %d close: %ld", codecs[c], k, (long)rc);
+			CHECK(handle_free(1, hd) == -STDC_E_INVALID_HANDLE, "%s case %d: close frees",
+			      codecs[c], k);
+			free(bad);
+			free(back.p);
+		}
+		free(z.p);
+	}
+}
+
 static const char *thread_plain;
 static size_t thread_n;
 
@@ -273,6 +318,7 @@ int main(int argc, char **argv)
 	round_trip_workers("zstd", plain, n, 333333, STDC_MAX_STRING, 1);
 	round_trip_workers("zstd", plain, 1000, 100, 16, 2);
 	misuse();
+	corrupt(plain, 200000);
 	thread_plain = plain;
 	thread_n = 300000;
 	for (int i = 0; i < 6; i++)
