@@ -1,0 +1,48 @@
+"""The batch calls' public plumbing, shared by stdcompress.zstd and stdcompress's own batch
+functions: inputs to (data, segments), results to a BufferWithSegmentsCollection, sizes checked.
+
+The work itself is _batch's (the C side, threads inside the call); nothing here loops over items
+in Python.
+"""
+
+from __future__ import annotations
+
+import operator
+
+from . import _buffers
+from ._buffers import BufferWithSegments
+
+CODECS = ("zstd", "lz4", "deflate", "zlib", "gzip")
+
+
+def gather(items):
+    """(data, segments, count) of a BufferWithSegments, a BufferWithSegmentsCollection or a list
+    of bytes-like objects; TypeError for anything else (an item that is not a buffer is named)."""
+    return _buffers.gather(items)
+
+
+def collection(pairs):
+    """The BufferWithSegmentsCollection over _batch's (packed, segments) pairs, in order; the
+    packed outputs are referenced, not copied."""
+    bufs = [BufferWithSegments(packed, segs) for packed, segs in pairs if len(segs)]
+    if not bufs:
+        raise ValueError("the batch produced no output segments")
+    return _buffers.result_collection(bufs)
+
+
+def sizes_buffer(sizes, count: int):
+    """decompressed_sizes as a contiguous buffer of `count` native uint64 (None stays None).
+    Its byte length must be exactly 8 * count, whatever the input type."""
+    if sizes is None:
+        return None
+    view = memoryview(sizes)  # TypeError for str and non-buffers
+    if view.nbytes != 8 * count:
+        raise ValueError(f"decompressed_sizes size mismatch; expected {8 * count} bytes "
+                         f"({count} items), got {view.nbytes}")
+    return view if view.c_contiguous else view.tobytes()
+
+
+def int_arg(value) -> int:
+    """An integer argument: TypeError for str, float and other non-integers (as the peer's C
+    argument parser)."""
+    return operator.index(value)
