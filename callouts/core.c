@@ -50,12 +50,11 @@ static pthread_once_t thread_key_once = PTHREAD_ONCE_INIT;
 static int thread_key_ok;
 static __thread struct stdc_thread *thread_state;
 
-static void thread_state_free(void *p)
+void stdc_thread_free(struct stdc_thread *t)
 {
-	struct stdc_thread *t = p;
-
 	if (t == NULL)
 		return;
+	stdc_dict_free_all(t);
 	for (size_t i = 0; i < sizeof(t->deflate_c) / sizeof(t->deflate_c[0]); i++)
 		libdeflate_free_compressor(t->deflate_c[i]);
 	libdeflate_free_decompressor(t->deflate_d);
@@ -70,12 +69,17 @@ static void thread_state_free(void *p)
 	free(t);
 }
 
+static void thread_state_free(void *p)
+{
+	stdc_thread_free(p);
+}
+
 static void thread_key_create(void)
 {
 	thread_key_ok = pthread_key_create(&thread_key, thread_state_free) == 0;
 }
 
-static struct stdc_thread *thread_get(void)
+struct stdc_thread *stdc_thread_get(void)
 {
 	if (thread_state != NULL)
 		return thread_state;
@@ -115,7 +119,7 @@ gtm_long_t stdc_begin(int argc, gtm_string_t *in, gtm_string_t *out, const char 
 				 (long)in->length, STDC_MAX_STRING);
 	*cap = out->length < STDC_MAX_STRING ? (size_t)out->length : STDC_MAX_STRING;
 	out->length = 0;
-	*t = thread_get();
+	*t = stdc_thread_get();
 	if (*t == NULL)
 		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for thread state", op);
 	(*t)->held = 0;

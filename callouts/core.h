@@ -49,6 +49,7 @@ struct stdc_thread {
 	size_t lz4f_bounce_len;
 	unsigned char *staging; /* STDC_MAX_STRING bytes, allocated on first need */
 	size_t held;            /* bytes of a held result in staging, 0 if none */
+	struct stdc_dict *dicts; /* dict.c: compiled zstd dictionaries, most recent first */
 };
 
 /* One codec call, described for stdc_deliver. */
@@ -76,5 +77,35 @@ gtm_long_t stdc_begin(int argc, gtm_string_t *in, gtm_string_t *out, const char 
  * copying it out or holding it (returning its length) when `cap` is too small. */
 gtm_long_t stdc_deliver(struct stdc_thread *t, const struct stdc_job *job, gtm_string_t *out,
 			size_t cap);
+
+/* ---- batches and dictionaries (batch.c, dict.c) ---- */
+
+/* The calling thread's state (created on first use), or NULL when out of memory. */
+struct stdc_thread *stdc_thread_get(void);
+/* Frees a state and everything it holds (codec contexts, staging, dictionaries). */
+void stdc_thread_free(struct stdc_thread *t);
+
+/* deflate.c: the codec work of the deflate family without recording anything, so it may run
+ * in any thread.  encode returns the bytes written, 0 when cap is too small; decode returns
+ * STDC_OK (*len set), STDC_NOSPACE, or -STDC_E_LIBZ_FAIL with the reason in msg. */
+enum stdc_deflate_format { STDC_GZIP, STDC_RAW, STDC_ZLIB };
+size_t stdc_deflate_encode(enum stdc_deflate_format f, struct libdeflate_compressor *c,
+			   const unsigned char *src, size_t n, unsigned char *dst, size_t cap);
+size_t stdc_deflate_bound(enum stdc_deflate_format f, struct libdeflate_compressor *c, size_t n);
+int stdc_deflate_decode(enum stdc_deflate_format f, struct libdeflate_decompressor *d,
+			const unsigned char *src, size_t n, unsigned char *dst, size_t cap,
+			size_t *len, char *msg, size_t msg_len);
+
+/* dict.c: a compiled dictionary of this thread's cache, found by content (id, length and
+ * bytes compared) and compiled on first use; the least recently used beyond
+ * STDC_DICT_CACHE are freed.  Returns STDC_OK with *cdict / *ddict set, or -code after
+ * recording the failure.  The pointer stays valid until this thread's next lookup. */
+#define STDC_DICT_CACHE 8
+gtm_long_t stdc_dict_cdict(struct stdc_thread *t, const gtm_string_t *dict, int level,
+			   const char *op, const ZSTD_CDict **cdict);
+gtm_long_t stdc_dict_ddict(struct stdc_thread *t, const gtm_string_t *dict, const char *op,
+			   const ZSTD_DDict **ddict);
+void stdc_dict_free_all(struct stdc_thread *t);
+/* ---- end of batches and dictionaries ---- */
 
 #endif

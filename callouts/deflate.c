@@ -6,7 +6,9 @@
  * the last complete member or stream are an error: nothing is silently dropped. */
 #include "core.h"
 
-enum format { GZIP, RAW, ZLIB };
+#include <stdio.h>
+
+enum format { GZIP = STDC_GZIP, RAW = STDC_RAW, ZLIB = STDC_ZLIB };
 
 static const char *const format_op[][2] = {
 	[GZIP] = {"gzip", "gunzip"},
@@ -28,6 +30,25 @@ struct deflate_job {
 	struct libdeflate_compressor *c;
 };
 
+size_t stdc_deflate_encode(enum stdc_deflate_format f, struct libdeflate_compressor *c,
+			   const unsigned char *src, size_t n, unsigned char *dst, size_t cap)
+{
+	switch (f) {
+	case STDC_GZIP: return libdeflate_gzip_compress(c, src, n, dst, cap);
+	case STDC_RAW: return libdeflate_deflate_compress(c, src, n, dst, cap);
+	default: return libdeflate_zlib_compress(c, src, n, dst, cap);
+	}
+}
+
+size_t stdc_deflate_bound(enum stdc_deflate_format f, struct libdeflate_compressor *c, size_t n)
+{
+	switch (f) {
+	case STDC_GZIP: return libdeflate_gzip_compress_bound(c, n);
+	case STDC_RAW: return libdeflate_deflate_compress_bound(c, n);
+	default: return libdeflate_zlib_compress_bound(c, n);
+	}
+}
+
 static int run_compress(const struct stdc_job *job, struct stdc_thread *t, unsigned char *dst,
 			size_t cap, size_t *len)
 {
@@ -35,11 +56,8 @@ static int run_compress(const struct stdc_job *job, struct stdc_thread *t, unsig
 	size_t n;
 
 	(void)t;
-	switch (dj->format) {
-	case GZIP: n = libdeflate_gzip_compress(dj->c, job->in, job->in_len, dst, cap); break;
-	case RAW: n = libdeflate_deflate_compress(dj->c, job->in, job->in_len, dst, cap); break;
-	default: n = libdeflate_zlib_compress(dj->c, job->in, job->in_len, dst, cap); break;
-	}
+	n = stdc_deflate_encode((enum stdc_deflate_format)dj->format, dj->c, job->in, job->in_len,
+				dst, cap);
 	if (n == 0)
 		return STDC_NOSPACE;
 	*len = n;
@@ -68,11 +86,7 @@ static gtm_long_t compress(enum format format, int argc, gtm_string_t *in, gtm_s
 	if (dj.c == NULL)
 		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a level %ld compressor", op,
 				 (long)level);
-	switch (format) {
-	case GZIP: dj.job.estimate = libdeflate_gzip_compress_bound(dj.c, dj.job.in_len); break;
-	case RAW: dj.job.estimate = libdeflate_deflate_compress_bound(dj.c, dj.job.in_len); break;
-	default: dj.job.estimate = libdeflate_zlib_compress_bound(dj.c, dj.job.in_len); break;
-	}
+	dj.job.estimate = stdc_deflate_bound((enum stdc_deflate_format)format, dj.c, dj.job.in_len);
 	return stdc_deliver(t, &dj.job, out, cap);
 }
 
@@ -81,51 +95,65 @@ static const char *result_text(enum libdeflate_result r)
 	return r == LIBDEFLATE_BAD_DATA ? "corrupt or truncated data" : "unexpected decoder result";
 }
 
-static int run_decompress(const struct stdc_job *job, struct stdc_thread *t, unsigned char *dst,
-			  size_t cap, size_t *len)
+int stdc_deflate_decode(enum stdc_deflate_format f, struct libdeflate_decompressor *d,
+			const unsigned char *in, size_t in_len, unsigned char *dst, size_t cap,
+			size_t *len, char *msg, size_t msg_len)
 {
-	const struct deflate_job *dj = (const struct deflate_job *)job;
-	const char *op = format_op[dj->format][1];
+	const char *op = format_op[f][1];
 	size_t in_pos = 0, out_pos = 0;
 
 	/* A gzip input is zero or more members; raw deflate and zlib are exactly one stream. */
 	do {
 		size_t used_in = 0, made = 0;
 		enum libdeflate_result r;
-		const unsigned char *src = job->in + in_pos;
-		size_t src_len = job->in_len - in_pos;
+		const unsigned char *src = in + in_pos;
+		size_t src_len = in_len - in_pos;
 
-		if (dj->format == GZIP && src_len == 0)
+		if (f == STDC_GZIP && src_len == 0)
 			break;
-		if (dj->format == GZIP && in_pos > 0 && (src_len < 2 || src[0] != 0x1f || src[1] != 0x8b))
+		if (f == STDC_GZIP && in_pos > 0 && (src_len < 2 || src[0] != 0x1f || src[1] != 0x8b))
 			break; /* not another member: reported as trailing bytes below */
-		switch (dj->format) {
-		case GZIP:
-			r = libdeflate_gzip_decompress_ex(t->deflate_d, src, src_len, dst + out_pos,
+		switch (f) {
+		case STDC_GZIP:
+			r = libdeflate_gzip_decompress_ex(d, src, src_len, dst + out_pos,
 							  cap - out_pos, &used_in, &made);
 			break;
-		case RAW:
-			r = libdeflate_deflate_decompress_ex(t->deflate_d, src, src_len, dst, cap,
-							     &used_in, &made);
+		case STDC_RAW:
+			r = libdeflate_deflate_decompress_ex(d, src, src_len, dst, cap, &used_in, &made);
 			break;
 		default:
-			r = libdeflate_zlib_decompress_ex(t->deflate_d, src, src_len, dst, cap,
-							  &used_in, &made);
+			r = libdeflate_zlib_decompress_ex(d, src, src_len, dst, cap, &used_in, &made);
 			break;
 		}
 		if (r == LIBDEFLATE_INSUFFICIENT_SPACE)
 			return STDC_NOSPACE;
-		if (r != LIBDEFLATE_SUCCESS)
-			return (int)stdc_fail(STDC_E_LIBZ_FAIL, "%s: %s at input byte %zu", op,
-					      result_text(r), in_pos);
+		if (r != LIBDEFLATE_SUCCESS) {
+			snprintf(msg, msg_len, "%s: %s at input byte %zu", op, result_text(r), in_pos);
+			return -STDC_E_LIBZ_FAIL;
+		}
 		in_pos += used_in;
 		out_pos += made;
-	} while (dj->format == GZIP);
-	if (in_pos != job->in_len)
-		return (int)stdc_fail(STDC_E_LIBZ_FAIL, "%s: %zu trailing byte(s) after the stream",
-				      op, job->in_len - in_pos);
+	} while (f == STDC_GZIP);
+	if (in_pos != in_len) {
+		snprintf(msg, msg_len, "%s: %zu trailing byte(s) after the stream", op,
+			 in_len - in_pos);
+		return -STDC_E_LIBZ_FAIL;
+	}
 	*len = out_pos;
 	return STDC_OK;
+}
+
+static int run_decompress(const struct stdc_job *job, struct stdc_thread *t, unsigned char *dst,
+			  size_t cap, size_t *len)
+{
+	const struct deflate_job *dj = (const struct deflate_job *)job;
+	char msg[200];
+	int r = stdc_deflate_decode((enum stdc_deflate_format)dj->format, t->deflate_d, job->in,
+				    job->in_len, dst, cap, len, msg, sizeof(msg));
+
+	if (r < 0 && r != STDC_NOSPACE)
+		return (int)stdc_fail((enum stdc_code)-r, "%s", msg);
+	return r;
 }
 
 static gtm_long_t decompress(enum format format, int argc, gtm_string_t *in, gtm_string_t *out)

@@ -173,4 +173,51 @@ STDC_API gtm_long_t stdc_stream_close(int argc, gtm_string_t *out, gtm_long_t ha
 STDC_API gtm_long_t stdc_stream_unused(int argc, gtm_string_t *out, gtm_long_t handle);
 /* ---- end of streams ---- */
 
+/* ---- batches and zstd dictionaries (callouts/batch.c, callouts/dict.c; docs/batch.md) ----
+ * multiCompress(codec, input, segments, .output, .outSegments[, level, threads, dictionary,
+ *   base, total]) and multiDecompress(codec, input, segments, sizes, .output, .outSegments[,
+ *   threads, dictionary, base, total]) code many items in one call.
+ *   codec "zstd" (one frame per item, content size and checksum) | "lz4" (raw LZ4 block) |
+ *   "gzip" | "deflate" | "zlib".  segments: native-endian uint64 (offset, length) pairs, 16
+ *   bytes each, offsets into the data of which `input` is the window [base, base + length);
+ *   every pair must lie within `total` bytes (default: base + input length), no wrap-around.
+ *   outSegments receives the (offset, length) pairs of the results within `output`.
+ *   level 0 or omitted: the codec's default (ranges as the one-shot entries).  threads: worker
+ *   threads inside the call, 0 or omitted = one per core (at most one per item, at most 64).
+ *   dictionary: "" or omitted = none; zstd only (compiled once, cached per thread by content).
+ *   sizes (decompression): "" or one native uint64 per item; for zstd 0 = the frame's declared
+ *   size (a frame without one needs its size: BAD-ARGS), else the exact size; lz4 needs the
+ *   exact size of every block; deflate family: the most the item may decode to, 0 = unknown
+ *   (the item then runs alone in a call, with the whole output).
+ * Returns STDC_OK (every item done), STDC_BATCH_MORE (the items before the first that lies
+ * outside the window, or whose result might not fit the output or outSegments, are done:
+ * outSegments says how many; call again with the rest), or -code: a bad pair is BAD-ARGS and
+ * a failing item the codec's code, the message naming the item ("item N: ...", N counted
+ * from the first pair of this call) and no output is delivered. */
+#define STDC_BATCH_MORE 1
+STDC_API gtm_long_t stdc_multi_compress(int argc, gtm_string_t *codec, gtm_string_t *in,
+					gtm_string_t *segs, gtm_string_t *out,
+					gtm_string_t *out_segs, gtm_long_t level,
+					gtm_long_t threads, gtm_string_t *dict, gtm_long_t base,
+					gtm_long_t total);
+STDC_API gtm_long_t stdc_multi_decompress(int argc, gtm_string_t *codec, gtm_string_t *in,
+					  gtm_string_t *segs, gtm_string_t *sizes,
+					  gtm_string_t *out, gtm_string_t *out_segs,
+					  gtm_long_t threads, gtm_string_t *dict, gtm_long_t base,
+					  gtm_long_t total);
+/* One-shot zstd with a dictionary (level 0 = default 3); decompression takes one frame. */
+STDC_API gtm_long_t stdc_zstd_compress_dict(int argc, gtm_string_t *in, gtm_string_t *out,
+					    gtm_long_t level, gtm_string_t *dict);
+STDC_API gtm_long_t stdc_zstd_decompress_dict(int argc, gtm_string_t *in, gtm_string_t *out,
+					      gtm_string_t *dict);
+/* The dictionary's id (>= 0; 0 for raw content, which is not a zstd dictionary). */
+STDC_API gtm_long_t stdc_zstd_dict_id(int argc, gtm_string_t *dict);
+/* A dictionary of at most `size` bytes trained from samples (pairs as above, offsets into
+ * `in`) with libzstd's fastCover trainer; k, d (0, 6 or 8), steps: 0 = searched/default;
+ * level: the level the dictionary is tuned for (0 = default); dict_id: 0 = random. */
+STDC_API gtm_long_t stdc_zstd_train(int argc, gtm_string_t *in, gtm_string_t *segs,
+				    gtm_string_t *out, gtm_long_t size, gtm_long_t k, gtm_long_t d,
+				    gtm_long_t steps, gtm_long_t level, gtm_long_t dict_id);
+/* ---- end of batches and zstd dictionaries ---- */
+
 #endif

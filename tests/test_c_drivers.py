@@ -6,6 +6,8 @@ UBSan and runs with LeakSanitizer.
     abi_driver        every one-shot entry, tiers and held results, a thread that exits
     lz4stream_driver  LZ4 block streams: every tier, misuse, threads, handles open at dlclose
     stream_driver     streams of every codec: the pending protocol, misuse, bombs, dlclose
+    batch_driver      batch entries of every codec on worker threads, hostile segments, the
+                      prefix protocol, dictionaries (trained, one-shot, batch, thread exit)
 """
 
 import os
@@ -20,7 +22,8 @@ from conftest import ROOT, SANITIZED
 pytestmark = pytest.mark.c_facing
 
 # driver -> does it link the library (else it dlopens the path given as its argument)
-DRIVERS = {"abi_driver": True, "lz4stream_driver": False, "stream_driver": False}
+DRIVERS = {"abi_driver": True, "lz4stream_driver": False, "stream_driver": False,
+           "batch_driver": True}
 
 
 def _library_dir() -> str:

@@ -1,0 +1,148 @@
+"""Batch calls at the binding level: many items of one packed buffer in as few C calls as the
+1 MiB string limit allows (multiCompress / multiDecompress, docs/batch.md), and zstd
+dictionaries (train, id).  Nothing here is public API: stdcompress.zstd builds on it.
+
+Splitting: each call gets the window of the data that starts at its first item's offset (at
+most 1 MiB), at most 65536 pairs, and the C side does the longest prefix of those items that
+fits its window and its 1 MiB of output, saying how many it did; the next call starts there.
+The worker threads run inside the C call, where the runtime layer has released the GIL.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+
+from . import _bindings, _runtime
+from .errors import BadArgumentsError, BadLevelError
+
+CODECS = ("zstd", "lz4", "deflate", "zlib", "gzip")
+PAIR = 16
+MAX_PAIRS = _runtime.MAX_STRING // PAIR  # pairs one segments string holds
+_ITEM = re.compile(r"\bitem (\d+): ")
+_first_offset = struct.Struct("=Q").unpack_from
+
+
+def _bytes_view(obj, what: str) -> memoryview:
+    if isinstance(obj, str):
+        raise TypeError(f"{what} must be a bytes-like object, not str")
+    try:
+        view = memoryview(obj)
+    except TypeError:
+        raise TypeError(f"{what} must be a bytes-like object, not {type(obj).__name__}") from None
+    if not view.c_contiguous:
+        raise BadArgumentsError(f"{what} must be a contiguous buffer")
+    return view.cast("B") if view.format != "B" or view.ndim != 1 else view
+
+
+def _codec(codec) -> bytes:
+    if codec not in CODECS:
+        raise BadArgumentsError(f"codec must be one of {', '.join(CODECS)}, not {codec!r}")
+    return codec.encode()
+
+
+def _int(value, what: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"{what} must be an int, not {type(value).__name__}")
+    return value
+
+
+def _raise(name: str, first: int):
+    """The exception for the failed call, its item index counted in the whole batch."""
+    err = _bindings.last_error(name)
+    if first and _ITEM.search(err.message):
+        err.message = _ITEM.sub(lambda m: f"item {int(m.group(1)) + first}: ", err.message, 1)
+        err.args = (err.message,)
+    raise err
+
+
+def _run(name: str, codec, data, segments, sizes, args):
+    """Calls `name` over windows of data until every item is done; args(window, pairs,
+    sizes, base, total) gives the call's arguments."""
+    rt = _runtime.default()
+    cname = _codec(codec)
+    dview = _bytes_view(data, "data")
+    sview = _bytes_view(segments, "segments")
+    if len(sview) % PAIR:
+        raise BadArgumentsError(f"segments of {len(sview)} bytes are not (offset, length) "
+                                f"pairs of {PAIR} bytes")
+    count = len(sview) // PAIR
+    zview = None
+    if sizes is not None:
+        zview = _bytes_view(sizes, "sizes")
+        if len(zview) == 0:  # none: every size unknown or from the frame
+            zview = None
+        elif len(zview) != 8 * count:
+            raise BadArgumentsError(f"sizes of {len(zview)} bytes for {count} items "
+                                    f"(8 bytes each)")
+    total = len(dview)
+    results = []
+    first = 0
+    while first < count or (count == 0 and not results):
+        offset = _first_offset(sview, PAIR * first)[0] if count else 0
+        base = offset if offset <= total else total  # a bad pair is reported by the C side
+        window = dview[base:base + _runtime.MAX_STRING]
+        last = min(count, first + MAX_PAIRS)
+        pairs = sview[PAIR * first:PAIR * last]
+        part = b"" if zview is None else zview[8 * first:8 * last]
+        ret, (out, out_segs) = rt.call(name, cname, window, pairs, *args(part, base, total))
+        if ret < 0:
+            _raise(name, first)
+        done = len(out_segs) // PAIR
+        if count == 0:
+            break
+        if done == 0:  # cannot happen: the C side always does its first item or fails
+            raise BadArgumentsError(f"{name}: no progress at item {first}")
+        results.append((out, out_segs))
+        first += done
+    return results
+
+
+def _dict(dictionary) -> bytes | memoryview:
+    if dictionary is None:
+        return b""
+    view = _bytes_view(dictionary, "dictionary")
+    if len(view) == 0:
+        return b""
+    return view
+
+
+def compress(codec, data, segments, level=None, threads=0, dictionary=None):
+    """Compresses every item; -> [(packed output, output segments), ...] in item order."""
+    lvl = 0 if level is None else _int(level, "level")
+    if lvl == 0 and level is not None and codec != "zstd":
+        raise BadLevelError(f"{codec}: level 0 is not a level")  # 0 means default in C
+    thr = _int(threads, "threads")
+    dct = _dict(dictionary)
+    return _run("multiCompress", codec, data, segments, None,
+                lambda part, base, total: (None, None, lvl, thr, dct, base, total))
+
+
+def decompress(codec, data, segments, sizes=None, threads=0, dictionary=None):
+    """Decompresses every item; sizes: native uint64 per item (see docs/batch.md)."""
+    thr = _int(threads, "threads")
+    dct = _dict(dictionary)
+    if sizes is None and codec == "lz4":
+        raise BadArgumentsError("lz4 blocks need their sizes")
+    return _run("multiDecompress", codec, data, segments, sizes,
+                lambda part, base, total: (part, None, None, thr, dct, base, total))
+
+
+def train_dictionary(data, segments, dict_size, k=0, d=0, steps=0, level=0, dict_id=0) -> bytes:
+    """A zstd dictionary of at most dict_size bytes trained from the samples (fastCover)."""
+    rt = _runtime.default()
+    args = [_int(v, n) for v, n in ((dict_size, "dict_size"), (k, "k"), (d, "d"),
+                                    (steps, "steps"), (level, "level"), (dict_id, "dict_id"))]
+    dview, sview = _bytes_view(data, "data"), _bytes_view(segments, "segments")
+    ret, (out,) = rt.call("zstdTrainDictionary", dview, sview, None, *args)
+    if ret != 0:
+        raise _bindings.last_error("zstdTrainDictionary")
+    return out
+
+
+def dictionary_id(dictionary) -> int:
+    """The zstd dictionary id in the content (0: raw content, not a zstd dictionary)."""
+    ret, _ = _runtime.default().call("zstdDictionaryId", _bytes_view(dictionary, "dictionary"))
+    if ret < 0:
+        raise _bindings.last_error("zstdDictionaryId")
+    return ret

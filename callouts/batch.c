@@ -1,0 +1,627 @@
+/* batch.c - many small items in one call, on worker threads.
+ *
+ * The input is one packed string plus a segments string of native-endian uint64 (offset,
+ * length) pairs, 16 bytes each; the output is one packed string plus its segments, item i's
+ * result at out_segs[i], in item order, packed back to back from offset 0.
+ *
+ * A call does the longest prefix of the items that fits, in three steps:
+ *  1. plan (calling thread): every pair is checked against the whole data (no wrap-around, no
+ *     byte past `total`); then, in order, each item gets a region of the output as large as its
+ *     result can be (compression: the codec's bound; decompression: its exact or capped size),
+ *     until an item lies outside the input window or its region would not fit the output (or
+ *     out_segs is full).  The first item always runs: when its region does not fit, it gets
+ *     the whole output and OUTPUT-TOO-LARGE if its result does not fit there either.
+ *  2. work: `threads` workers (the calling thread is one of them) take items in order from an
+ *     atomic counter and code each into its region.  Workers touch only the call's own memory
+ *     and a context set of their own, taken from a process-wide pool (reused by later calls,
+ *     freed at process exit); they record nothing thread-local and make no runtime call.  A
+ *     failing item stops the workers from starting later items; the lowest failing index is
+ *     reported as "item N: ...".
+ *  3. pack (calling thread): results are moved together and their segments written.
+ * Returns STDC_OK when every item was done, STDC_BATCH_MORE when only a prefix was (out_segs
+ * says how many): call again with the remaining pairs. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <lz4.h>
+#include <lz4hc.h>
+#include <zstd_errors.h>
+
+#include "core.h"
+
+enum codec { ZSTD, LZ4, GZIP, RAW, ZLIB, CODEC_COUNT };
+
+static const char *const codec_names[CODEC_COUNT] = {
+	[ZSTD] = "zstd", [LZ4] = "lz4", [GZIP] = "gzip", [RAW] = "deflate", [ZLIB] = "zlib",
+};
+
+static enum stdc_deflate_format deflate_format(enum codec c)
+{
+	return c == GZIP ? STDC_GZIP : c == RAW ? STDC_RAW : STDC_ZLIB;
+}
+
+struct item {
+	size_t in_off, in_len;   /* within the window */
+	size_t out_off, cap;     /* the region of the output */
+	size_t want;             /* decoders: the exact size (zstd, lz4), else 0 */
+	size_t len;              /* result length */
+};
+
+struct batch {
+	enum codec codec;
+	int decompress;
+	int level;
+	const unsigned char *in;
+	unsigned char *out;
+	struct item *items;
+	size_t count;
+	const ZSTD_CDict *cdict;
+	const ZSTD_DDict *ddict;
+	atomic_size_t next;
+	atomic_size_t failed; /* lowest failing index so far, count if none */
+	pthread_mutex_t lock; /* guards the failure below */
+	enum stdc_code fail_code;
+	char fail_msg[200];
+};
+
+struct worker {
+	struct batch *b;
+	struct stdc_thread *ctx;
+	pthread_t tid;
+};
+
+/* ---- the pool of worker context sets ---- */
+
+#define POOL_MAX 64
+#define WORKERS_MAX 64
+
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct stdc_thread *pool[POOL_MAX];
+static size_t pool_n;
+
+static struct stdc_thread *pool_take(void)
+{
+	struct stdc_thread *t = NULL;
+
+	pthread_mutex_lock(&pool_lock);
+	if (pool_n > 0)
+		t = pool[--pool_n];
+	pthread_mutex_unlock(&pool_lock);
+	return t != NULL ? t : calloc(1, sizeof(*t));
+}
+
+static void pool_give(struct stdc_thread *t)
+{
+	if (t == NULL)
+		return;
+	pthread_mutex_lock(&pool_lock);
+	if (pool_n < POOL_MAX) {
+		pool[pool_n++] = t;
+		t = NULL;
+	}
+	pthread_mutex_unlock(&pool_lock);
+	stdc_thread_free(t);
+}
+
+__attribute__((destructor)) static void pool_fini(void)
+{
+	pthread_mutex_lock(&pool_lock);
+	while (pool_n > 0)
+		stdc_thread_free(pool[--pool_n]);
+	pthread_mutex_unlock(&pool_lock);
+}
+
+/* ---- work ---- */
+
+static int record(struct batch *b, size_t i, enum stdc_code code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Keeps the failure of the lowest index.  Returns -1. */
+static int record(struct batch *b, size_t i, enum stdc_code code, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&b->lock);
+	if (i < atomic_load(&b->failed)) {
+		atomic_store(&b->failed, i);
+		b->fail_code = code;
+		va_start(ap, fmt);
+		vsnprintf(b->fail_msg, sizeof(b->fail_msg), fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&b->lock);
+	return -1;
+}
+
+/* Makes the worker's contexts for this batch.  Returns 0, or records NO-MEMORY at item i. */
+static int prepare(struct batch *b, struct stdc_thread *t, size_t i)
+{
+	int ok = 1;
+
+	switch (b->codec) {
+	case ZSTD:
+		if (b->decompress) {
+			ok = t->zstd_d != NULL || (t->zstd_d = ZSTD_createDCtx()) != NULL;
+		} else {
+			ok = t->zstd_c != NULL || (t->zstd_c = ZSTD_createCCtx()) != NULL;
+			/* Every parameter set again: pooled contexts carry nothing between calls. */
+			ok = ok && !ZSTD_isError(ZSTD_CCtx_reset(t->zstd_c,
+								 ZSTD_reset_session_and_parameters)) &&
+			     !ZSTD_isError(ZSTD_CCtx_setParameter(t->zstd_c, ZSTD_c_compressionLevel,
+								  b->level)) &&
+			     !ZSTD_isError(ZSTD_CCtx_setParameter(t->zstd_c, ZSTD_c_checksumFlag, 1)) &&
+			     !ZSTD_isError(ZSTD_CCtx_refCDict(t->zstd_c, b->cdict));
+		}
+		break;
+	case LZ4:
+		if (b->decompress)
+			break;
+		if (b->level >= LZ4HC_CLEVEL_MIN)
+			ok = t->lz4_hc != NULL ||
+			     (t->lz4_hc = malloc((size_t)LZ4_sizeofStateHC())) != NULL;
+		else
+			ok = t->lz4_fast != NULL ||
+			     (t->lz4_fast = malloc((size_t)LZ4_sizeofState())) != NULL;
+		break;
+	default:
+		if (b->decompress)
+			ok = t->deflate_d != NULL ||
+			     (t->deflate_d = libdeflate_alloc_decompressor()) != NULL;
+		else
+			ok = t->deflate_c[b->level] != NULL ||
+			     (t->deflate_c[b->level] = libdeflate_alloc_compressor(b->level)) != NULL;
+		break;
+	}
+	if (!ok)
+		record(b, i, STDC_E_NO_MEMORY, "no memory for a %s context", codec_names[b->codec]);
+	return ok ? 0 : -1;
+}
+
+static int zstd_failed(struct batch *b, size_t i, size_t r)
+{
+	if (ZSTD_getErrorCode(r) == ZSTD_error_dstSize_tooSmall)
+		return record(b, i, b->items[i].want ? STDC_E_LIBZSTD_FAIL : STDC_E_OUTPUT_TOO_LARGE,
+		       b->items[i].want ? "decodes to more than the %zu bytes expected"
+					: "the result does not fit the %zu bytes of output left",
+		       b->items[i].cap);
+	return record(b, i, STDC_E_LIBZSTD_FAIL, "%s", ZSTD_getErrorName(r));
+}
+
+/* Codes item i into its region.  Returns 0, or -1 having recorded the failure. */
+static int code_item(struct batch *b, struct stdc_thread *t, size_t i)
+{
+	struct item *it = &b->items[i];
+	const unsigned char *src = b->in + it->in_off;
+	unsigned char *dst = b->out + it->out_off;
+	char msg[200];
+	size_t r;
+	int n;
+
+	switch (b->codec * 2 + b->decompress) {
+	case ZSTD * 2:
+		r = ZSTD_compress2(t->zstd_c, dst, it->cap, src, it->in_len);
+		if (ZSTD_isError(r))
+			return zstd_failed(b, i, r);
+		it->len = r;
+		return 0;
+	case ZSTD * 2 + 1:
+		if (it->in_len == 0) { /* zero frames, as zstdDecompress: empty */
+			if (it->want != 0)
+				return record(b, i, STDC_E_LIBZSTD_FAIL, "empty input, expected %zu "
+					      "bytes", it->want);
+			it->len = 0;
+			return 0;
+		}
+		r = b->ddict != NULL ? ZSTD_decompress_usingDDict(t->zstd_d, dst, it->cap, src,
+								  it->in_len, b->ddict)
+				     : ZSTD_decompressDCtx(t->zstd_d, dst, it->cap, src, it->in_len);
+		if (ZSTD_isError(r))
+			return zstd_failed(b, i, r);
+		if (r != it->want)
+			return record(b, i, STDC_E_LIBZSTD_FAIL, "decoded %zu bytes, expected %zu", r,
+				      it->want);
+		it->len = r;
+		return 0;
+	case LZ4 * 2:
+		if (b->level >= LZ4HC_CLEVEL_MIN)
+			n = LZ4_compress_HC_extStateHC(t->lz4_hc, (const char *)src, (char *)dst,
+						       (int)it->in_len, (int)it->cap, b->level);
+		else
+			n = LZ4_compress_fast_extState(t->lz4_fast, (const char *)src, (char *)dst,
+						       (int)it->in_len, (int)it->cap,
+						       b->level < 0 ? 1 - b->level : 1);
+		if (n <= 0)
+			return record(b, i, STDC_E_OUTPUT_TOO_LARGE, "the result does not fit the "
+				      "%zu bytes of output left", it->cap);
+		it->len = (size_t)n;
+		return 0;
+	case LZ4 * 2 + 1:
+		/* Exactly `want` bytes, every input byte part of the block. */
+		n = LZ4_decompress_safe((const char *)src, (char *)dst, (int)it->in_len, (int)it->cap);
+		if (n < 0 || (size_t)n != it->want)
+			return record(b, i, STDC_E_LIBLZ4_FAIL, n < 0 ? "corrupt or truncated block, "
+				      "or one that decodes to more than %zu bytes"
+				      : "the block decodes to fewer than %zu bytes", it->want);
+		it->len = (size_t)n;
+		return 0;
+	default:
+		if (!b->decompress) {
+			r = stdc_deflate_encode(deflate_format(b->codec), t->deflate_c[b->level], src,
+						it->in_len, dst, it->cap);
+			if (r == 0)
+				return record(b, i, STDC_E_OUTPUT_TOO_LARGE, "the result does not fit "
+					      "the %zu bytes of output left", it->cap);
+			it->len = r;
+			return;
+		}
+		n = stdc_deflate_decode(deflate_format(b->codec), t->deflate_d, src, it->in_len, dst,
+					it->cap, &it->len, msg, sizeof(msg));
+		if (n == STDC_NOSPACE)
+			return record(b, i, STDC_E_LIBZ_FAIL, "decodes to more than the %zu bytes "
+				      "allowed", it->cap);
+		if (n != STDC_OK)
+			return record(b, i, (enum stdc_code)-n, "%s", msg);
+		return 0;
+	}
+}
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	struct batch *b = w->b;
+	int ready = 0;
+
+	for (;;) {
+		size_t i = atomic_fetch_add(&b->next, 1);
+
+		if (i >= b->count || i > atomic_load(&b->failed))
+			break;
+		if (!ready) {
+			if (prepare(b, w->ctx, i) != 0)
+				break;
+			ready = 1;
+		}
+		code_item(b, w->ctx, i);
+	}
+	return NULL;
+}
+
+/* Runs items [0, b->count) on up to `threads` workers, the calling thread among them. */
+static gtm_long_t run_workers(struct batch *b, size_t threads)
+{
+	struct worker w[WORKERS_MAX];
+	size_t started = 1, i;
+	gtm_long_t rc = STDC_OK;
+
+	memset(w, 0, sizeof(w));
+	for (i = 0; i < threads; i++) {
+		w[i].b = b;
+		if ((w[i].ctx = pool_take()) == NULL) {
+			if (i == 0)
+				rc = stdc_fail(STDC_E_NO_MEMORY, "no memory for a worker context");
+			threads = i; /* fewer workers: still correct */
+			break;
+		}
+	}
+	for (i = 1; i < threads; i++, started++)
+		if (pthread_create(&w[i].tid, NULL, work, &w[i]) != 0)
+			break;
+	if (rc == STDC_OK)
+		work(&w[0]);
+	for (i = 1; i < started; i++)
+		pthread_join(w[i].tid, NULL);
+	for (i = 0; i < threads; i++)
+		pool_give(w[i].ctx);
+	return rc;
+}
+
+/* ---- plan, entries ---- */
+
+static long cores(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n;
+}
+
+static int string_ok(const gtm_string_t *s)
+{
+	return s != NULL && s->length >= 0 && s->length <= STDC_MAX_STRING &&
+	       (s->length == 0 || s->address != NULL);
+}
+
+static int out_ok(const gtm_string_t *s)
+{
+	return s != NULL && s->address != NULL && s->length >= 0;
+}
+
+static uint64_t u64_at(const char *p, size_t i)
+{
+	uint64_t v;
+
+	memcpy(&v, p + 8 * i, sizeof(v));
+	return v;
+}
+
+struct call {
+	const char *op;
+	enum codec codec;
+	gtm_string_t *in, *segs, *sizes, *out, *out_segs, *dict;
+	gtm_long_t level, threads, base, total;
+};
+
+static gtm_long_t run_call(struct call *c)
+{
+	const char *op = c->op;
+	struct batch b;
+	struct stdc_thread *t;
+	size_t count, n, used = 0, cap, seg_cap, in_len, i, pos;
+	uint64_t total, base;
+	gtm_long_t rc = STDC_OK;
+	long threads;
+
+	/* Arguments (everything checked before any work). */
+	if (!string_ok(c->in) || !string_ok(c->segs) || !out_ok(c->out) || !out_ok(c->out_segs) ||
+	    (c->sizes != NULL && !string_ok(c->sizes)) || (c->dict != NULL && !string_ok(c->dict)))
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: a missing or oversized string argument", op);
+	cap = c->out->length < STDC_MAX_STRING ? (size_t)c->out->length : STDC_MAX_STRING;
+	seg_cap = (size_t)c->out_segs->length / 16;
+	c->out->length = 0;
+	c->out_segs->length = 0;
+	if (c->segs->length % 16 != 0)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: segments of %ld bytes are not (offset, length) "
+				 "pairs of 16 bytes", op, (long)c->segs->length);
+	count = (size_t)c->segs->length / 16;
+	in_len = (size_t)c->in->length;
+	if (c->sizes != NULL && c->sizes->length != 0 && (size_t)c->sizes->length != 8 * count)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: sizes of %ld bytes for %zu items (8 bytes "
+				 "each, or none)", op, (long)c->sizes->length, count);
+	if (c->base < 0 || c->total < 0 || (size_t)c->total < (size_t)c->base + in_len)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: window base %ld and total %ld do not hold the "
+				 "%zu-byte input", op, (long)c->base, (long)c->total, in_len);
+	if (c->threads < 0)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: threads %ld (0 = one per core, or 1..)", op,
+				 (long)c->threads);
+	if (c->dict != NULL && c->dict->length > 0 && c->codec != ZSTD)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: dictionaries are for zstd only, not %s", op,
+				 codec_names[c->codec]);
+	total = (uint64_t)c->total;
+	base = (uint64_t)c->base;
+	t = stdc_thread_get();
+	if (t == NULL)
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for thread state", op);
+	t->held = 0;
+
+	memset(&b, 0, sizeof(b));
+	b.codec = c->codec;
+	b.decompress = c->sizes != NULL;
+	b.level = (int)c->level;
+	b.in = (const unsigned char *)c->in->address;
+	b.out = (unsigned char *)c->out->address;
+	if (c->dict != NULL && c->dict->length > 0) {
+		rc = b.decompress ? stdc_dict_ddict(t, c->dict, op, &b.ddict)
+				  : stdc_dict_cdict(t, c->dict, b.level, op, &b.cdict);
+		if (rc != STDC_OK)
+			return rc;
+	}
+	/* Every pair against the whole data first: a bad one fails the call whatever the window. */
+	for (i = 0; i < count; i++) {
+		uint64_t off = u64_at(c->segs->address, 2 * i), len = u64_at(c->segs->address, 2 * i + 1);
+
+		if (off > total || len > total - off)
+			return stdc_fail(STDC_E_BAD_ARGS, "%s: item %zu: segment (%llu, %llu) reaches "
+					 "past the %llu-byte data", op, i, (unsigned long long)off,
+					 (unsigned long long)len, (unsigned long long)total);
+	}
+	b.items = malloc((count > 0 ? count : 1) * sizeof(*b.items));
+	if (b.items == NULL)
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for %zu items", op, count);
+	for (n = 0; n < count && n < seg_cap; n++) {
+		struct item *it = &b.items[n];
+		uint64_t off = u64_at(c->segs->address, 2 * n), len = u64_at(c->segs->address, 2 * n + 1);
+		size_t region;
+
+		if (off < base || off - base > in_len || len > in_len - (off - base)) {
+			if (n == 0)
+				rc = stdc_fail(STDC_E_BAD_ARGS, "%s: item 0: segment (%llu, %llu) is "
+					       "outside the input window at %llu", op,
+					       (unsigned long long)off, (unsigned long long)len,
+					       (unsigned long long)base);
+			break; /* the next call's window */
+		}
+		it->in_off = (size_t)(off - base);
+		it->in_len = (size_t)len;
+		it->want = 0;
+		it->len = 0;
+		if (!b.decompress) {
+			switch (c->codec) {
+			case ZSTD: region = ZSTD_compressBound(it->in_len); break;
+			case LZ4: region = (size_t)LZ4_compressBound((int)it->in_len); break;
+			default: region = stdc_deflate_bound(deflate_format(c->codec), NULL, it->in_len);
+			}
+		} else {
+			uint64_t size = c->sizes->length > 0 ? u64_at(c->sizes->address, n) : 0;
+
+			if (size == 0 && c->codec == ZSTD && it->in_len > 0) {
+				unsigned long long fs = ZSTD_getFrameContentSize(b.in + it->in_off,
+										 it->in_len);
+
+				if (fs == ZSTD_CONTENTSIZE_ERROR) {
+					rc = stdc_fail(STDC_E_LIBZSTD_FAIL, "%s: item %zu: not a zstd "
+						       "frame", op, n);
+					break;
+				}
+				if (fs == ZSTD_CONTENTSIZE_UNKNOWN) {
+					rc = stdc_fail(STDC_E_BAD_ARGS, "%s: item %zu: the frame does "
+						       "not declare its content size; give its size",
+						       op, n);
+					break;
+				}
+				size = fs;
+			}
+			if (size == 0 && c->codec != ZSTD && c->codec != LZ4) {
+				/* deflate family, size unknown: the item runs alone, first in a call,
+				 * with the whole output. */
+				if (n > 0)
+					break;
+				size = cap;
+			}
+			if (size > STDC_MAX_STRING) {
+				rc = stdc_fail(STDC_E_OUTPUT_TOO_LARGE, "%s: item %zu: %llu bytes, over "
+					       "the %d-byte limit", op, n, (unsigned long long)size,
+					       STDC_MAX_STRING);
+				break;
+			}
+			region = (size_t)size;
+			if (c->codec == ZSTD || c->codec == LZ4)
+				it->want = region;
+		}
+		if (region > cap - used) {
+			if (n > 0)
+				break; /* the next call's */
+			if (b.decompress && it->want > 0) {
+				rc = stdc_fail(STDC_E_OUTPUT_TOO_LARGE, "%s: item 0: %zu bytes do not fit "
+					       "the %zu-byte output", op, it->want, cap);
+				break;
+			}
+			region = cap; /* the first item runs: the codec says whether it fits */
+		}
+		it->out_off = used;
+		it->cap = region;
+		used += region;
+	}
+	if (rc != STDC_OK || (n == 0 && count > 0)) {
+		if (rc == STDC_OK)
+			rc = stdc_fail(STDC_E_BAD_ARGS, "%s: no room for any item (out_segs holds %zu)",
+				       op, seg_cap);
+		free(b.items);
+		return rc;
+	}
+
+	/* Work. */
+	b.count = n;
+	atomic_init(&b.next, 0);
+	atomic_init(&b.failed, n);
+	pthread_mutex_init(&b.lock, NULL);
+	threads = c->threads == 0 ? cores() : (long)c->threads;
+	if ((size_t)threads > n)
+		threads = (long)n;
+	if (threads > WORKERS_MAX)
+		threads = WORKERS_MAX;
+	if (n > 0)
+		rc = run_workers(&b, (size_t)threads);
+	pthread_mutex_destroy(&b.lock);
+	if (rc == STDC_OK && atomic_load(&b.failed) < n)
+		rc = stdc_fail(b.fail_code, "%s: item %zu: %s", op, atomic_load(&b.failed),
+			       b.fail_msg);
+	if (rc != STDC_OK) {
+		free(b.items);
+		return rc;
+	}
+
+	/* Pack. */
+	for (i = 0, pos = 0; i < n; i++) {
+		uint64_t pair[2] = {pos, b.items[i].len};
+
+		if (b.items[i].out_off != pos)
+			memmove(b.out + pos, b.out + b.items[i].out_off, b.items[i].len);
+		memcpy(c->out_segs->address + 16 * i, pair, sizeof(pair));
+		pos += b.items[i].len;
+	}
+	free(b.items);
+	c->out->length = (gtm_long_t)pos;
+	c->out_segs->length = (gtm_long_t)(16 * n);
+	return n == count ? STDC_OK : STDC_BATCH_MORE;
+}
+
+static gtm_long_t find_codec(const char *op, const gtm_string_t *name, enum codec *codec)
+{
+	for (int i = 0; i < CODEC_COUNT; i++) {
+		size_t len = strlen(codec_names[i]);
+
+		if (name != NULL && name->length == (gtm_long_t)len && name->address != NULL &&
+		    memcmp(name->address, codec_names[i], len) == 0) {
+			*codec = (enum codec)i;
+			return STDC_OK;
+		}
+	}
+	return stdc_fail(STDC_E_BAD_ARGS, "%s: codec must be zstd, lz4, gzip, deflate or zlib", op);
+}
+
+gtm_long_t stdc_multi_compress(int argc, gtm_string_t *codec, gtm_string_t *in,
+			       gtm_string_t *segs, gtm_string_t *out, gtm_string_t *out_segs,
+			       gtm_long_t level, gtm_long_t threads, gtm_string_t *dict,
+			       gtm_long_t base, gtm_long_t total)
+{
+	struct call c = {.op = "multiCompress", .in = in, .segs = segs, .out = out,
+			 .out_segs = out_segs};
+	gtm_long_t rc;
+
+	if (argc < 5)
+		return stdc_fail(STDC_E_BAD_ARGS, "multiCompress: needs (codec, input, segments, "
+				 ".output, .segments), got %d argument(s)", argc);
+	rc = find_codec(c.op, codec, &c.codec);
+	if (rc != STDC_OK)
+		return rc;
+	c.level = argc >= 6 ? level : 0;
+	c.threads = argc >= 7 ? threads : 0;
+	c.dict = argc >= 8 ? dict : NULL;
+	c.base = argc >= 9 ? base : 0;
+	c.total = argc >= 10 ? total : c.base + (in != NULL ? in->length : 0);
+	switch (c.codec) {
+	case ZSTD:
+		if (c.level == 0)
+			c.level = STDC_ZSTD_LEVEL_DEFAULT;
+		if (c.level < ZSTD_minCLevel() || c.level > ZSTD_maxCLevel())
+			return stdc_fail(STDC_E_BAD_LEVEL, "multiCompress: zstd level %ld is outside "
+					 "%d..%d", (long)c.level, ZSTD_minCLevel(), ZSTD_maxCLevel());
+		break;
+	case LZ4:
+		if (c.level == 0)
+			c.level = STDC_LZ4_LEVEL_DEFAULT;
+		if (c.level < STDC_LZ4_LEVEL_MIN || c.level > STDC_LZ4_LEVEL_MAX)
+			return stdc_fail(STDC_E_BAD_LEVEL, "multiCompress: lz4 level %ld is outside "
+					 "%d..-1, 1..%d", (long)c.level, STDC_LZ4_LEVEL_MIN,
+					 STDC_LZ4_LEVEL_MAX);
+		break;
+	default:
+		if (c.level == 0)
+			c.level = STDC_DEFLATE_LEVEL_DEFAULT;
+		if (c.level < STDC_DEFLATE_LEVEL_MIN || c.level > STDC_DEFLATE_LEVEL_MAX)
+			return stdc_fail(STDC_E_BAD_LEVEL, "multiCompress: %s level %ld is outside "
+					 "%d..%d", codec_names[c.codec], (long)c.level,
+					 STDC_DEFLATE_LEVEL_MIN, STDC_DEFLATE_LEVEL_MAX);
+	}
+	return run_call(&c);
+}
+
+static const gtm_string_t no_sizes = {0, NULL};
+
+gtm_long_t stdc_multi_decompress(int argc, gtm_string_t *codec, gtm_string_t *in,
+				 gtm_string_t *segs, gtm_string_t *sizes, gtm_string_t *out,
+				 gtm_string_t *out_segs, gtm_long_t threads, gtm_string_t *dict,
+				 gtm_long_t base, gtm_long_t total)
+{
+	struct call c = {.op = "multiDecompress", .in = in, .segs = segs, .out = out,
+			 .out_segs = out_segs};
+	gtm_long_t rc;
+
+	if (argc < 6)
+		return stdc_fail(STDC_E_BAD_ARGS, "multiDecompress: needs (codec, input, segments, "
+				 "sizes, .output, .segments), got %d argument(s)", argc);
+	rc = find_codec(c.op, codec, &c.codec);
+	if (rc != STDC_OK)
+		return rc;
+	c.sizes = sizes != NULL ? sizes : (gtm_string_t *)&no_sizes;
+	c.threads = argc >= 7 ? threads : 0;
+	c.dict = argc >= 8 ? dict : NULL;
+	c.base = argc >= 9 ? base : 0;
+	c.total = argc >= 10 ? total : c.base + (in != NULL ? in->length : 0);
+	if (c.codec == LZ4 && c.sizes->length == 0 && segs != NULL && segs->length > 0)
+		return stdc_fail(STDC_E_BAD_ARGS, "multiDecompress: lz4 blocks need their sizes");
+	return run_call(&c);
+}
