@@ -256,7 +256,7 @@ static int code_item(struct batch *b, struct stdc_thread *t, size_t i)
 				return record(b, i, STDC_E_OUTPUT_TOO_LARGE, "the result does not fit "
 					      "the %zu bytes of output left", it->cap);
 			it->len = r;
-			return;
+			return 0;
 		}
 		n = stdc_deflate_decode(deflate_format(b->codec), t->deflate_d, src, it->in_len, dst,
 					it->cap, &it->len, msg, sizeof(msg));

@@ -96,6 +96,9 @@ int stdc_deflate_decode(enum stdc_deflate_format f, struct libdeflate_decompress
 			const unsigned char *src, size_t n, unsigned char *dst, size_t cap,
 			size_t *len, char *msg, size_t msg_len);
 
+/* zstd.c: a libzstd result in stdc_job.run's terms (dstSize_tooSmall is STDC_NOSPACE). */
+int stdc_zstd_result(size_t r, const char *op, size_t *len);
+
 /* dict.c: a compiled dictionary of this thread's cache, found by content (id, length and
  * bytes compared) and compiled on first use; the least recently used beyond
  * STDC_DICT_CACHE are freed.  Returns STDC_OK with *cdict / *ddict set, or -code after

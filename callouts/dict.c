@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include <zdict.h>
-#include <zstd_errors.h>
 
 #include "core.h"
 
@@ -142,17 +141,6 @@ struct dict_job {
 	const ZSTD_DDict *ddict;
 };
 
-static int zstd_result(size_t r, const char *op, size_t *len)
-{
-	if (ZSTD_isError(r)) {
-		if (ZSTD_getErrorCode(r) == ZSTD_error_dstSize_tooSmall)
-			return STDC_NOSPACE;
-		return (int)stdc_fail(STDC_E_LIBZSTD_FAIL, "%s: %s", op, ZSTD_getErrorName(r));
-	}
-	*len = r;
-	return STDC_OK;
-}
-
 static int run_compress(const struct stdc_job *job, struct stdc_thread *t, unsigned char *dst,
 			size_t cap, size_t *len)
 {
@@ -167,7 +155,7 @@ static int run_compress(const struct stdc_job *job, struct stdc_thread *t, unsig
 	if (!ZSTD_isError(r))
 		r = ZSTD_compress2(t->zstd_c, dst, cap, job->in, job->in_len);
 	ZSTD_CCtx_refCDict(t->zstd_c, NULL);
-	return zstd_result(r, "zstdCompressDict", len);
+	return stdc_zstd_result(r, "zstdCompressDict", len);
 }
 
 static int run_decompress(const struct stdc_job *job, struct stdc_thread *t, unsigned char *dst,
@@ -175,7 +163,7 @@ static int run_decompress(const struct stdc_job *job, struct stdc_thread *t, uns
 {
 	const struct dict_job *dj = (const struct dict_job *)job;
 
-	return zstd_result(ZSTD_decompress_usingDDict(t->zstd_d, dst, cap, job->in, job->in_len,
+	return stdc_zstd_result(ZSTD_decompress_usingDDict(t->zstd_d, dst, cap, job->in, job->in_len,
 						      dj->ddict),
 			   "zstdDecompressDict", len);
 }

@@ -9,8 +9,7 @@
 
 #include "core.h"
 
-/* A libzstd result in stdc_job.run's terms. */
-static int run_result(size_t r, const char *op, size_t *len)
+int stdc_zstd_result(size_t r, const char *op, size_t *len)
 {
 	if (ZSTD_isError(r)) {
 		if (ZSTD_getErrorCode(r) == ZSTD_error_dstSize_tooSmall)
@@ -24,7 +23,7 @@ static int run_result(size_t r, const char *op, size_t *len)
 static int run_compress(const struct stdc_job *job, struct stdc_thread *t, unsigned char *dst,
 			size_t cap, size_t *len)
 {
-	return run_result(ZSTD_compress2(t->zstd_c, dst, cap, job->in, job->in_len),
+	return stdc_zstd_result(ZSTD_compress2(t->zstd_c, dst, cap, job->in, job->in_len),
 			  "zstdCompress", len);
 }
 
@@ -82,7 +81,7 @@ static unsigned long long declared_size(const unsigned char *src, size_t n)
 static int run_decompress(const struct stdc_job *job, struct stdc_thread *t, unsigned char *dst,
 			  size_t cap, size_t *len)
 {
-	return run_result(ZSTD_decompressDCtx(t->zstd_d, dst, cap, job->in, job->in_len),
+	return stdc_zstd_result(ZSTD_decompressDCtx(t->zstd_d, dst, cap, job->in, job->in_len),
 			  "zstdDecompress", len);
 }
 
