@@ -434,9 +434,329 @@ def test_dictionary_object(z):
         z.ZstdDecompressor(dict_data=content)
 
 
+
+
 def test_train_dictionary_arguments(z):
     with pytest.raises(TypeError):
         z.train_dictionary(4096, (b"a", b"b"))
     for bad in ("text", bytearray(b"x")):
         with pytest.raises(ValueError):
             z.train_dictionary(4096, [b"sample"] * 100 + [bad])
+    with pytest.raises(z.ZstdError):  # too few samples to train on
+        z.train_dictionary(4096, [b"x", b"y", b"z"])
+
+
+# ---- dictionaries through the C side ----
+
+def _records(n: int, seed: int = 7) -> list[bytes]:
+    """JSON-ish records sharing field names and vocabulary (what dictionaries are for)."""
+    import random
+    rnd = random.Random(seed)
+    words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"]
+    return [(f'{{"id": {i}, "name": "{rnd.choice(words)} {rnd.choice(words)}", '
+             f'"tags": ["{rnd.choice(words)}", "{rnd.choice(words)}"], '
+             f'"score": {rnd.randint(0, 10**6)}, "active": {rnd.choice(["true", "false"])}}}'
+             ).encode() for i in range(n)]
+
+
+RECORDS = _records(3000)
+
+
+@pytest.fixture(scope="module")
+def trained():
+    """One dictionary per backend, trained on the same samples."""
+    return {name: mod.train_dictionary(8192, RECORDS) for name, mod in BACKENDS.items()}
+
+
+def test_train_dictionary(z, trained):
+    d = trained["stdcompress" if z is szstd else "zstandard"]
+    assert isinstance(d, z.ZstdCompressionDict)
+    assert 0 < len(d) <= 8192 and d.dict_id() != 0
+    assert d.as_bytes()[:4] == b"\x37\xa4\x30\xec"
+    assert z.ZstdCompressionDict(d.as_bytes()).dict_id() == d.dict_id()
+    assert zstandard.ZstdCompressionDict(d.as_bytes()).dict_id() == d.dict_id()
+    fixed = z.train_dictionary(4096, RECORDS, dict_id=12345, k=64, d=8, steps=1)
+    assert fixed.dict_id() == 12345 and (fixed.k, fixed.d) == (64, 8)
+
+
+def test_dictionary_round_trips_and_interop(z, trained):
+    for name, d in trained.items():
+        content = d.as_bytes()
+        ours, theirs = szstd.ZstdCompressionDict(content), zstandard.ZstdCompressionDict(content)
+        mine = z.ZstdCompressionDict(content)
+        c, dec = z.ZstdCompressor(level=3, dict_data=mine), z.ZstdDecompressor(dict_data=mine)
+        for rec in RECORDS[:50]:
+            frame = c.compress(rec)
+            assert zstandard.get_frame_parameters(frame).dict_id == mine.dict_id()
+            assert dec.decompress(frame) == rec
+            assert zstandard.ZstdDecompressor(dict_data=theirs).decompress(frame) == rec
+            assert szstd.ZstdDecompressor(dict_data=ours).decompress(frame) == rec
+        with pytest.raises(z.ZstdError):  # a frame that needs the dictionary, without it
+            z.ZstdDecompressor().decompress(c.compress(RECORDS[0]))
+        batch = c.multi_compress_to_buffer(RECORDS[:500], threads=2)
+        assert [bytes(x) for x in dec.multi_decompress_to_buffer(batch, threads=2)] == RECORDS[:500]
+        assert all(zstandard.ZstdDecompressor(dict_data=theirs).decompress(x) == r
+                   for x, r in zip(batch, RECORDS[:500]))
+        with pytest.raises(z.ZstdError, match="item 0"):
+            z.ZstdDecompressor().multi_decompress_to_buffer(batch)
+
+
+def test_dictionary_shrinks_small_records(sz, trained):
+    plain = sz.ZstdCompressor().multi_compress_to_buffer(RECORDS).size()
+    with_dict = sz.ZstdCompressor(dict_data=trained["stdcompress"]).multi_compress_to_buffer(
+        RECORDS).size()
+    assert with_dict * 2 < plain, (plain, with_dict)
+
+
+def test_raw_content_dictionary(z):
+    content = b"the quick brown fox jumps over the lazy dog; " * 30
+    raw = z.ZstdCompressionDict(content)
+    assert raw.dict_id() == 0
+    c, d = z.ZstdCompressor(dict_data=raw), z.ZstdDecompressor(dict_data=raw)
+    text = b"the lazy dog jumps over the quick brown fox"
+    frame = c.compress(text)
+    assert d.decompress(frame) == text
+    assert zstandard.ZstdDecompressor(dict_data=zstandard.ZstdCompressionDict(content)).decompress(frame) == text
+    assert len(frame) < len(zstandard.ZstdCompressor().compress(text))
+
+
+def test_dictionary_types_we_refuse(sz, trained):
+    full = trained["stdcompress"].as_bytes()
+    with pytest.raises(ValueError, match="not supported"):
+        sz.ZstdCompressionDict(full, dict_type=sz.DICT_TYPE_RAWCONTENT)
+    with pytest.raises(ValueError, match="not a zstd dictionary"):
+        sz.ZstdCompressionDict(b"raw bytes", dict_type=sz.DICT_TYPE_FULLDICT)
+    assert sz.ZstdCompressionDict(full, dict_type=sz.DICT_TYPE_FULLDICT).dict_id() != 0
+    assert sz.ZstdCompressionDict(b"raw", dict_type=sz.DICT_TYPE_RAWCONTENT).dict_id() == 0
+    for kw in ({"f": 20}, {"accel": 2}, {"split_point": 0.5}, {"notifications": 1}):
+        with pytest.raises(ValueError, match="not supported"):
+            sz.train_dictionary(4096, RECORDS, **kw)
+
+
+# ---- batch calls ----
+
+ITEMS = [b"", b"a", TEXT[:1000], SAMPLES["random"], SAMPLES["repetitive"]] + RECORDS[:300]
+
+
+def _decoded(collection):
+    return [x.tobytes() for x in collection]
+
+
+def test_multi_compress_inputs_and_result(z):
+    c = z.ZstdCompressor(level=5)
+    data, pairs = pack(ITEMS[1:])
+    bws = z.BufferWithSegments(data, pairs)
+    coll = z.BufferWithSegmentsCollection(z.BufferWithSegments(*pack(ITEMS[1:4])),
+                                          z.BufferWithSegments(*pack(ITEMS[4:])))
+    for source in (ITEMS[1:], bws, coll, [bytearray(x) for x in ITEMS[1:]],
+                   [memoryview(x) for x in ITEMS[1:]]):
+        result = c.multi_compress_to_buffer(source)
+        assert isinstance(result, z.BufferWithSegmentsCollection)
+        assert len(result) == len(ITEMS) - 1
+        assert result.size() == sum(len(x) for x in result)
+        for frame, item in zip(result, ITEMS[1:]):
+            assert isinstance(frame, z.BufferSegment)
+            assert zstandard.ZstdDecompressor().decompress(frame) == item
+            assert szstd.ZstdDecompressor().decompress(frame) == item
+            assert zstandard.get_frame_parameters(frame).content_size == len(item)
+
+
+def test_multi_compress_threads_give_the_same_frames(z):
+    c = z.ZstdCompressor()
+    outputs = [_decoded(c.multi_compress_to_buffer(ITEMS[1:], threads=t)) for t in (0, 1, 2, -1)]
+    assert all(o == outputs[0] for o in outputs)
+
+
+def test_multi_compress_argument_errors(z):
+    c = z.ZstdCompressor()
+    with pytest.raises(ValueError):
+        c.multi_compress_to_buffer([])
+    for bad in ((b"a", b"b"), b"abc", 3, None):
+        with pytest.raises(TypeError):
+            c.multi_compress_to_buffer(bad)
+    with pytest.raises(TypeError):
+        c.multi_compress_to_buffer([b"ok", "text"])
+    with pytest.raises(TypeError):
+        c.multi_compress_to_buffer([b"ok"], threads="2")
+
+
+def _frames(items, backend=zstandard):
+    return [backend.ZstdCompressor().compress(x) for x in items]
+
+
+def test_multi_decompress_inputs(z):
+    d = z.ZstdDecompressor()
+    items = ITEMS[1:]
+    frames = _frames(items)
+    data, pairs = pack(frames)
+    bws = z.BufferWithSegments(data, pairs)
+    coll = z.BufferWithSegmentsCollection(z.BufferWithSegments(*pack(frames[:7])),
+                                          z.BufferWithSegments(*pack(frames[7:])))
+    for source in (frames, bws, coll, [bytearray(f) for f in frames]):
+        for threads in (0, 2, -1):
+            result = d.multi_decompress_to_buffer(source, threads=threads)
+            assert isinstance(result, z.BufferWithSegmentsCollection)
+            assert _decoded(result) == items
+            assert result.size() == sum(map(len, items))
+
+
+def test_multi_decompress_interop(z):
+    for producer in (zstandard, szstd):
+        batch = producer.ZstdCompressor().multi_compress_to_buffer(ITEMS[1:])
+        frames = [bytes(f) for f in batch]
+        assert _decoded(z.ZstdDecompressor().multi_decompress_to_buffer(frames)) == ITEMS[1:]
+
+
+def test_multi_decompress_sizes(z):
+    d = z.ZstdDecompressor()
+    items = ITEMS[1:20]
+    frames = _frames(items)
+    sizes = struct.pack(f"={len(items)}Q", *map(len, items))
+    for source in (frames, z.BufferWithSegments(*pack(frames))):
+        assert _decoded(d.multi_decompress_to_buffer(source, decompressed_sizes=sizes)) == items
+        zeros = bytes(8 * len(items))  # 0 = read it from the frame
+        assert _decoded(d.multi_decompress_to_buffer(source, decompressed_sizes=zeros)) == items
+        with pytest.raises(ValueError):  # one size too few
+            d.multi_decompress_to_buffer(source, decompressed_sizes=sizes[:-8])
+        wrong = bytearray(sizes)
+        wrong[8 * 3:8 * 4] = struct.pack("=Q", len(items[3]) + 1)
+        with pytest.raises(z.ZstdError, match="item 3"):
+            d.multi_decompress_to_buffer(source, decompressed_sizes=bytes(wrong))
+        wrong[8 * 3:8 * 4] = struct.pack("=Q", len(items[3]) - 1)
+        with pytest.raises(z.ZstdError, match="item 3"):
+            d.multi_decompress_to_buffer(source, decompressed_sizes=bytes(wrong))
+    with pytest.raises(TypeError):
+        d.multi_decompress_to_buffer(frames, decompressed_sizes="x" * 8 * len(items))
+
+
+def test_multi_decompress_frames_without_content_size(z):
+    o = zstandard.ZstdCompressor(write_content_size=False).compressobj()
+    unsized = o.compress(TEXT) + o.flush()
+    frames = _frames([b"abc"]) + [unsized]
+    d = z.ZstdDecompressor()
+    with pytest.raises(ValueError, match="item 1"):
+        d.multi_decompress_to_buffer(frames)
+    sizes = struct.pack("=2Q", 0, len(TEXT))
+    assert _decoded(d.multi_decompress_to_buffer(frames, decompressed_sizes=sizes)) == [b"abc", TEXT]
+
+
+def test_multi_decompress_corrupt_item_is_named(z):
+    frames = _frames(ITEMS[1:10])
+    bad = bytearray(zstandard.ZstdCompressor(write_checksum=True).compress(TEXT))
+    bad[-6] ^= 0x55
+    frames[6] = bytes(bad)
+    with pytest.raises(z.ZstdError, match="item 6"):
+        z.ZstdDecompressor().multi_decompress_to_buffer(frames)
+
+
+def test_multi_decompress_argument_errors(z):
+    d = z.ZstdDecompressor()
+    for bad in ((b"a",), b"abc", 3, None):
+        with pytest.raises(TypeError):
+            d.multi_decompress_to_buffer(bad)
+    with pytest.raises(TypeError):
+        d.multi_decompress_to_buffer(["text"])
+
+
+def test_results_keep_their_memory(z):
+    result = z.ZstdCompressor().multi_compress_to_buffer(ITEMS[1:])
+    first = result[0]
+    del result
+    gc.collect()
+    assert zstandard.ZstdDecompressor().decompress(first) == ITEMS[1]
+
+
+# ---- where the peer crashes or reads out of bounds: clean exceptions here (stdcompress only;
+# tests/zstd_peer_crashes.py shows the peer's behaviour in subprocesses) ----
+
+def test_empty_list_is_a_value_error(sz):
+    # zstandard: SIGFPE (division by zero threads), upstream issue 335
+    with pytest.raises(ValueError, match="empty"):
+        sz.ZstdDecompressor().multi_decompress_to_buffer([])
+    with pytest.raises(ValueError):
+        sz.ZstdCompressor().multi_compress_to_buffer([])
+
+
+def test_empty_frames_decompress_to_empty_items(sz):
+    # zstandard: a frame of empty content in the list corrupts the heap (double free)
+    empty = zstandard.ZstdCompressor().compress(b"")
+    d = sz.ZstdDecompressor()
+    assert _decoded(d.multi_decompress_to_buffer([empty])) == [b""]
+    assert _decoded(d.multi_decompress_to_buffer([empty, empty, empty])) == [b""] * 3
+    mixed = [empty, _frames([b"abc"])[0], empty, _frames([TEXT])[0], empty]
+    assert _decoded(d.multi_decompress_to_buffer(mixed)) == [b"", b"abc", b"", TEXT, b""]
+    assert _decoded(d.multi_decompress_to_buffer(mixed, threads=2)) == [b"", b"abc", b"", TEXT, b""]
+    ours = sz.ZstdCompressor().multi_compress_to_buffer([b"", b"", b""])
+    assert _decoded(d.multi_decompress_to_buffer(ours)) == [b"", b"", b""]
+    result = d.multi_decompress_to_buffer([empty])
+    assert len(result) == 1 and result.size() == 0 and len(result[0]) == 0
+    with pytest.raises(sz.ZstdError, match="item 0"):
+        d.multi_decompress_to_buffer([empty], decompressed_sizes=struct.pack("=Q", 5))
+
+
+@pytest.mark.parametrize("pair", [(U64 - 2, 3), (U64 - 2**40, 2**40 + 1), (2**63, 2**63),
+                                  (1, U64 - 1)])
+def test_wrapping_segments_of_a_peer_buffer_are_value_errors(sz, pair):
+    # zstandard's own BufferWithSegments accepts these pairs (its check wraps around) and its
+    # multi_decompress_to_buffer then reads 2**64 - 2 bytes past its data (SIGSEGV). Handing
+    # such an object to stdcompress only passes its data and pairs: the C side refuses them.
+    # (Constructing it is safe: nothing reads through the pairs until they are used.)
+    frame = _frames([b"abc"])[0]
+    peer = zstandard.BufferWithSegments(frame, segs((0, len(frame)), pair))
+    with pytest.raises(ValueError, match="item 1"):
+        sz.ZstdDecompressor().multi_decompress_to_buffer(peer)
+    with pytest.raises(ValueError, match="item 1"):
+        sz.ZstdCompressor().multi_compress_to_buffer(peer)
+    with pytest.raises(ValueError, match="outside"):  # and ours cannot be built with them
+        sz.BufferWithSegments(frame, segs((0, len(frame)), pair))
+
+
+def test_decompressed_sizes_with_a_collection(sz):
+    # zstandard compares the byte length of decompressed_sizes with the number of frames for
+    # a collection, refusing the right length and then reading 8 bytes per frame from a
+    # buffer of one byte per frame (out of bounds)
+    items = ITEMS[1:12]
+    frames = _frames(items)
+    coll = sz.BufferWithSegmentsCollection(sz.BufferWithSegments(*pack(frames[:4])),
+                                           sz.BufferWithSegments(*pack(frames[4:])))
+    d = sz.ZstdDecompressor()
+    sizes = struct.pack(f"={len(items)}Q", *map(len, items))
+    assert _decoded(d.multi_decompress_to_buffer(coll, decompressed_sizes=sizes)) == items
+    for wrong in (bytes(len(items)), sizes[:-8], sizes + bytes(8), b""):
+        with pytest.raises(ValueError, match="size mismatch"):
+            d.multi_decompress_to_buffer(coll, decompressed_sizes=wrong)
+
+
+def test_decompressed_sizes_must_match_every_input_type(sz):
+    frames = _frames(ITEMS[1:5])
+    for source in (frames, sz.BufferWithSegments(*pack(frames)),
+                   sz.BufferWithSegmentsCollection(sz.BufferWithSegments(*pack(frames)))):
+        with pytest.raises(ValueError, match="size mismatch"):
+            sz.ZstdDecompressor().multi_decompress_to_buffer(source, decompressed_sizes=bytes(4))
+
+
+def test_batches_larger_than_one_call(sz):
+    # more than 1 MiB in and out: the bridge splits the work into several C calls; the
+    # collection spans their outputs in item order
+    items = [pseudo_random(40000, seed=b"%d" % i) for i in range(60)]
+    frames = sz.ZstdCompressor().multi_compress_to_buffer(items, threads=2)
+    assert len(frames) == 60 and frames.size() > 2 * 2**20
+    assert all(zstandard.ZstdDecompressor().decompress(f) == x for f, x in zip(frames, items))
+    back = sz.ZstdDecompressor().multi_decompress_to_buffer(frames, threads=-1)
+    assert _decoded(back) == items
+
+
+def test_item_over_the_limit(sz):
+    big = pseudo_random(stdcompress.limits()["max_string"] + 1)
+    with pytest.raises((ValueError, sz.ZstdError)):
+        sz.ZstdCompressor().multi_compress_to_buffer([b"small", big])
+    bomb = zstandard.ZstdCompressor().compress(bytes(3 * 2**20))
+    with pytest.raises(sz.ZstdError, match="item 1"):
+        sz.ZstdDecompressor().multi_decompress_to_buffer([_frames([b"x"])[0], bomb])
+
+
+def test_garbage_and_truncated_frames(sz):
+    good = _frames([TEXT])[0]
+    for bad in (b"not a frame", good[:-5], good[:8], b"\x28\xb5\x2f\xfd"):
+        with pytest.raises((ValueError, sz.ZstdError), match="item 1"):
+            sz.ZstdDecompressor().multi_decompress_to_buffer([good, bad, good])

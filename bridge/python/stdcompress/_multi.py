@@ -17,8 +17,31 @@ CODECS = ("zstd", "lz4", "deflate", "zlib", "gzip")
 
 def gather(items):
     """(data, segments, count) of a BufferWithSegments, a BufferWithSegmentsCollection or a list
-    of bytes-like objects; TypeError for anything else (an item that is not a buffer is named)."""
-    return _buffers.gather(items)
+    of bytes-like objects; TypeError for anything else (an item that is not a buffer is named).
+
+    Another library's BufferWithSegments (python-zstandard's: a buffer with a ``segments()``
+    method exporting the pairs) is taken as its data and its pairs, which the C side then
+    validates like any other: nothing is read through its own segment objects."""
+    try:
+        return _buffers.gather(items)
+    except TypeError:
+        foreign = _foreign(items)
+        if foreign is None:
+            raise
+        return foreign
+
+
+def _foreign(obj):
+    segments = getattr(type(obj), "segments", None)
+    if not callable(segments) or isinstance(obj, (bytes, bytearray, memoryview, str)):
+        return None
+    try:
+        data, pairs = memoryview(obj), memoryview(obj.segments())
+    except TypeError:
+        return None
+    if pairs.nbytes % 16:
+        raise ValueError(f"segments of {pairs.nbytes} bytes are not 16-byte pairs")
+    return data, pairs, pairs.nbytes // 16
 
 
 def collection(pairs):

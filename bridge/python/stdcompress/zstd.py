@@ -199,24 +199,30 @@ def train_dictionary(dict_size: int, samples: list, k: int = 0, d: int = 0, f: i
                      split_point: float = 0.0, accel: int = 0, notifications: int = 0,
                      dict_id: int = 0, level: int = 0, steps: int = 0,
                      threads: int = 0) -> ZstdCompressionDict:
-    """zstandard's train_dictionary (fastCover, with zstandard's defaults): a dictionary of
-    at most ``dict_size`` bytes trained on ``samples`` (a list of bytes)."""
+    """zstandard's train_dictionary (fastCover, zstandard's defaults): a dictionary of at most
+    ``dict_size`` bytes trained on ``samples`` (a list of bytes, at most 1 MiB in total: one C
+    call).  k, d, steps, level and dict_id are libzstd's (0 = searched or default; d is 0, 6 or
+    8); f, accel, split_point and notifications other than their defaults are refused
+    (ValueError); threads only chooses, as in zstandard, between the default search (no threads
+    and no steps: d=8, steps=4, level=3) and the full one, which runs on one thread here."""
     if not isinstance(samples, list):
         raise TypeError(f"train_dictionary() argument 2 must be list, not "
                         f"{type(samples).__name__}")
     for sample in samples:
         if not isinstance(sample, bytes):
             raise ValueError("samples must be bytes")
-    dict_size = _multi.int_arg(dict_size)
-    threads = _multi.int_arg(threads)
-    tuning = dict(k=_multi.int_arg(k), d=_multi.int_arg(d), f=_multi.int_arg(f),
-                  split_point=float(split_point), accel=_multi.int_arg(accel),
-                  notifications=_multi.int_arg(notifications), dict_id=_multi.int_arg(dict_id),
-                  level=_multi.int_arg(level), steps=_multi.int_arg(steps),
-                  threads=_threads(threads) if threads else 0)
+    dict_size, k, d, steps, level, dict_id, threads = (
+        _multi.int_arg(v) for v in (dict_size, k, d, steps, level, dict_id, threads))
+    for name, value in (("f", f), ("accel", accel), ("split_point", split_point),
+                        ("notifications", notifications)):
+        if value:
+            raise ValueError(f"train_dictionary: {name} is not supported by stdcompress.zstd")
+    if not steps and not threads:  # zstandard's defaults, as ZDICT_trainFromBuffer's
+        d, steps, level = d or 8, steps or 4, level or 3
     data, segments, _ = _multi.gather(samples)
-    content = _run(_batch().train_dictionary, data, segments, dict_size, **tuning)
-    return ZstdCompressionDict(content, k=tuning["k"], d=tuning["d"])
+    content = _run(_batch().train_dictionary, data, segments, dict_size, k=k, d=d, steps=steps,
+                   level=level, dict_id=dict_id)
+    return ZstdCompressionDict(content, k=k, d=d)
 
 
 # ---- compressor and decompressor ----
