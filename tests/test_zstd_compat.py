@@ -760,3 +760,31 @@ def test_garbage_and_truncated_frames(sz):
     for bad in (b"not a frame", good[:-5], good[:8], b"\x28\xb5\x2f\xfd"):
         with pytest.raises((ValueError, sz.ZstdError), match="item 1"):
             sz.ZstdDecompressor().multi_decompress_to_buffer([good, bad, good])
+
+
+def test_dictionary_frame_without_content_size(sz, trained):
+    content = trained["zstandard"].as_bytes()
+    o = zstandard.ZstdCompressor(dict_data=zstandard.ZstdCompressionDict(content),
+                                 write_content_size=False).compressobj()
+    frame = o.compress(RECORDS[0]) + o.flush()
+    d = sz.ZstdDecompressor(dict_data=sz.ZstdCompressionDict(content))
+    with pytest.raises(sz.ZstdError, match="content size"):
+        d.decompress(frame, max_output_size=10000)
+    sized = zstandard.ZstdCompressor(dict_data=zstandard.ZstdCompressionDict(content)).compress(
+        RECORDS[0])
+    assert d.decompress(sized + sized, read_across_frames=True) == RECORDS[0] * 2
+    assert d.decompress(sized + b"junk") == RECORDS[0]
+    with pytest.raises(sz.ZstdError):
+        d.decompress(sized + b"junk", allow_extra_data=False)
+
+
+def test_read_across_frames(sz):
+    # zstandard 0.25: "read_across_frames=True is not yet implemented"; here it works
+    f1, f2 = zstandard.ZstdCompressor().compress(b"one"), zstandard.ZstdCompressor().compress(b"two")
+    skippable = b"\x50\x2a\x4d\x18" + struct.pack("<I", 3) + b"xyz"
+    d = sz.ZstdDecompressor()
+    assert d.decompress(f1 + f2, read_across_frames=True) == b"onetwo"
+    assert d.decompress(f1 + skippable + f2, read_across_frames=True) == b"onetwo"
+    assert d.decompress(f1 + f2 + b"junk", read_across_frames=True) == b"onetwo"
+    with pytest.raises(sz.ZstdError):
+        d.decompress(f1 + f2 + b"junk", read_across_frames=True, allow_extra_data=False)

@@ -348,6 +348,10 @@ class ZstdDecompressor(_Unsupported):
             raise _frame_error("error determining content size from frame header")
         if content is None and not max_output_size:
             raise _frame_error("could not determine content size in frame header")
+        if content is None and self._dict is not None:
+            raise _frame_error("a frame without its content size cannot be decompressed with "
+                               "a dictionary by stdcompress.zstd (compress with the content "
+                               "size, as ZstdCompressor.compress does)")
         if end is None:  # truncated or malformed: let the decoder say what is wrong
             end = len(view)
         if read_across_frames:
