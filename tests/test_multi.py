@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import array
 import struct
-import zlib
 
 import lz4.block
 import pytest
@@ -18,24 +17,13 @@ import stdcompress.lz4 as sclz4
 import stdcompress.zstd
 from stdcompress import BufferWithSegments, BufferWithSegmentsCollection
 from samples import SAMPLES, TEXT, pseudo_random
+from test_batch import DECODE, FAIL  # the independent decoders and each codec's error
 
 pytestmark = pytest.mark.c_facing
 
 ITEMS = [SAMPLES[k] for k in ("empty", "ascii", "all_bytes", "repetitive", "text", "random")]
 ITEMS += [b"record %d: %s" % (i, TEXT[i:i + 200]) for i in range(200)]
 SIZES = [len(x) for x in ITEMS]
-DECODE = {
-    "zstd": lambda b, n: zstandard.ZstdDecompressor().decompress(b),
-    "lz4": lambda b, n: lz4.block.decompress(b, uncompressed_size=n),
-    "deflate": lambda b, n: zlib.decompress(b, -15),
-    "zlib": lambda b, n: zlib.decompress(b),
-    "gzip": lambda b, n: zlib.decompress(b, 31),
-}
-FAIL = {"zstd": stdcompress.LibzstdError, "lz4": stdcompress.Liblz4Error,
-        "deflate": stdcompress.LibzError, "zlib": stdcompress.LibzError,
-        "gzip": stdcompress.LibzError}
-
-
 def packed(items):
     data = b"".join(items)
     offsets, pos = [], 0

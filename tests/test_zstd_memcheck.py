@@ -17,8 +17,19 @@ import pytest
 
 from conftest import ROOT, SANITIZED
 
-sys.path.insert(0, str(ROOT / "bridge" / "python" / "stdcompress"))
-import _buffers_build  # noqa: E402
+
+def _load_builder():
+    """bridge/python/stdcompress/_buffers_build.py, loaded from its path (its directory on
+    sys.path would shadow top-level packages such as python-lz4's `lz4`)."""
+    import importlib.util
+    path = ROOT / "bridge" / "python" / "stdcompress" / "_buffers_build.py"
+    spec = importlib.util.spec_from_file_location("_buffers_build", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_buffers_build = _load_builder()
 
 STRESS = ROOT / "tests" / "zstd_buffers_stress.py"
 PASSED = "zstd_buffers_stress: all checks passed"

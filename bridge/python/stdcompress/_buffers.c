@@ -473,6 +473,19 @@ static PyObject *result_collection(PyObject *module, PyObject *arg)
     return result;
 }
 
+/* New bytes objects for `total` bytes of data and `n` pairs; 0, or -1 with an exception (and
+ * *data, *segs NULL or to be released by the caller). */
+static int new_packed(Py_ssize_t total, Py_ssize_t n, PyObject **data, PyObject **segs)
+{
+    if (n > PY_SSIZE_T_MAX / SEG_SIZE) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    *data = PyBytes_FromStringAndSize(NULL, total);
+    *segs = *data == NULL ? NULL : PyBytes_FromStringAndSize(NULL, n * SEG_SIZE);
+    return *segs == NULL ? -1 : 0;
+}
+
 /* Packs the items of `list` (contiguous buffers) into one bytes object and its segments. */
 static PyObject *pack_list(PyObject *list)
 {
@@ -509,13 +522,7 @@ static PyObject *pack_list(PyObject *list)
         }
         total += views[i].len;
     }
-    if (n > PY_SSIZE_T_MAX / SEG_SIZE) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    data = PyBytes_FromStringAndSize(NULL, total);
-    segs = PyBytes_FromStringAndSize(NULL, n * SEG_SIZE);
-    if (data == NULL || segs == NULL)
+    if (new_packed(total, n, &data, &segs) < 0)
         goto done;
     dp = PyBytes_AS_STRING(data);
     sp = (seg_t *)(void *)PyBytes_AS_STRING(segs);
@@ -553,11 +560,7 @@ static PyObject *pack_collection(Collection *c)
         }
         total += c->bufs[i]->view.len;
     }
-    if (n > PY_SSIZE_T_MAX / SEG_SIZE)
-        return PyErr_NoMemory();
-    data = PyBytes_FromStringAndSize(NULL, total);
-    segs = PyBytes_FromStringAndSize(NULL, n * SEG_SIZE);
-    if (data == NULL || segs == NULL)
+    if (new_packed(total, n, &data, &segs) < 0)
         goto done;
     dp = PyBytes_AS_STRING(data);
     sp = (seg_t *)(void *)PyBytes_AS_STRING(segs);
