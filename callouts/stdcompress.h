@@ -143,7 +143,8 @@ STDC_API gtm_long_t stdc_lz4s_decompress(int argc, gtm_string_t *in, gtm_string_
  *   direction "c" (compress) or "d" (decompress); level 0 or omitted: the codec's default
  *   (gzip/deflate/zlib 1..9, default 6; zstd, lz4 and brotli quality as their one-shot
  *   entries, defaults 3, 1 and 11); max_output: a cap on
- *   the total output of the handle, 0 or omitted: none; past it OUTPUT-TOO-LARGE.
+ *   the total output of the handle, 0 or omitted: none; past it OUTPUT-TOO-LARGE;
+ *   dict (zstd only): a dictionary, "" or omitted: none (docs/batch.md).
  * Every later call writes at most the out->length it is given (at least 16 bytes) and returns:
  *   STDC_STREAM_DONE (0)  all output so far is delivered; more input may follow.
  *   STDC_STREAM_MORE (1)  output is pending: call streamRead (or streamWrite with "") until it
@@ -162,7 +163,7 @@ STDC_API gtm_long_t stdc_lz4s_decompress(int argc, gtm_string_t *in, gtm_string_
 #define STDC_STREAM_MORE 1
 #define STDC_STREAM_END 2
 STDC_API gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *direction,
-				     gtm_long_t level, gtm_long_t max_output);
+				     gtm_long_t level, gtm_long_t max_output, gtm_string_t *dict);
 STDC_API gtm_long_t stdc_stream_write(int argc, gtm_string_t *in, gtm_string_t *out,
 				      gtm_long_t handle);
 STDC_API gtm_long_t stdc_stream_read(int argc, gtm_string_t *out, gtm_long_t handle);

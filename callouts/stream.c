@@ -181,7 +181,7 @@ static gtm_long_t open_brotli(struct stream *s, const char *op)
 }
 
 gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *direction,
-			    gtm_long_t level, gtm_long_t max_output)
+			    gtm_long_t level, gtm_long_t max_output, gtm_string_t *dict)
 {
 	static const char op[] = "streamOpen";
 	struct stream *s;
@@ -215,6 +215,14 @@ gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *directi
 	if (max_output < 0)
 		return stdc_fail(STDC_E_BAD_ARGS, "%s: max_output %ld is negative (0: no cap)", op,
 				 (long)max_output);
+	/* A zstd dictionary (argument 5): the stream loads its own copy, since a stream may
+	 * outlive the thread's cache entry or move to another thread. */
+	if (argc < 5 || (dict != NULL && dict->length == 0))
+		dict = NULL;
+	if (dict != NULL && (c != ZSTD || dict->length < 0 || dict->length > STDC_MAX_STRING ||
+			     dict->address == NULL))
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: a dictionary is for zstd only, 1..%d bytes",
+				 op, STDC_MAX_STRING);
 	if (level == 0)
 		level = c == ZSTD ? STDC_ZSTD_LEVEL_DEFAULT
 			: c == LZ4 ? STDC_LZ4_LEVEL_DEFAULT
@@ -270,6 +278,8 @@ gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *directi
 		r = ZSTD_CCtx_setParameter(s->zc, ZSTD_c_compressionLevel, s->level);
 		if (!ZSTD_isError(r))
 			r = ZSTD_CCtx_setParameter(s->zc, ZSTD_c_checksumFlag, 1);
+		if (!ZSTD_isError(r) && dict != NULL)
+			r = ZSTD_CCtx_loadDictionary(s->zc, dict->address, (size_t)dict->length);
 		if (ZSTD_isError(r)) {
 			destroy(s);
 			return stdc_fail(STDC_E_LIBZSTD_FAIL, "%s: %s", op, ZSTD_getErrorName(r));
@@ -277,6 +287,12 @@ gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *directi
 	} else if ((s->zd = ZSTD_createDCtx()) == NULL) {
 		destroy(s);
 		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a zstd context", op);
+	} else if (dict != NULL) {
+		r = ZSTD_DCtx_loadDictionary(s->zd, dict->address, (size_t)dict->length);
+		if (ZSTD_isError(r)) {
+			destroy(s);
+			return stdc_fail(STDC_E_LIBZSTD_FAIL, "%s: %s", op, ZSTD_getErrorName(r));
+		}
 	}
 	return stdc_handles_open(comp ? &compressor_kind : &decompressor_kind, s, op);
 }

@@ -412,3 +412,34 @@ def test_dictionaries_are_told_apart_by_content():
             assert b"".join(dctx.decompress(f) for f in frames) == data
             cdata, csegs = pack(frames)
             assert b"".join(unpack(_batch.decompress("zstd", cdata, csegs, dictionary=d))) == data
+
+
+def test_stream_with_a_dictionary(trained):
+    """streamOpen's fifth argument: zstd streams with a dictionary, both ways with zstandard."""
+    rt = _runtime.default()
+    zd = zstandard.ZstdCompressionDict(trained)
+    text = b"".join(RECORDS[:400])
+    h, _ = rt.call("streamOpen", b"zstd", b"c", 0, 0, trained)
+    assert h > 0
+    out = b""
+    for i in range(0, len(text), 5000):
+        ret, (piece,) = rt.call("streamWrite", text[i:i + 5000], None, h)
+        assert ret == 0
+        out += piece
+    ret, (piece,) = rt.call("streamClose", None, h)
+    assert ret == 0
+    out += piece
+    assert zstandard.ZstdDecompressor(dict_data=zd).decompressobj().decompress(out) == text
+    plain = zstandard.ZstdCompressor().compress(text)
+    assert len(out) < len(plain)
+    theirs = zstandard.ZstdCompressor(dict_data=zd).compress(text)
+    h, _ = rt.call("streamOpen", b"zstd", b"d", 0, 0, trained)
+    ret, (back,) = rt.call("streamWrite", theirs, None, h)
+    assert ret == 2 and back == text
+    rt.call("handleFree", h)
+    # without the dictionary the frame is refused; a dictionary for another codec is BAD-ARGS
+    h, _ = rt.call("streamOpen", b"zstd", b"d")
+    ret, _ = rt.call("streamWrite", theirs, None, h)
+    assert ret == -5
+    rt.call("handleFree", h)
+    assert rt.call("streamOpen", b"gzip", b"c", 0, 0, trained)[0] == -1

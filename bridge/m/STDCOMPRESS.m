@@ -159,7 +159,7 @@ lz4StreamFree(h) ; free stream h (either kind): 1, or 0 (INVALID-HANDLE: never o
  ; gives at most 1 MiB: 2 says more is pending, drain it with streamRead.  A failure ends the
  ; stream; streamClose then frees it. --
  ;
-streamOpen(codec,direction,level,maxOutput) ; a stream's handle, or 0
+streamOpen(codec,direction,level,maxOutput,dict) ; a stream's handle, or 0; dict: zstd dictionary
  new h
  quit:$$streamOpenC() h
  do raise quit 0
@@ -463,7 +463,7 @@ streamOpenC() ; h and the arguments are streamOpen's
  quit:level'?.1"-"1.18N $$badLevel("streamOpen")
  set maxOutput=$get(maxOutput) set:maxOutput="" maxOutput=0
  quit:maxOutput'?1.18N $$badArg("streamOpen","maxOutput",maxOutput)
- set h=$&stdcompress.streamOpen(codec,$get(direction),level,maxOutput)
+ set h=$&stdcompress.streamOpen(codec,$get(direction),level,maxOutput,$get(dict))
  quit:h>0 1
  quit $$got(h)
  ;
@@ -480,7 +480,7 @@ fileC(direction) ; file to file through one stream; codec, from, to, level, maxO
  ; Files are read 64 KiB at a time and written as the stream gives output: bounded memory.
  ; Errors opening the files are the runtime's own (not translated), as for any OPEN.
  new $etrap,h,chunk,out,r,ok,io,eof,u set $etrap="goto trap^STDCOMPRESS"
- new:direction="c" maxOutput new:direction="d" level ; not the caller's variables of that name
+ new:direction="c" maxOutput new:direction="d" level new dict ; not the caller's variables of that name
  set io=$io
  open from:(readonly:fixed:recordsize=65536:chset="M") open to:(newversion:stream:nowrap:chset="M")
  set ok=$$streamOpenC(),r=1
@@ -589,3 +589,137 @@ exists(f) ; does file f exist?  ($ZSEARCH on a private stream, reset first: aske
  new x
  set x=$zsearch("",255)
  quit $zsearch(f,255)'=""
+ ;
+ ; ---- batches and zstd dictionaries (docs/batch.md) ----
+ ; Items are the first-level nodes of a local array, results go to the same subscripts of
+ ; .out (killed first).  Every call-out call takes at most 1 MiB of items (and 65536 of
+ ; them) and gives at most 1 MiB: these labels cut the array into such calls themselves, so
+ ; any number of items works; a caller with more than fits in one process's memory calls
+ ; them on slices of its array (or of a global), e.g. 10000 nodes at a time.
+ ;   $$multiCompress^STDCOMPRESS(codec,.in,.out[,level][,threads][,dict])  1, or 0
+ ;   $$multiDecompress^STDCOMPRESS(codec,.in,.out[,.sizes][,threads][,dict])  1, or 0
+ ;     codec zstd (frames), lz4 (raw blocks), gzip, deflate or zlib; threads "" or 0: one
+ ;     per core; dict: a zstd dictionary.  sizes(sub): the item's decoded size (lz4: needed,
+ ;     exact; zstd: "" or 0 = from the frame, else exact; gzip/deflate/zlib: the most it may
+ ;     be, "" = unknown: correct, but such items go one per call).
+ ;   $$zstdMultiCompress^STDCOMPRESS(.in,.out[,level][,dict][,threads])
+ ;   $$zstdMultiDecompress^STDCOMPRESS(.in,.out[,dict][,threads])
+ ;   $$lz4MultiCompress^STDCOMPRESS(.in,.out[,level][,threads])
+ ;   $$lz4MultiDecompress^STDCOMPRESS(.in,.out,.sizes[,threads])
+ ;   $$zstdTrainDictionary^STDCOMPRESS(.samples,size,.dict)  from the nodes of samples (the
+ ;     first 1 MiB of them, at most 65536): a dictionary of at most size bytes; 1, or 0
+ ;   $$zstdDictionaryId^STDCOMPRESS(dict)  its id (0: raw content, no zstd dictionary)
+ ;   $$zstdCompressDict^STDCOMPRESS(data,.out,dict[,level])   one frame with a dictionary
+ ;   $$zstdDecompressDict^STDCOMPRESS(data,.out,dict)
+ ; A failing item is named by its subscript: "LIBZSTD-FAIL multiDecompress: item (17): ...".
+ ;
+multiCompress(codec,in,out,level,threads,dict) ; every node of in compressed into out
+ quit:$$multiC(1) 1 kill out do raise quit 0
+ ;
+multiDecompress(codec,in,out,sizes,threads,dict) ; every node of in decompressed into out
+ quit:$$multiC(2) 1 kill out do raise quit 0
+ ;
+zstdMultiCompress(in,out,level,dict,threads) ; zstd frames of every node of in into out
+ new codec set codec="zstd"
+ quit:$$multiC(1) 1 kill out do raise quit 0
+ ;
+zstdMultiDecompress(in,out,dict,threads) ; every zstd frame of in decoded into out
+ new codec,sizes set codec="zstd"
+ quit:$$multiC(2) 1 kill out do raise quit 0
+ ;
+lz4MultiCompress(in,out,level,threads) ; raw LZ4 blocks of every node of in into out
+ new codec,dict set codec="lz4"
+ quit:$$multiC(1) 1 kill out do raise quit 0
+ ;
+lz4MultiDecompress(in,out,sizes,threads) ; raw LZ4 blocks of in, of sizes(sub) bytes, into out
+ new codec,dict set codec="lz4"
+ quit:$$multiC(2) 1 kill out do raise quit 0
+ ;
+zstdTrainDictionary(samples,size,dict) ; a zstd dictionary trained from the nodes of samples
+ quit:$$trainC() 1 set dict="" do raise quit 0
+ ;
+zstdDictionaryId(dict) ; the dictionary id in dict (0 for raw content)
+ new rc
+ quit:$$dictIdC() rc
+ do raise quit 0
+ ;
+zstdCompressDict(data,out,dict,level) ; one zstd frame of data with dictionary dict into .out
+ quit:$$zstdDictC(1) 1 set out="" do raise quit 0
+ ;
+zstdDecompressDict(data,out,dict) ; one zstd frame made with dictionary dict, decoded into .out
+ quit:$$zstdDictC(2) 1 set out="" do raise quit 0
+ ;
+ ; -- call frames --
+ ;
+multiC(dir) ; dir 1 compress, 2 decompress; codec, in, out, level, threads, dict, sizes are the label's
+ new $etrap,op,s,ok set $etrap="goto trap^STDCOMPRESS"
+ set op=$select(dir=1:"multiCompress",1:"multiDecompress")
+ kill out
+ quit:'($data(codec)#2) $$noData(op)
+ set level=$get(level) set:level="" level=0
+ quit:level'?.1"-"1.18N $$badLevel(op)
+ set threads=$get(threads) set:threads="" threads=0
+ quit:threads'?1.18N $$badArg(op,"threads",threads)
+ set dict=$get(dict),s="",ok=1
+ for  set s=$$multiChunk(s) quit:s=""!'ok
+ quit ok
+ ;
+multiChunk(s) ; the nodes after subscript s that one call takes, coded into out: the last
+ ; subscript taken, "" when none was left; ok=0 after a failure
+ new data,segs,szs,n,sub,x,next,rc,done,o,l,i,p,rest,rsz
+ set data="",segs="",szs="",n=0
+ for  set next=$order(in(s)) quit:next=""  set x=$get(in(next)) quit:$zlength(data)+$zlength(x)>1048576!(n=65536)  set n=n+1,sub(n)=next,segs=segs_$$u64($zlength(data))_$$u64($zlength(x)),data=data_x,s=next set:dir=2&$data(sizes) szs=szs_$$u64(+$get(sizes(next)))
+ quit:'n ""
+ set done=0
+ for  do  quit:'ok!(done=n)
+ . set rest=$zextract(segs,16*done+1,16*n),rsz=$zextract(szs,8*done+1,8*n) ; (szs "": no sizes)
+ . set rc=$select(dir=1:$&stdcompress.multiCompress(codec,data,rest,.o,.l,level,threads,dict),1:$&stdcompress.multiDecompress(codec,data,rest,rsz,.o,.l,threads,dict))
+ . if rc<0 set ok=$$gotItem(rc,done) quit
+ . for i=1:1:$zlength(l)\16 set p=$$n64(l,16*i-15) set out(sub(done+i))=$zextract(o,p+1,p+$$n64(l,16*i-7))
+ . set done=done+($zlength(l)\16)
+ quit s
+ ;
+gotItem(rc,base) ; record a failed batch call, its "item N" named by the node's subscript (sub is multiChunk's)
+ new e,t,i,rest,x
+ set e=$&stdcompress.lastError(.t)
+ set:t="" t="BAD-ARGS call-out returned "_rc_" without an error"
+ if t[": item " set rest=$piece(t,": item ",2,999),i=$piece(rest,":") if i?1.N,$data(sub(base+i+1)) set t=$piece(t,": item ")_": item "_$zextract($name(x(sub(base+i+1))),2,9999)_":"_$piece(rest,":",2,999)
+ set %STDCOMPRESS("lastError")=t
+ quit 0
+ ;
+trainC() ; samples, size, dict are zstdTrainDictionary's
+ new $etrap,data,segs,s,x,n,rc set $etrap="goto trap^STDCOMPRESS"
+ quit:$get(size)'?1.18N $$badArg("zstdTrainDictionary","size",$get(size))
+ set data="",segs="",s="",n=0
+ for  set s=$order(samples(s)) quit:s=""  set x=$get(samples(s)) quit:$zlength(data)+$zlength(x)>1048576!(n=65536)  set n=n+1,segs=segs_$$u64($zlength(data))_$$u64($zlength(x)),data=data_x
+ set rc=$&stdcompress.zstdTrainDictionary(data,segs,.dict,size)
+ quit:'rc 1
+ quit $$got(rc)
+ ;
+dictIdC() ; dict and rc are zstdDictionaryId's
+ new $etrap set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(dict)#2) $$noData("zstdDictionaryId")
+ set rc=$&stdcompress.zstdDictionaryId(dict)
+ quit:rc'<0 1
+ quit $$got(rc)
+ ;
+zstdDictC(dir) ; data, out, dict, level are the label's; tiers as zstdCompressC / zstdDecompressC
+ new $etrap,n,op set $etrap="goto trap^STDCOMPRESS"
+ set op=$select(dir=1:"zstdCompressDict",1:"zstdDecompressDict")
+ quit:'($data(data)#2) $$noData(op)
+ quit:'($data(dict)#2) $$noData(op)
+ set level=$get(level) set:level="" level=0
+ quit:level'?.1"-"1.6N $$badLevel(op)
+ set n=$zlength(data)
+ if dir=1 set n=n+(n\8)+64,n=$select(n<1025:$&stdcompress.zstdCompressDict1k(data,.out,level,dict),n<65537:$&stdcompress.zstdCompressDict64k(data,.out,level,dict),1:$&stdcompress.zstdCompressDict(data,.out,level,dict))
+ if dir=2 set n=$select(n<257:$&stdcompress.zstdDecompressDict1k(data,.out,dict),n<16385:$&stdcompress.zstdDecompressDict64k(data,.out,dict),1:$&stdcompress.zstdDecompressDict(data,.out,dict))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
+u64(n) ; n (0 .. 2**48-1) as 8 bytes little-endian, the native order of every target M runs on
+ quit $zchar(n#256,n\256#256,n\65536#256,n\16777216#256,n\4294967296#256,n\1099511627776#256,0,0)
+ ;
+n64(s,p) ; the little-endian uint64 at byte p of s (values below 2**48)
+ quit $zascii(s,p)+($zascii(s,p+1)*256)+($zascii(s,p+2)*65536)+($zascii(s,p+3)*16777216)+($zascii(s,p+4)*4294967296)+($zascii(s,p+5)*1099511627776)
+ ;
+ ; ---- end of batches and zstd dictionaries ----

@@ -841,3 +841,118 @@ us(t,n) ; microseconds per call since $ZH value t
  new x
  set x=$zh
  quit $justify(($piece(x,",",2)-$piece(t,",",2)*1E6+$piece(x,",",3)-$piece(t,",",3))/n,0,3)
+ ;
+ ; ---- batches and zstd dictionaries ----
+ ;
+bItems(a,n) ; a(i), i=1..n: records of 0..1500 bytes of text, a few empty
+ new i
+ kill a
+ for i=1:1:n set a(i)=$zextract($$text(20000),i*37#15000+1,i*37#15000+(i*53#1500))
+ quit
+ ;
+tBatchRoundTrip ;@test multiCompress / multiDecompress round-trip 300 nodes for every codec; threads 1, 2 and 0 give the same bytes; each item decodes with the one-shot entry
+ new a,c,z,z1,y,s,r,i,t,ok,one,$etrap
+ set $etrap=$$catcher()
+ do bItems(.a,300)
+ for i=1:1:300 set s(i)=$zlength(a(i))
+ for c="zstd","lz4","gzip","deflate","zlib" do
+ . set r=$$multiCompress^STDCOMPRESS(c,.a,.z1,"",1) do called(r,c_" multiCompress threads 1")
+ . for t=2,0 set r=$$multiCompress^STDCOMPRESS(c,.a,.z,"",t) do called(r,c_" multiCompress threads "_t) set ok=1 do  do ok(ok,c_" threads "_t_" gives the bytes of threads 1")
+ . . for i=1:1:300 set:$get(z(i))'=$get(z1(i)) ok=0
+ . set ok=1 for i=1:1:300 do  quit:'ok
+ . . set r=$select(c="zstd":$$zstdDecompress^STDCOMPRESS(z(i),.one),c="lz4":$$lz4BlockDecompress^STDCOMPRESS(z(i),.one,s(i)),c="gzip":$$gunzip^STDCOMPRESS(z(i),.one),c="deflate":$$inflate^STDCOMPRESS(z(i),.one),1:$$unzlib^STDCOMPRESS(z(i),.one))
+ . . set:'r!(one'=a(i)) ok=0
+ . do ok(ok,c_": every item decodes with the one-shot entry")
+ . set r=$$multiDecompress^STDCOMPRESS(c,.z,.y,.s,2) do called(r,c_" multiDecompress")
+ . set ok=1 for i=1:1:300 set:$get(y(i))'=a(i) ok=0
+ . do ok(ok,c_" round trip of 300 nodes")
+ quit
+ ;
+tBatchSplit ;@test more than 1 MiB of nodes with string subscripts is cut into calls by the labels; zstd, lz4 and unsized gzip
+ new a,z,y,s,r,i,k,ok,$etrap
+ set $etrap=$$catcher()
+ for i=1:1:1200 set a("rec"_$translate($justify(i,5)," ","0"))=$$text(1100)_i
+ set r=$$zstdMultiCompress^STDCOMPRESS(.a,.z,1) do called(r,"zstdMultiCompress of 1.3 MB")
+ set r=$$zstdMultiDecompress^STDCOMPRESS(.z,.y) do called(r,"zstdMultiDecompress")
+ set ok=1,k="" for  set k=$order(a(k)) quit:k=""  set:$get(y(k))'=a(k) ok=0
+ do ok(ok,"zstd: 1200 nodes round-trip"),eq($order(y(""),-1),"rec01200","the last subscript")
+ kill z,y
+ set k="" for  set k=$order(a(k)) quit:k=""  set s(k)=$zlength(a(k))
+ set r=$$lz4MultiCompress^STDCOMPRESS(.a,.z) do called(r,"lz4MultiCompress")
+ set r=$$lz4MultiDecompress^STDCOMPRESS(.z,.y,.s) do called(r,"lz4MultiDecompress")
+ set ok=1,k="" for  set k=$order(a(k)) quit:k=""  set:$get(y(k))'=a(k) ok=0
+ do ok(ok,"lz4: 1200 nodes round-trip")
+ kill z,y,a
+ for i=1:1:40 set a(i)=$$text(2000)
+ set r=$$multiCompress^STDCOMPRESS("gzip",.a,.z) do called(r,"gzip multiCompress")
+ set r=$$multiDecompress^STDCOMPRESS("gzip",.z,.y) do called(r,"gzip multiDecompress without sizes (one per call)")
+ set ok=1 for i=1:1:40 set:$get(y(i))'=a(i) ok=0
+ do ok(ok,"gzip without sizes round-trips")
+ quit
+ ;
+tBatchErrors ;@test a corrupt node raises the codec's code and names the node; bad codec, threads, level and missing sizes; .out emptied
+ new a,z,y,s,r,i,$etrap
+ set $etrap=$$catcher()
+ do bItems(.a,50)
+ set r=$$zstdMultiCompress^STDCOMPRESS(.a,.z) do called(r,"zstdMultiCompress")
+ set z(17)=$zextract(z(17),1,$zlength(z(17))-2)
+ set y="junk",r=$$zstdMultiDecompress^STDCOMPRESS(.z,.y,"",2) do raised(r,"LIBZSTD-FAIL","a truncated frame")
+ do ok($$lastError^STDCOMPRESS()["item (17):","lastError names the node: "_$$ascii($$lastError^STDCOMPRESS()))
+ do eq($data(y),0,".out killed")
+ set r=$$multiCompress^STDCOMPRESS("brotli",.a,.z) do raised(r,"BAD-ARGS","codec brotli")
+ set r=$$multiCompress^STDCOMPRESS("zstd",.a,.z,"",-1) do raised(r,"BAD-ARGS","threads -1")
+ set r=$$multiCompress^STDCOMPRESS("zstd",.a,.z,"",1.5) do raised(r,"BAD-ARGS","threads 1.5")
+ set r=$$multiCompress^STDCOMPRESS("zstd",.a,.z,99) do raised(r,"BAD-LEVEL","level 99")
+ set r=$$multiCompress^STDCOMPRESS("gzip",.a,.z,"x") do raised(r,"BAD-LEVEL","level x")
+ set r=$$lz4MultiCompress^STDCOMPRESS(.a,.z) do called(r,"lz4MultiCompress")
+ set r=$$lz4MultiDecompress^STDCOMPRESS(.z,.y) do raised(r,"BAD-ARGS","lz4 without sizes")
+ for i=1:1:50 set s(i)=$zlength(a(i))
+ set s(9)=s(9)+1,r=$$lz4MultiDecompress^STDCOMPRESS(.z,.y,.s) do raised(r,"LIBLZ4-FAIL","lz4 of the wrong size")
+ do ok($$lastError^STDCOMPRESS()["item (9):","lz4: lastError names the node: "_$$ascii($$lastError^STDCOMPRESS()))
+ set r=$$zstdMultiCompress^STDCOMPRESS(.a,.z,"","no dictionary") do called(r,"raw content as a dictionary")
+ set r=$$multiCompress^STDCOMPRESS("lz4",.a,.z,"","","dict") do raised(r,"BAD-ARGS","a dictionary for lz4")
+ kill a set r=$$zstdMultiCompress^STDCOMPRESS(.a,.z) do called(r,"an empty array"),eq($data(z),0,"gives an empty array")
+ quit
+ ;
+tBatchDict ;@test a trained dictionary: id, batches at least twice smaller, one-shot and stream calls with it, each way
+ new a,d,d2,z,z0,y,r,i,t0,t1,ok,f,g,h,o,p,$etrap
+ set $etrap=$$catcher()
+ for i=1:1:2000 set a(i)="{""user"":""u"_i_""",""email"":""u"_i_"@example.org"",""plan"":"""_$piece("free pro team"," ",i#3+1)_""",""active"":"_$select(i#2:"true",1:"false")_"}"
+ set r=$$zstdTrainDictionary^STDCOMPRESS(.a,4096,.d) do called(r,"zstdTrainDictionary")
+ do ok($zlength(d)>256&($zlength(d)'>4096),"dictionary size "_$zlength(d))
+ do ok($$zstdDictionaryId^STDCOMPRESS(d)>0,"a trained dictionary has an id")
+ do eq($$zstdDictionaryId^STDCOMPRESS("raw"),0,"raw content has id 0")
+ set r=$$zstdMultiCompress^STDCOMPRESS(.a,.z0) do called(r,"without dictionary")
+ set r=$$zstdMultiCompress^STDCOMPRESS(.a,.z,"",d) do called(r,"with dictionary")
+ set (t0,t1)=0 for i=1:1:2000 set t0=t0+$zlength(z0(i)),t1=t1+$zlength(z(i))
+ do ok(t1*2<t0,"with the dictionary "_t1_" bytes, without "_t0)
+ set r=$$zstdMultiDecompress^STDCOMPRESS(.z,.y,d,2) do called(r,"decompress with dictionary")
+ set ok=1 for i=1:1:2000 set:$get(y(i))'=a(i) ok=0
+ do ok(ok,"dictionary round trip")
+ set r=$$zstdMultiDecompress^STDCOMPRESS(.z,.y) do raised(r,"LIBZSTD-FAIL","decompress without the dictionary")
+ set r=$$zstdCompressDict^STDCOMPRESS(a(5),.f,d) do called(r,"zstdCompressDict")
+ do eq(f,z(5),"one-shot frame = batch frame")
+ set r=$$zstdDecompressDict^STDCOMPRESS(f,.g,d) do called(r,"zstdDecompressDict"),eq(g,a(5),"one-shot round trip")
+ set r=$$zstdCompressDict^STDCOMPRESS($$text(200000),.f,d,19) do called(r,"zstdCompressDict 200 KB level 19")
+ set r=$$zstdDecompressDict^STDCOMPRESS(f,.g,d) do called(r,"zstdDecompressDict 200 KB (held, taken)"),eq(g,$$text(200000),"200 KB round trip")
+ set r=$$zstdDecompressDict^STDCOMPRESS(f,.g,"") do raised(r,"BAD-ARGS","an empty dictionary")
+ set h=$$streamOpen^STDCOMPRESS("zstd","c","","",d) do ok(h>0,"a zstd stream with the dictionary")
+ set r=$$streamWrite^STDCOMPRESS(h,a(1)_a(2),.o),p=o,r=$$streamClose^STDCOMPRESS(h,.o),p=p_o
+ set h=$$streamOpen^STDCOMPRESS("zstd","d","","",d)
+ set r=$$streamWrite^STDCOMPRESS(h,p,.o) do eq(r,3,"stream decompressed to its end"),eq(o,a(1)_a(2),"stream round trip")
+ set r=$$streamClose^STDCOMPRESS(h,.o)
+ set h=$$streamOpen^STDCOMPRESS("gzip","c","","",d) do raised(h,"BAD-ARGS","a dictionary for a gzip stream")
+ quit
+ ;
+tBatchArgc ;@test bare batch and dictionary call-outs with too few arguments return BAD-ARGS (-1)
+ new r,o,l
+ set r=$&stdcompress.multiCompress("zstd","abc") do eq(r,-1,"multiCompress with 2 arguments")
+ set r=$&stdcompress.multiDecompress("zstd","abc","","",.o) do eq(r,-1,"multiDecompress with 5 arguments")
+ set r=$&stdcompress.zstdTrainDictionary("abc") do eq(r,-1,"zstdTrainDictionary with 1 argument")
+ set r=$&stdcompress.zstdCompressDict("abc",.o) do eq(r,-1,"zstdCompressDict without a dictionary")
+ set r=$&stdcompress.zstdDecompressDict("abc",.o) do eq(r,-1,"zstdDecompressDict without a dictionary")
+ set r=$&stdcompress.multiCompress("zstd","abc",$$u64^STDCOMPRESS(0)_$$u64^STDCOMPRESS(3),.o,.l) do eq(r,0,"multiCompress with its 5 arguments")
+ set r=$&stdcompress.multiCompress("zstd","abc",$$u64^STDCOMPRESS(1)_$$u64^STDCOMPRESS(3),.o,.l) do eq(r,-1,"a segment past the end")
+ quit
+ ;
+ ; ---- end of batches and zstd dictionaries ----
