@@ -788,3 +788,25 @@ def test_read_across_frames(sz):
     assert d.decompress(f1 + f2 + b"junk", read_across_frames=True) == b"onetwo"
     with pytest.raises(sz.ZstdError):
         d.decompress(f1 + f2 + b"junk", read_across_frames=True, allow_extra_data=False)
+
+
+def test_batches_from_several_python_threads(sz, trained):
+    import threading
+    d = trained["stdcompress"]
+    frames = sz.ZstdCompressor(dict_data=d).multi_compress_to_buffer(RECORDS)
+    errors, results = [], []
+
+    def work():
+        try:
+            for _ in range(5):
+                out = sz.ZstdDecompressor(dict_data=d).multi_decompress_to_buffer(frames, threads=2)
+                results.append(_decoded(out) == RECORDS)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and results == [True] * 20
