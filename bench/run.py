@@ -22,7 +22,7 @@ import zstandard
 
 import stdcompress
 
-from . import bridge, corpus, engine, lz4stream, memory, report, shim, streams
+from . import batch, bridge, corpus, engine, lz4stream, memory, report, shim, streams
 from .report import Row
 from .timing import FULL, QUICK
 
@@ -48,6 +48,8 @@ NOTES = [
     "python-lz4's one-shot lz4.block on the same pages (a stream compresses each page against "
     "the previous ones: smaller, and more work for LZ4 itself); lz4.stream peer rows: "
     "python-lz4's experimental stream module, the same LZ4 work.",
+    "batches: one call = the whole batch (bench/batch.py); zstd -3 frames with content size and "
+    "checksum; threads inside the C call; identical output checked before timing.",
 ]
 
 
@@ -107,6 +109,8 @@ def measure(plan, corpora, progress=lambda s: None) -> list[Row]:
         c, plan, {job: us for (name, job), us in bridge_us.items() if name == c.name}))
     section(lz4stream.SECTION, lambda c: lz4stream.rows(c, plan))
     section(streams.SECTION, lambda c: streams.rows(c, plan))
+    progress(batch.SECTION)
+    rows.extend(batch.rows(plan))
     section(shim.SECTION, lambda c: shim.rows(c, plan), only=present[:1])
     section(memory.SECTION, lambda c: memory.rows(c, plan), only=present[:1])
     return rows
@@ -136,12 +140,12 @@ def main(argv=None) -> int:
     print(report.table(rows))
     print()
     print("notes:")
-    print("".join(f"  - {n}\n" for n in NOTES), end="")
+    print("".join(f"  - {n}\n" for n in NOTES + batch.NOTES_EXTRA), end="")
     print("  ratio: " + "; ".join(f"{k} = {v}" for k, v in report.RATIO_KINDS.items()))
     print(report.summary(rows))
 
     record = {"timestamp": stamp, "quick": args.quick, "method": plan.describe(),
-              "environment": env, "notes": NOTES, "seconds": round(time.monotonic() - started, 1),
+              "environment": env, "notes": NOTES + batch.NOTES_EXTRA, "seconds": round(time.monotonic() - started, 1),
               "rows": [r.as_json() for r in rows]}
     path = report.write(record, Path(args.out), stamp + ("-quick" if args.quick else ""),
                         "latest-quick.json" if args.quick else "latest.json")

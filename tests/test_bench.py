@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench import bridge, engine, lz4stream, memory, shim, streams
+from bench import batch, bridge, engine, lz4stream, memory, shim, streams
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = ("job", "corpus", "item", "ours", "peer", "ratio", "MB/s", "target", "met?")
@@ -17,13 +17,14 @@ JOB_ROWS = [
     *bridge.LZ4_BROTLI_JOBS,
     *lz4stream.JOBS,
     *streams.JOBS,
+    *batch.JOBS,
     *(label for label, _, _ in engine.SMALL_JOBS),
     *(f"{job}, " for job, _, _, _ in engine.BIG_JOBS),
     *(f"shim {name}" for name in shim.JOBS.values()),
     "Python allocation, ", "peak RSS, ",
 ]
 SECTIONS = [bridge.BIG, bridge.SMALL, engine.SMALL, engine.BIG, lz4stream.SECTION,
-            streams.SECTION, shim.SECTION, memory.SECTION]
+            streams.SECTION, batch.SECTION, shim.SECTION, memory.SECTION]
 
 
 def test_quick_run_prints_the_table_and_writes_json(tmp_path):
