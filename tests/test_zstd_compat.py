@@ -810,3 +810,26 @@ def test_batches_from_several_python_threads(sz, trained):
     for t in threads:
         t.join()
     assert not errors and results == [True] * 20
+
+
+@pytest.mark.parametrize("size", [0, 1, 300, 200_000, 900_000])
+@pytest.mark.parametrize("kw", [{}, {"write_checksum": True}, {"write_content_size": False},
+                                {"write_checksum": True, "write_content_size": False},
+                                {"level": 19}, {"level": -5}])
+def test_first_frame_boundaries(z, size, kw):
+    # decompress() reads the first frame and says how many bytes follow it: frames of every
+    # header shape (checksum, content size, single segment, one or several blocks)
+    plain = (TEXT * (size // len(TEXT) + 1))[:size // 2] + pseudo_random(size - size // 2)
+    if kw.get("write_content_size") is False:
+        o = zstandard.ZstdCompressor(**kw).compressobj()
+        frame = o.compress(plain) + o.flush()
+    else:
+        frame = zstandard.ZstdCompressor(**kw).compress(plain)
+    limit = {"max_output_size": size + 1} if kw.get("write_content_size") is False else {}
+    d = z.ZstdDecompressor()
+    assert d.decompress(frame + frame[:7], **limit) == plain
+    if z is szstd or (size and not limit):
+        # zstandard does not check trailing bytes after an empty frame or on its path for
+        # frames without content size; stdcompress.zstd checks them for every frame
+        with pytest.raises(z.ZstdError, match="7 bytes of unused data"):
+            d.decompress(frame + frame[:7], allow_extra_data=False, **limit)
