@@ -120,3 +120,10 @@ def test_more_than_one_call():
         assert out.size() > 2 * 2**20
         back = stdcompress.multi_decompress(codec, out, sizes=[len(x) for x in items])
         assert [x.tobytes() for x in back] == items
+
+
+def test_item_over_the_limit_is_named():
+    big = pseudo_random(stdcompress.limits()["max_string"] + 1)
+    for fn in (stdcompress.multi_compress, stdcompress.multi_decompress):
+        with pytest.raises(stdcompress.BadArgumentsError, match="item 2 is 1048577 bytes"):
+            fn("gzip", [b"a", b"b", big])

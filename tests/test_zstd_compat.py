@@ -748,8 +748,15 @@ def test_batches_larger_than_one_call(sz):
 
 def test_item_over_the_limit(sz):
     big = pseudo_random(stdcompress.limits()["max_string"] + 1)
-    with pytest.raises((ValueError, sz.ZstdError)):
+    with pytest.raises(ValueError, match="item 1 is 1048577 bytes"):
         sz.ZstdCompressor().multi_compress_to_buffer([b"small", big])
+    with pytest.raises(ValueError, match="item 2 is 1048577 bytes"):
+        sz.ZstdDecompressor().multi_decompress_to_buffer([b"", b"", big])
+    with pytest.raises(ValueError, match="1 MiB|limit of one training call"):
+        sz.train_dictionary(4096, [pseudo_random(1000, b"%d" % i) for i in range(1100)])
+    incompressible = [pseudo_random(2**20, b"a")]
+    with pytest.raises(sz.ZstdError, match="item 0"):  # its frame would be over 1 MiB
+        sz.ZstdCompressor().multi_compress_to_buffer(incompressible)
     bomb = zstandard.ZstdCompressor().compress(bytes(3 * 2**20))
     with pytest.raises(sz.ZstdError, match="item 1"):
         sz.ZstdDecompressor().multi_decompress_to_buffer([_frames([b"x"])[0], bomb])

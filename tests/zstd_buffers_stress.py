@@ -103,6 +103,11 @@ def round_(m):
     expect(ValueError, m.result_collection, [m.BufferWithSegments(b"a", b"")])
     expect(TypeError, m.result_collection, [b"x"])
     expect(TypeError, m.result_collection, None)
+    assert m.first_longer(pairs, 2048) == -1 and m.first_longer(pairs, 16) == 129
+    assert m.first_longer(memoryview(b"\0" + segs((0, 5), (0, U64 - 1)))[1:], 5) == 1
+    assert m.first_longer(b"", 0) == -1 and m.first_longer(b"x" * 15, 0) == -1
+    expect(TypeError, m.first_longer, "text", 1)
+    expect(OverflowError, m.first_longer, pairs, -1)
 
 
 def main():

@@ -170,6 +170,7 @@ def multi_compress(codec: str, items, level: int | None = None, threads: int = 0
     packed, segments, count = _multi.gather(items)
     if count == 0:
         raise BadArgumentsError("multi_compress: no items")
+    _multi.check_items(segments)
     return _multi.collection(_batch.compress(codec, packed, segments, level=level,
                                              threads=threads, dictionary=dictionary))
 
@@ -185,6 +186,7 @@ def multi_decompress(codec: str, items, sizes=None, threads: int = 0,
     packed, segments, count = _multi.gather(items)
     if count == 0:
         raise BadArgumentsError("multi_decompress: no items")
+    _multi.check_items(segments)
     if isinstance(sizes, (list, tuple)):
         import array
         sizes = array.array("Q", sizes)

@@ -611,7 +611,34 @@ static PyObject *gather(PyObject *module, PyObject *arg)
     return NULL;
 }
 
+/* first_longer(segments, limit) -> the index of the first pair whose length is over limit,
+ * or -1.  segments: any buffer of 16-byte pairs (alignment not assumed). */
+static PyObject *first_longer(PyObject *module, PyObject *args)
+{
+    Py_buffer view;
+    unsigned long long limit;
+    Py_ssize_t i, n, found = -1;
+
+    (void)module;
+    if (!PyArg_ParseTuple(args, "y*K:first_longer", &view, &limit))
+        return NULL;
+    n = view.len / SEG_SIZE;
+    for (i = 0; i < n; i++) {
+        seg_t s;
+
+        memcpy(&s, (const char *)view.buf + i * SEG_SIZE, sizeof(s));
+        if (s.length > limit) {
+            found = i;
+            break;
+        }
+    }
+    PyBuffer_Release(&view);
+    return PyLong_FromSsize_t(found);
+}
+
 static PyMethodDef module_methods[] = {
+    {"first_longer", first_longer, METH_VARARGS,
+     "first_longer(segments, limit) -> index of the first item longer than limit, or -1."},
     {"gather", gather, METH_O,
      "gather(items) -> (data, segments, count) for a batch call."},
     {"result_collection", result_collection, METH_O,

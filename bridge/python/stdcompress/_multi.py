@@ -8,8 +8,11 @@ in Python.
 from __future__ import annotations
 
 import operator
+import sys
 
 from . import _buffers
+from ._runtime import MAX_STRING as MAX_ITEM
+from .errors import BadArgumentsError
 from ._buffers import BufferWithSegments
 
 CODECS = ("zstd", "lz4", "deflate", "zlib", "gzip")
@@ -42,6 +45,17 @@ def _foreign(obj):
     if pairs.nbytes % 16:
         raise ValueError(f"segments of {pairs.nbytes} bytes are not 16-byte pairs")
     return data, pairs, pairs.nbytes // 16
+
+
+def check_items(segments) -> None:
+    """BadArgumentsError (a ValueError) naming the first item over the 1 MiB limit of one item (the M string limit),
+    before any C call: the batch entries would only say it is outside their window."""
+    i = _buffers.first_longer(segments, MAX_ITEM)
+    if i >= 0:
+        length = int.from_bytes(bytes(memoryview(segments)[16 * i + 8:16 * i + 16]),
+                                sys.byteorder)
+        raise BadArgumentsError(f"item {i} is {length} bytes, over the {MAX_ITEM}-byte limit "
+                                f"of one item (the M string limit)")
 
 
 def collection(pairs):

@@ -22,7 +22,7 @@ from __future__ import annotations
 from . import _bindings, _multi
 from ._buffers import (BufferSegment, BufferSegments, BufferWithSegments,
                        BufferWithSegmentsCollection)
-from .errors import DataError, OutputTooLargeError, RuntimeCheckError, StdcompressError
+from .errors import BadArgumentsError, DataError, OutputTooLargeError, RuntimeCheckError, StdcompressError
 
 __all__ = [
     "BufferSegment", "BufferSegments", "BufferWithSegments", "BufferWithSegmentsCollection",
@@ -220,6 +220,9 @@ def train_dictionary(dict_size: int, samples: list, k: int = 0, d: int = 0, f: i
     if not steps and not threads:  # zstandard's defaults, as ZDICT_trainFromBuffer's
         d, steps, level = d or 8, steps or 4, level or 3
     data, segments, _ = _multi.gather(samples)
+    if len(data) > _multi.MAX_ITEM:
+        raise BadArgumentsError(f"train_dictionary: {len(data)} bytes of samples, over the "
+                                f"{_multi.MAX_ITEM}-byte limit of one training call")
     content = _run(_batch().train_dictionary, data, segments, dict_size, k=k, d=d, steps=steps,
                    level=level, dict_id=dict_id)
     return ZstdCompressionDict(content, k=k, d=d)
@@ -292,6 +295,7 @@ class ZstdCompressor(_Unsupported):
         packed, segments, count = _multi.gather(data)
         if count == 0:
             raise ValueError("no source elements found")
+        _multi.check_items(segments)
         pairs = _run(_batch().compress, "zstd", packed, segments, level=self._level,
                      threads=threads, dictionary=self._dict)
         return _multi.collection(pairs)
@@ -392,6 +396,7 @@ class ZstdDecompressor(_Unsupported):
         packed, segments, count = _multi.gather(frames)
         if count == 0:
             raise ValueError("no frames to decompress (the list is empty)")
+        _multi.check_items(segments)
         sizes = _multi.sizes_buffer(decompressed_sizes, count)
         pairs = _run(_batch().decompress, "zstd", packed, segments, sizes=sizes,
                      threads=threads, dictionary=self._dict)
