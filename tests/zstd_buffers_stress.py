@@ -32,7 +32,7 @@ def expect(exc, fn, *args, **kwargs):
         fn(*args, **kwargs)
     except exc:
         return
-    raise AssertionError(f"{fn} {args} did not raise {exc}")
+    raise AssertionError(f"{fn.__name__} {[type(a).__name__ for a in args]} did not raise {exc}")
 
 
 def round_(m):
@@ -108,6 +108,8 @@ def round_(m):
     assert m.first_longer(b"", 0) == -1 and m.first_longer(b"x" * 15, 0) == -1
     expect(TypeError, m.first_longer, "text", 1)
     expect(OverflowError, m.first_longer, pairs, -1)
+    expect(OverflowError, m.first_longer, pairs, 2**64)
+    expect(TypeError, m.first_longer, pairs, 1.0)
 
 
 def main():

@@ -616,12 +616,18 @@ static PyObject *gather(PyObject *module, PyObject *arg)
 static PyObject *first_longer(PyObject *module, PyObject *args)
 {
     Py_buffer view;
+    PyObject *limit_obj;
     unsigned long long limit;
     Py_ssize_t i, n, found = -1;
 
     (void)module;
-    if (!PyArg_ParseTuple(args, "y*K:first_longer", &view, &limit))
+    if (!PyArg_ParseTuple(args, "y*O!:first_longer", &view, &PyLong_Type, &limit_obj))
         return NULL;
+    limit = PyLong_AsUnsignedLongLong(limit_obj); /* OverflowError when negative or too big */
+    if (limit == (unsigned long long)-1 && PyErr_Occurred()) {
+        PyBuffer_Release(&view);
+        return NULL;
+    }
     n = view.len / SEG_SIZE;
     for (i = 0; i < n; i++) {
         seg_t s;
