@@ -569,8 +569,15 @@ def test_multi_compress_threads_give_the_same_frames(z):
 
 def test_multi_compress_argument_errors(z):
     c = z.ZstdCompressor()
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="no source elements found"):
         c.multi_compress_to_buffer([])
+    with pytest.raises(ValueError, match="source elements are empty"):
+        c.multi_compress_to_buffer([b"", b"", b""])
+    with pytest.raises(ValueError, match="source elements are empty"):
+        c.multi_compress_to_buffer(z.BufferWithSegments(b"abc", segs((0, 0), (3, 0))))
+    assert len(c.multi_compress_to_buffer([b"", b"x", b""])) == 3
+    with pytest.raises(TypeError, match="item 1 not a bytes like object"):
+        c.multi_compress_to_buffer([b"ok", "text"])
     for bad in ((b"a", b"b"), b"abc", 3, None):
         with pytest.raises(TypeError):
             c.multi_compress_to_buffer(bad)
@@ -686,7 +693,7 @@ def test_empty_frames_decompress_to_empty_items(sz):
     mixed = [empty, _frames([b"abc"])[0], empty, _frames([TEXT])[0], empty]
     assert _decoded(d.multi_decompress_to_buffer(mixed)) == [b"", b"abc", b"", TEXT, b""]
     assert _decoded(d.multi_decompress_to_buffer(mixed, threads=2)) == [b"", b"abc", b"", TEXT, b""]
-    ours = sz.ZstdCompressor().multi_compress_to_buffer([b"", b"", b""])
+    ours = stdcompress.multi_compress("zstd", [b"", b"", b""])
     assert _decoded(d.multi_decompress_to_buffer(ours)) == [b"", b"", b""]
     result = d.multi_decompress_to_buffer([empty])
     assert len(result) == 1 and result.size() == 0 and len(result[0]) == 0
@@ -840,3 +847,40 @@ def test_first_frame_boundaries(z, size, kw):
         # frames without content size; stdcompress.zstd checks them for every frame
         with pytest.raises(z.ZstdError, match="7 bytes of unused data"):
             d.decompress(frame + frame[:7], allow_extra_data=False, **limit)
+
+
+def test_messages_callers_match(z):
+    # the words of zstandard's own tests, which code written for it may match too
+    with pytest.raises(ValueError, match="offset within segments array references memory"):
+        z.BufferWithSegments(b"foo", segs((0, 4)))
+    with pytest.raises(ValueError, match="segments array size is not a multiple of 16"):
+        z.BufferWithSegments(b"foo", b"\0\0")
+    with pytest.raises(IndexError, match="offset must be non-negative"):
+        z.BufferWithSegments(b"foo", segs((0, 3)))[-10]
+    with pytest.raises(IndexError, match="offset must be less than 1"):
+        z.BufferWithSegments(b"foo", segs((0, 3)))[2]
+    with pytest.raises(ValueError, match="must pass at least 1 argument"):
+        z.BufferWithSegmentsCollection()
+    with pytest.raises(TypeError, match="arguments must be BufferWithSegments"):
+        z.BufferWithSegmentsCollection(None)
+    with pytest.raises(ValueError, match="ZstdBufferWithSegments cannot be empty"):
+        z.BufferWithSegmentsCollection(z.BufferWithSegments(b"", b""))
+    d = z.ZstdDecompressor()
+    with pytest.raises(TypeError, match="item 0 not a bytes like object"):
+        d.multi_decompress_to_buffer(["foo"])
+    with pytest.raises(ValueError, match="could not determine decompressed size of item 0"):
+        d.multi_decompress_to_buffer([b"foobarbaz"])
+    frames = [zstandard.ZstdCompressor().compress(b"x" * 128),
+              zstandard.ZstdCompressor().compress(b"y" * 128)]
+    frames[1] = frames[1][0:15] + b"extra" + frames[1][15:]
+    for threads in (0, 2):
+        with pytest.raises(z.ZstdError, match="error decompressing item 1: Data corruption "
+                                              "detected"):
+            d.multi_decompress_to_buffer(frames, threads=threads)
+
+
+def test_not_a_frame_is_both_value_error_and_zstd_error(sz):
+    with pytest.raises(ValueError) as info:
+        sz.ZstdDecompressor().multi_decompress_to_buffer([b"foobarbaz"])
+    assert isinstance(info.value, sz.ZstdError) and isinstance(info.value, stdcompress.LibzstdError)
+    assert info.value.code == "LIBZSTD-FAIL" and "not a zstd frame" in str(info.value)

@@ -66,8 +66,9 @@ static int check_segments(const seg_t *segs, Py_ssize_t count, Py_ssize_t size)
     for (i = 0; i < count; i++) {
         if (segs[i].offset > limit || segs[i].length > limit - segs[i].offset) {
             PyErr_Format(PyExc_ValueError,
-                         "segment %zd (offset %llu, length %llu) references memory outside "
-                         "the buffer of %zd bytes", i, (unsigned long long)segs[i].offset,
+                         "offset within segments array references memory outside buffer "
+                         "(segment %zd: offset %llu, length %llu, buffer of %zd bytes)", i,
+                         (unsigned long long)segs[i].offset,
                          (unsigned long long)segs[i].length, size);
             return -1;
         }
@@ -338,8 +339,9 @@ static PyObject *collection_make(PyTypeObject *type, PyObject *items, int allow_
         }
         b = (BWS *)item;
         if (b->count == 0 || (b->view.len == 0 && !allow_empty_data)) {
-            PyErr_Format(PyExc_ValueError, "BufferWithSegments cannot be empty (argument %zd)",
-                         i);
+            /* the peer's words, which its callers' tests match */
+            PyErr_Format(PyExc_ValueError, "ZstdBufferWithSegments cannot be empty (argument "
+                         "%zd)", i);
             return NULL;
         }
     }

@@ -58,6 +58,11 @@ def check_items(segments) -> None:
                                 f"of one item (the M string limit)")
 
 
+def all_empty(segments) -> bool:
+    """True when every item is empty (and for no items)."""
+    return _buffers.first_longer(segments, 0) < 0
+
+
 def collection(pairs):
     """The BufferWithSegmentsCollection over _batch's (packed, segments) pairs, in order; the
     packed outputs are referenced, not copied."""

@@ -19,10 +19,13 @@ zstandard, and the arguments refused rather than ignored: docs/zstd-compat.md.
 
 from __future__ import annotations
 
+import re
+
 from . import _bindings, _multi
 from ._buffers import (BufferSegment, BufferSegments, BufferWithSegments,
                        BufferWithSegmentsCollection)
-from .errors import BadArgumentsError, DataError, OutputTooLargeError, RuntimeCheckError, StdcompressError
+from .errors import (BadArgumentsError, DataError, LibzstdError, OutputTooLargeError,
+                     RuntimeCheckError, StdcompressError)
 
 __all__ = [
     "BufferSegment", "BufferSegments", "BufferWithSegments", "BufferWithSegmentsCollection",
@@ -77,7 +80,30 @@ def _run(fn, *args, **kwargs):
     try:
         return fn(*args, **kwargs)
     except StdcompressError as exc:
-        raise _as_zstd_error(exc) from None
+        raise _as_zstd_error(_in_peer_words(exc)) from None
+
+
+_BATCH_ITEM = re.compile(r"multi(De)?compress: item (\d+): (.*)", re.S)
+_NO_SIZE = ("not a zstd frame", "does not declare its content size")
+
+
+class _UnknownSizeError(LibzstdError, ZstdError, ValueError):
+    """An item that is not a zstd frame: ZstdError here, ValueError in zstandard ("could not
+    determine decompressed size"), so both are caught."""
+
+
+def _in_peer_words(exc: StdcompressError) -> StdcompressError:
+    """A batch item's failure in zstandard's words ("error decompressing item 17: ...",
+    "could not determine decompressed size of item 17: ..."), which callers' code and tests
+    match; class, code and the C side's text are kept."""
+    m = _BATCH_ITEM.match(exc.message)
+    if m is None:
+        return exc
+    de, index, rest = m.groups()
+    if de and any(s in rest for s in _NO_SIZE):
+        cls = _UnknownSizeError if isinstance(exc, LibzstdError) else type(exc)
+        return cls(f"could not determine decompressed size of item {index}: {rest}", exc.code)
+    return type(exc)(f"error {'de' if de else ''}compressing item {index}: {rest}", exc.code)
 
 
 def _batch():
@@ -295,6 +321,8 @@ class ZstdCompressor(_Unsupported):
         packed, segments, count = _multi.gather(data)
         if count == 0:
             raise ValueError("no source elements found")
+        if _multi.all_empty(segments):  # as zstandard, which has nothing to split by size
+            raise ValueError("source elements are empty")
         _multi.check_items(segments)
         pairs = _run(_batch().compress, "zstd", packed, segments, level=self._level,
                      threads=threads, dictionary=self._dict)
