@@ -38,23 +38,19 @@ def test_wheel_carries_library_header_and_table(installed):
     assert any(n.startswith("stdcompress/_trampoline") and n.endswith(".so") for n in names)
 
 
-def _run_clean(py, code, cwd):
-    """Runs code with the installed package and none of the variables the harness sets."""
+def test_installed_package_works_with_a_clean_environment(installed, tmp_path):
     env = {k: v for k, v in os.environ.items()
            if k not in ("GTMXC_stdcompress", "ydb_xc_stdcompress", "STDCOMPRESS_LIBDIR",
                         "PYTHONPATH")}
-    r = subprocess.run([py, "-c", code], env=env, cwd=cwd, capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    assert "site-packages" in r.stdout
-
-
-def test_installed_package_works_with_a_clean_environment(installed, tmp_path):
     code = ("import stdcompress as s, gzip; d=b'hello, world'*100;"
             "assert gzip.decompress(s.gzip(d))==d; assert s.zstd_decompress(s.zstd_compress(d))==d;"
             "assert s._runtime._trampoline is not None; print(s.__file__);"
             "from stdcompress.lz4.stream import LZ4StreamCompressor as C, LZ4StreamDecompressor as D;"
             "assert D('ring_buffer', 99).decompress(C('ring_buffer', 99).compress(d[:99])[4:])==d[:99]")
-    _run_clean(installed[0], code, tmp_path)
+    r = subprocess.run([installed[0], "-c", code], env=env, cwd=tmp_path, capture_output=True,
+                       text=True)
+    assert r.returncode == 0, r.stderr
+    assert "site-packages" in r.stdout
 
 
 # ---- stdcompress.zstd (issue 7): the buffer types' extension is in the wheel and works ----
@@ -64,10 +60,18 @@ def test_wheel_carries_the_buffer_types(installed, tmp_path):
     names = zipfile.ZipFile(installed[1]).namelist()
     assert any(n.startswith("stdcompress/_buffers") and n.endswith(".so") for n in names)
     assert "stdcompress/zstd.py" in names
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("GTMXC_stdcompress", "ydb_xc_stdcompress", "STDCOMPRESS_LIBDIR",
+                        "PYTHONPATH")}
     code = ("import struct, zstandard; from stdcompress import zstd as z;"
             "b = z.BufferWithSegments(b'abcdef', struct.pack('=4Q', 0, 2, 2, 4));"
             "assert [s.tobytes() for s in b] == [b'ab', b'cdef'];"
             "f = z.ZstdCompressor().compress(b'x' * 100);"
             "assert zstandard.ZstdDecompressor().decompress(f) == b'x' * 100;"
-            "print(z.__file__)")
-    _run_clean(installed[0], code, tmp_path)
+            "r = z.ZstdDecompressor().multi_decompress_to_buffer([f, f], threads=2);"
+            "assert [s.tobytes() for s in r] == [b'x' * 100] * 2; print(z.__file__)")
+    r = subprocess.run([installed[0], "-c", code], env=env, cwd=tmp_path, capture_output=True,
+                       text=True)
+    assert r.returncode == 0, r.stderr
+    assert "site-packages" in r.stdout
+# ---- end of stdcompress.zstd ----
