@@ -884,3 +884,37 @@ def test_not_a_frame_is_both_value_error_and_zstd_error(sz):
         sz.ZstdDecompressor().multi_decompress_to_buffer([b"foobarbaz"])
     assert isinstance(info.value, sz.ZstdError) and isinstance(info.value, stdcompress.LibzstdError)
     assert info.value.code == "LIBZSTD-FAIL" and "not a zstd frame" in str(info.value)
+
+
+def test_mutated_frames_give_data_or_zstd_error(sz):
+    # the frame walk of decompress() (Python) and the decoder (C) on hostile bytes: a result
+    # or ZstdError, never another exception; where zstandard decodes a frame to something,
+    # so does this (the other way may differ: zstandard returns b"" for any header declaring
+    # 0 bytes without decoding the rest, and its libzstd may be a newer one)
+    import random
+    rnd = random.Random(3)
+    base = [zstandard.ZstdCompressor(level=lvl, write_checksum=cs).compress(p)
+            for lvl in (1, 19) for cs in (False, True)
+            for p in (b"", b"abc", b"hello world " * 300, bytes(range(256)) * 40)]
+    d, peer = sz.ZstdDecompressor(), zstandard.ZstdDecompressor()
+    for _ in range(1500):
+        f = bytearray(rnd.choice(base))
+        for _ in range(rnd.randint(1, 3)):
+            op = rnd.random()
+            if op < 0.5 and f:
+                f[rnd.randrange(len(f))] = rnd.randrange(256)
+            elif op < 0.75 and f:
+                del f[rnd.randrange(len(f)):]
+            else:
+                f += bytes(rnd.randrange(256) for _ in range(rnd.randint(1, 8)))
+        f = bytes(f)
+        try:
+            ours = d.decompress(f)
+        except sz.ZstdError:
+            ours = None
+        try:
+            theirs = peer.decompress(f)
+        except (zstandard.ZstdError, MemoryError):
+            theirs = None
+        if theirs:
+            assert ours == theirs, f.hex()
