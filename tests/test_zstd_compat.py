@@ -918,3 +918,34 @@ def test_mutated_frames_give_data_or_zstd_error(sz):
             theirs = None
         if theirs:
             assert ours == theirs, f.hex()
+
+
+def test_random_hostile_pairs(sz):
+    # pairs near 0, near the data size and near 2**64, in every mix: ours are built only when
+    # every pair lies inside the data (checked here with Python's unbounded ints); a peer
+    # buffer holding them (its check wraps) is refused by our batch calls, never read
+    import random
+    rnd = random.Random(11)
+    frame = zstandard.ZstdCompressor().compress(b"payload" * 10)
+    size = len(frame)
+    picks = [0, 1, size - 1, size, size + 1, 2**32, 2**63, U64 - size, U64 - 2, U64 - 1]
+    seen = {"inside": 0, "wrapped": 0}
+    for _ in range(1500):
+        pairs = [(rnd.choice(picks), rnd.choice(picks)) for _ in range(rnd.randint(1, 2))]
+        inside = all(o + n <= size for o, n in pairs)
+        try:
+            b = sz.BufferWithSegments(frame, segs(*pairs))
+        except ValueError:
+            assert not inside
+        else:
+            assert inside and [s.tobytes() for s in b] == [frame[o:o + n] for o, n in pairs]
+        wrapped_ok = all((o + n) % U64 <= size for o, n in pairs)
+        seen["inside"] += inside
+        if not inside and wrapped_ok:  # what the peer accepts and then reads out of bounds
+            seen["wrapped"] += 1
+            peer = zstandard.BufferWithSegments(frame, segs(*pairs))
+            with pytest.raises(ValueError):
+                sz.ZstdDecompressor().multi_decompress_to_buffer(peer)
+            with pytest.raises(ValueError):
+                sz.ZstdCompressor().multi_compress_to_buffer(peer)
+    assert seen["inside"] > 50 and seen["wrapped"] > 50, seen
