@@ -22,6 +22,7 @@
  * Returns STDC_OK when every item was done, STDC_BATCH_MORE when only a prefix was (out_segs
  * says how many): call again with the remaining pairs. */
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -332,10 +333,15 @@ static gtm_long_t run_workers(struct batch *b, size_t threads)
 
 /* ---- plan, entries ---- */
 
+/* The cores this process may run on (its affinity mask, as a container or taskset sets it). */
 static long cores(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+	long n;
 
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+		return CPU_COUNT(&set);
+	n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n < 1 ? 1 : n;
 }
 
