@@ -443,3 +443,16 @@ def test_stream_with_a_dictionary(trained):
     assert ret == -5
     rt.call("handleFree", h)
     assert rt.call("streamOpen", b"gzip", b"c", 0, 0, trained)[0] == -1
+
+
+def test_public_streams_take_a_dictionary(trained):
+    import stdcompress
+    zd = zstandard.ZstdCompressionDict(trained)
+    text = b"".join(RECORDS[:300])
+    c = stdcompress.Compressor("zstd", 5, dictionary=trained)
+    blob = c.compress(text) + c.flush()
+    assert zstandard.ZstdDecompressor(dict_data=zd).decompressobj().decompress(blob) == text
+    d = stdcompress.Decompressor("zstd", dictionary=memoryview(trained))
+    assert d.decompress(blob) == text and d.eof
+    with pytest.raises(errors.BadArgumentsError):
+        stdcompress.Compressor("gzip", dictionary=trained)
