@@ -456,3 +456,15 @@ def test_public_streams_take_a_dictionary(trained):
     assert d.decompress(blob) == text and d.eof
     with pytest.raises(errors.BadArgumentsError):
         stdcompress.Compressor("gzip", dictionary=trained)
+
+
+def test_one_shot_dictionary_bindings(trained):
+    zd = zstandard.ZstdCompressionDict(trained)
+    frame = _batch.zstd_compress_dict(RECORDS[3] * 3, trained, level=7)
+    assert zstandard.ZstdDecompressor(dict_data=zd).decompress(frame) == RECORDS[3] * 3
+    assert _batch.zstd_decompress_dict(frame, trained) == RECORDS[3] * 3
+    assert _batch.zstd_compress_dict(b"", trained) != b""
+    with pytest.raises(errors.LibzstdError):
+        _batch.zstd_decompress_dict(frame, b"another dictionary's raw content")
+    with pytest.raises(errors.BadLevelError):
+        _batch.zstd_compress_dict(b"x", trained, level=50)
