@@ -81,6 +81,7 @@ struct worker {
 
 #define POOL_MAX 64
 #define WORKERS_MAX 64
+#define WORK_PER_THREAD 32768 /* bytes of output regions */
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct stdc_thread *pool[POOL_MAX];
@@ -540,6 +541,9 @@ static gtm_long_t run_call(struct call *c)
 	threads = c->threads == 0 ? cores() : (long)c->threads;
 	if ((size_t)threads > n)
 		threads = (long)n;
+	/* A worker per WORK_PER_THREAD bytes at most: below that a thread costs more than it saves. */
+	if ((size_t)threads > 1 + used / WORK_PER_THREAD)
+		threads = (long)(1 + used / WORK_PER_THREAD);
 	if (threads > WORKERS_MAX)
 		threads = WORKERS_MAX;
 	if (n > 0)

@@ -95,7 +95,7 @@ def test_independent_encoder_decoded_here(codec):
 @pytest.mark.parametrize("codec", CODECS)
 def test_threads_give_identical_bytes(codec):
     data, segs = pack(ITEMS)
-    outs = [_batch.compress(codec, data, segs, threads=t) for t in (1, 2, 0, 7)]
+    outs = [_batch.compress(codec, data, segs, threads=t) for t in (1, 2, 0, 7, 10**6)]
     assert all(o == outs[0] for o in outs)
     cdata, csegs = pack(unpack(outs[0]))
     dec = [_batch.decompress(codec, cdata, csegs, sizes=sizes_of(ITEMS), threads=t)
