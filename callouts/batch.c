@@ -14,13 +14,16 @@
  *  2. work: `threads` workers (the calling thread is one of them) take items in order from an
  *     atomic counter and code each into its region.  Workers touch only the call's own memory
  *     and a context set of their own, taken from a process-wide pool (reused by later calls,
- *     freed at process exit); they record nothing thread-local and make no runtime call.  A
+ *     freed at process exit); they record nothing thread-local, make no runtime call, and run
+ *     with every signal blocked.  A
  *     failing item stops the workers from starting later items; the lowest failing index is
  *     reported as "item N: ...".
  *  3. pack (calling thread): results are moved together and their segments written.
  * Returns STDC_OK when every item was done, STDC_BATCH_MORE when only a prefix was (out_segs
  * says how many): call again with the remaining pairs. */
 #include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +81,7 @@ struct worker {
 
 #define POOL_MAX 64
 #define WORKERS_MAX 64
+#define WORK_PER_THREAD 32768 /* bytes of output regions */
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct stdc_thread *pool[POOL_MAX];
@@ -307,9 +311,18 @@ static gtm_long_t run_workers(struct batch *b, size_t threads)
 			break;
 		}
 	}
-	for (i = 1; i < threads; i++, started++)
-		if (pthread_create(&w[i].tid, NULL, work, &w[i]) != 0)
-			break;
+	/* Workers start with every signal blocked (they inherit the mask): the M runtime's
+	 * handlers (timers, interrupts) must only ever run on the runtime's own thread. */
+	if (threads > 1) {
+		sigset_t all, old;
+
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		for (i = 1; i < threads; i++, started++)
+			if (pthread_create(&w[i].tid, NULL, work, &w[i]) != 0)
+				break;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
 	if (rc == STDC_OK)
 		work(&w[0]);
 	for (i = 1; i < started; i++)
@@ -321,10 +334,15 @@ static gtm_long_t run_workers(struct batch *b, size_t threads)
 
 /* ---- plan, entries ---- */
 
+/* The cores this process may run on (its affinity mask, as a container or taskset sets it). */
 static long cores(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+	long n;
 
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+		return CPU_COUNT(&set);
+	n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n < 1 ? 1 : n;
 }
 
@@ -352,7 +370,22 @@ struct call {
 	enum codec codec;
 	gtm_string_t *in, *segs, *sizes, *out, *out_segs, *dict;
 	gtm_long_t level, threads, base, total;
+	size_t cap, seg_cap; /* what the outputs could hold on entry */
 };
+
+/* Notes the outputs' capacities and empties them first, so that every failure, argument
+ * errors included, leaves them empty. */
+static void take_outputs(struct call *c, int have_out, int have_segs)
+{
+	if (have_out && out_ok(c->out)) {
+		c->cap = c->out->length < STDC_MAX_STRING ? (size_t)c->out->length : STDC_MAX_STRING;
+		c->out->length = 0;
+	}
+	if (have_segs && out_ok(c->out_segs)) {
+		c->seg_cap = (size_t)c->out_segs->length / 16;
+		c->out_segs->length = 0;
+	}
+}
 
 static gtm_long_t run_call(struct call *c)
 {
@@ -368,10 +401,8 @@ static gtm_long_t run_call(struct call *c)
 	if (!string_ok(c->in) || !string_ok(c->segs) || !out_ok(c->out) || !out_ok(c->out_segs) ||
 	    (c->sizes != NULL && !string_ok(c->sizes)) || (c->dict != NULL && !string_ok(c->dict)))
 		return stdc_fail(STDC_E_BAD_ARGS, "%s: a missing or oversized string argument", op);
-	cap = c->out->length < STDC_MAX_STRING ? (size_t)c->out->length : STDC_MAX_STRING;
-	seg_cap = (size_t)c->out_segs->length / 16;
-	c->out->length = 0;
-	c->out_segs->length = 0;
+	cap = c->cap;
+	seg_cap = c->seg_cap;
 	if (c->segs->length % 16 != 0)
 		return stdc_fail(STDC_E_BAD_ARGS, "%s: segments of %ld bytes are not (offset, length) "
 				 "pairs of 16 bytes", op, (long)c->segs->length);
@@ -510,6 +541,9 @@ static gtm_long_t run_call(struct call *c)
 	threads = c->threads == 0 ? cores() : (long)c->threads;
 	if ((size_t)threads > n)
 		threads = (long)n;
+	/* A worker per WORK_PER_THREAD bytes at most: below that a thread costs more than it saves. */
+	if ((size_t)threads > 1 + used / WORK_PER_THREAD)
+		threads = (long)(1 + used / WORK_PER_THREAD);
 	if (threads > WORKERS_MAX)
 		threads = WORKERS_MAX;
 	if (n > 0)
@@ -561,6 +595,7 @@ gtm_long_t stdc_multi_compress(int argc, gtm_string_t *codec, gtm_string_t *in,
 			 .out_segs = out_segs};
 	gtm_long_t rc;
 
+	take_outputs(&c, argc >= 4, argc >= 5);
 	if (argc < 5)
 		return stdc_fail(STDC_E_BAD_ARGS, "multiCompress: needs (codec, input, segments, "
 				 ".output, .segments), got %d argument(s)", argc);
@@ -610,6 +645,7 @@ gtm_long_t stdc_multi_decompress(int argc, gtm_string_t *codec, gtm_string_t *in
 			 .out_segs = out_segs};
 	gtm_long_t rc;
 
+	take_outputs(&c, argc >= 5, argc >= 6);
 	if (argc < 6)
 		return stdc_fail(STDC_E_BAD_ARGS, "multiDecompress: needs (codec, input, segments, "
 				 "sizes, .output, .segments), got %d argument(s)", argc);

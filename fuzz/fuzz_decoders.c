@@ -1,6 +1,7 @@
 /* fuzz_decoders.c - libFuzzer harness: every decoder entry of libstdcompress, called the way
  * the M runtime calls it (argc, output preallocated to a tier's exact size), on hostile input.
- * Byte 0 picks the decoder and the output tier; the rest is the input.  Any read or write out of
+ * Byte 0 picks the decoder (LZ4 streams and batches among them) and the output tier; the rest is
+ * the input.  Any read or write out of
  * bounds (AddressSanitizer), undefined behaviour (UBSan), a result longer than the output given,
  * or a success code with an inconsistent length aborts. */
 #include <stdint.h>
@@ -77,6 +78,53 @@ static void lz4_stream(const uint8_t *data, size_t size, long cap)
 		abort();
 }
 
+/* multiDecompress: byte 0 the codec (bits 0-2), threads - 1 (bits 5-6), sizes given (bit 7), byte 1 the number of items (<= 16), then
+ * per item 4 bytes (offset, length: 16 bits each) and 2 bytes of size, then the data. */
+static void batch(const uint8_t *data, size_t size, long cap)
+{
+	static const char *const codecs[] = {"zstd", "lz4", "gzip", "deflate", "zlib"};
+	char segs[16 * 16], sizes[16 * 8];
+	size_t n, head;
+	gtm_string_t codec, in, sg, sz, out, osegs;
+	gtm_long_t r;
+
+	if (size < 2)
+		return;
+	n = data[1] % 17;
+	head = 2 + 6 * n;
+	if (size < head)
+		return;
+	codec.address = (char *)codecs[(data[0] & 7) % 5];
+	codec.length = (gtm_long_t)strlen(codec.address);
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *p = data + 2 + 6 * i;
+		uint64_t pair[2] = {p[0] | p[1] << 8, p[2] | p[3] << 8}, want = p[4] | p[5] << 8;
+
+		memcpy(segs + 16 * i, pair, 16);
+		memcpy(sizes + 8 * i, &want, 8);
+	}
+	in = (gtm_string_t){(gtm_long_t)(size - head), (char *)data + head};
+	sg = (gtm_string_t){(gtm_long_t)(16 * n), segs};
+	sz = (gtm_string_t){(data[0] & 0x80) ? (gtm_long_t)(8 * n) : 0, sizes};
+	out = output(cap);
+	osegs = output(16 * 16);
+	r = stdc_multi_decompress(7, &codec, &in, &sg, &sz, &out, &osegs, 1 + (data[0] >> 5 & 3),
+				  NULL, 0, 0);
+	if (out.length < 0 || out.length > cap || osegs.length < 0 || osegs.length > 16 * 16 ||
+	    osegs.length % 16 != 0 || (r != 0 && r != STDC_BATCH_MORE && r >= 0) ||
+	    (r < 0 && (out.length != 0 || osegs.length != 0)))
+		abort();
+	for (gtm_long_t i = 0; i < osegs.length / 16; i++) {
+		uint64_t pair[2];
+
+		memcpy(pair, osegs.address + 16 * i, 16);
+		if (pair[0] > (uint64_t)out.length || pair[1] > (uint64_t)out.length - pair[0])
+			abort();
+	}
+	free(out.address);
+	free(osegs.address);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	unsigned pick, which;
@@ -92,6 +140,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	data++, size--;
 	if (which == NDECODERS) {
 		lz4_stream(data, size, cap);
+		return 0;
+	}
+	if (which == NDECODERS + 2) {
+		batch(data, size, cap);
 		return 0;
 	}
 	in = (gtm_string_t){(gtm_long_t)size, (char *)data};

@@ -77,10 +77,12 @@ def _view(data):
 class _Stream:
     _h = 0  # set before anything can fail, so close() and __del__ always work
 
-    def _open(self, codec, direction: bytes, level: int, max_output: int) -> None:
+    def _open(self, codec, direction: bytes, level: int, max_output: int,
+              dictionary=None) -> None:
         ops = self._ops = _Ops.get()
         self._codec = codec
-        ret, _ = ops.rt.call("streamOpen", _codec(codec), direction, level, max_output)
+        extra = () if dictionary is None else (_view(dictionary),)  # zstd only (C checks)
+        ret, _ = ops.rt.call("streamOpen", _codec(codec), direction, level, max_output, *extra)
         if ret <= 0:
             raise ops.error("streamOpen")
         self._h = ret
@@ -132,12 +134,12 @@ class Compressor(_Stream):
     ``flush()`` the rest (the stream is then finished), ``flush(finish=False)`` makes
     everything written so far decodable and keeps the stream open.  Levels: gzip, deflate and
     zlib 1..9 (zlib's own), zstd, lz4 and brotli (quality) as their one-shot functions; None
-    or 0 is the codec's default."""
+    or 0 is the codec's default.  ``dictionary``: a zstd dictionary's bytes (zstd only)."""
 
-    def __init__(self, codec: str = "gzip", level: int | None = None):
+    def __init__(self, codec: str = "gzip", level: int | None = None, *, dictionary=None):
         if level is not None and (not isinstance(level, int) or isinstance(level, bool)):
             raise TypeError(f"level must be an int, not {type(level).__name__}")
-        self._open(codec, b"c", level or 0, 0)
+        self._open(codec, b"c", level or 0, 0, dictionary)
 
     def compress(self, data) -> bytes:
         h = self._handle()
@@ -175,9 +177,9 @@ class Decompressor(_Stream):
     it are ``unused_data`` (for gzip, zstd and lz4, bytes that begin another member or frame are
     decoded as such).  ``max_output`` caps the total output: past it OutputTooLargeError, the
     guard against decompression bombs.  ``readinto(data, buffer)`` decompresses into a buffer
-    of the caller's."""
+    of the caller's.  ``dictionary``: the zstd dictionary the stream was made with."""
 
-    def __init__(self, codec: str = "gzip", max_output: int | None = None):
+    def __init__(self, codec: str = "gzip", max_output: int | None = None, *, dictionary=None):
         if max_output is not None and (not isinstance(max_output, int) or max_output < 0):
             raise ValueError("max_output must be a non-negative int or None")
         self._pending = False
@@ -185,7 +187,7 @@ class Decompressor(_Stream):
         self._buffered = b""       # output produced beyond max_length
         self._eof = False
         self._unused = None
-        self._open(codec, b"d", 0, max_output or 0)
+        self._open(codec, b"d", 0, max_output or 0, dictionary)
 
     @property
     def eof(self) -> bool:
