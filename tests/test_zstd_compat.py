@@ -782,8 +782,11 @@ def test_dictionary_frame_without_content_size(sz, trained):
                                  write_content_size=False).compressobj()
     frame = o.compress(RECORDS[0]) + o.flush()
     d = sz.ZstdDecompressor(dict_data=sz.ZstdCompressionDict(content))
+    assert d.decompress(frame, max_output_size=10000) == RECORDS[0]
     with pytest.raises(sz.ZstdError, match="content size"):
-        d.decompress(frame, max_output_size=10000)
+        d.decompress(frame)
+    with pytest.raises(sz.ZstdError):
+        d.decompress(frame, max_output_size=len(RECORDS[0]) - 1)
     sized = zstandard.ZstdCompressor(dict_data=zstandard.ZstdCompressionDict(content)).compress(
         RECORDS[0])
     assert d.decompress(sized + sized, read_across_frames=True) == RECORDS[0] * 2

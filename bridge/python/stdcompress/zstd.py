@@ -311,7 +311,7 @@ class ZstdCompressor(_Unsupported):
         """One frame (content size, checksum; the dictionary's id when there is one)."""
         if self._dict is None:
             return _run(_bindings.compress, "zstdCompress", data, self._level)
-        return _one(_batch().compress, "zstd", data, level=self._level, dictionary=self._dict)
+        return _run(_batch().zstd_compress_dict, data, self._dict, level=self._level)
 
     def multi_compress_to_buffer(self, data, threads: int = 0) -> BufferWithSegmentsCollection:
         """Compresses each item of ``data`` (a BufferWithSegments, a
@@ -327,13 +327,6 @@ class ZstdCompressor(_Unsupported):
         pairs = _run(_batch().compress, "zstd", packed, segments, level=self._level,
                      threads=threads, dictionary=self._dict)
         return _multi.collection(pairs)
-
-
-def _one(fn, codec, data, **kwargs) -> bytes:
-    """One item through a batch call (what carries dictionaries in one-shot calls)."""
-    packed, segments, _ = _multi.gather([data])
-    pairs = _run(fn, codec, packed, segments, threads=1, **kwargs)
-    return bytes(_multi.collection(pairs)[0])
 
 
 def _level_min() -> int:
@@ -380,10 +373,6 @@ class ZstdDecompressor(_Unsupported):
             raise _frame_error("error determining content size from frame header")
         if content is None and not max_output_size:
             raise _frame_error("could not determine content size in frame header")
-        if content is None and self._dict is not None:
-            raise _frame_error("a frame without its content size cannot be decompressed with "
-                               "a dictionary by stdcompress.zstd (compress with the content "
-                               "size, as ZstdCompressor.compress does)")
         if end is None:  # truncated or malformed: let the decoder say what is wrong
             end = len(view)
         if read_across_frames:
@@ -398,20 +387,19 @@ class ZstdDecompressor(_Unsupported):
         frames = view[:end]
         if self._dict is None:
             out = _run(_bindings.decompress, "zstdDecompress", frames)
-        elif read_across_frames:
-            out = b"".join(self._frames_with_dict(frames))
         else:
-            out = _one(_batch().decompress, "zstd", frames, dictionary=self._dict)
+            out = b"".join(self._frames_with_dict(frames))
         if content is None and len(out) > max_output_size:
             raise _frame_error("decompression error: did not decompress full frame")
         return out
 
     def _frames_with_dict(self, frames: memoryview):
+        """Each frame through the one-shot dictionary entry (it takes one frame a call)."""
         pos = 0
         while pos < len(frames):
             n, _ = _first_frame(frames[pos:])
             n = n or len(frames) - pos
-            yield _one(_batch().decompress, "zstd", frames[pos:pos + n], dictionary=self._dict)
+            yield _run(_batch().zstd_decompress_dict, frames[pos:pos + n], self._dict)
             pos += n
 
     def multi_decompress_to_buffer(self, frames, decompressed_sizes=None,
