@@ -915,9 +915,10 @@ def test_mutated_frames_give_data_or_zstd_error(sz):
             ours = d.decompress(f)
         except sz.ZstdError:
             ours = None
-        try:
-            theirs = peer.decompress(f)
-        except (zstandard.ZstdError, MemoryError):
+        try:  # the peer allocates what a header declares: only sizes it can allocate
+            declared = zstandard.frame_content_size(f)
+            theirs = peer.decompress(f) if declared <= 2**21 else None
+        except zstandard.ZstdError:
             theirs = None
         if theirs:
             assert ours == theirs, f.hex()
