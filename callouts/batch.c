@@ -22,6 +22,7 @@
  * Returns STDC_OK when every item was done, STDC_BATCH_MORE when only a prefix was (out_segs
  * says how many): call again with the remaining pairs. */
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -80,6 +81,7 @@ struct worker {
 
 #define POOL_MAX 64
 #define WORKERS_MAX 64
+#define WORK_PER_THREAD 32768 /* bytes of output regions */
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct stdc_thread *pool[POOL_MAX];
@@ -332,10 +334,15 @@ static gtm_long_t run_workers(struct batch *b, size_t threads)
 
 /* ---- plan, entries ---- */
 
+/* The cores this process may run on (its affinity mask, as a container or taskset sets it). */
 static long cores(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+	long n;
 
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+		return CPU_COUNT(&set);
+	n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n < 1 ? 1 : n;
 }
 
@@ -534,6 +541,9 @@ static gtm_long_t run_call(struct call *c)
 	threads = c->threads == 0 ? cores() : (long)c->threads;
 	if ((size_t)threads > n)
 		threads = (long)n;
+	/* A worker per WORK_PER_THREAD bytes at most: below that a thread costs more than it saves. */
+	if ((size_t)threads > 1 + used / WORK_PER_THREAD)
+		threads = (long)(1 + used / WORK_PER_THREAD);
 	if (threads > WORKERS_MAX)
 		threads = WORKERS_MAX;
 	if (n > 0)

@@ -191,7 +191,8 @@ STDC_API gtm_long_t stdc_stream_unused(int argc, gtm_string_t *out, gtm_long_t h
  *   every pair must lie within `total` bytes (default: base + input length), no wrap-around.
  *   outSegments receives the (offset, length) pairs of the results within `output`.
  *   level 0 or omitted: the codec's default (ranges as the one-shot entries).  threads: worker
- *   threads inside the call, 0 or omitted = one per core (at most one per item, at most 64).
+ *   threads inside the call, 0 or omitted = one per core (at most one per item and per 32 KiB
+ *   of output room, at most 64).
  *   dictionary: "" or omitted = none; zstd only (compiled once, cached per thread by content).
  *   sizes (decompression): "" or one native uint64 per item; for zstd 0 = the frame's declared
  *   size (a frame without one needs its size: BAD-ARGS), else the exact size; lz4 needs the

@@ -95,7 +95,7 @@ def test_independent_encoder_decoded_here(codec):
 @pytest.mark.parametrize("codec", CODECS)
 def test_threads_give_identical_bytes(codec):
     data, segs = pack(ITEMS)
-    outs = [_batch.compress(codec, data, segs, threads=t) for t in (1, 2, 0, 7)]
+    outs = [_batch.compress(codec, data, segs, threads=t) for t in (1, 2, 0, 7, 10**6)]
     assert all(o == outs[0] for o in outs)
     cdata, csegs = pack(unpack(outs[0]))
     dec = [_batch.decompress(codec, cdata, csegs, sizes=sizes_of(ITEMS), threads=t)
@@ -443,3 +443,28 @@ def test_stream_with_a_dictionary(trained):
     assert ret == -5
     rt.call("handleFree", h)
     assert rt.call("streamOpen", b"gzip", b"c", 0, 0, trained)[0] == -1
+
+
+def test_public_streams_take_a_dictionary(trained):
+    import stdcompress
+    zd = zstandard.ZstdCompressionDict(trained)
+    text = b"".join(RECORDS[:300])
+    c = stdcompress.Compressor("zstd", 5, dictionary=trained)
+    blob = c.compress(text) + c.flush()
+    assert zstandard.ZstdDecompressor(dict_data=zd).decompressobj().decompress(blob) == text
+    d = stdcompress.Decompressor("zstd", dictionary=memoryview(trained))
+    assert d.decompress(blob) == text and d.eof
+    with pytest.raises(errors.BadArgumentsError):
+        stdcompress.Compressor("gzip", dictionary=trained)
+
+
+def test_one_shot_dictionary_bindings(trained):
+    zd = zstandard.ZstdCompressionDict(trained)
+    frame = _batch.zstd_compress_dict(RECORDS[3] * 3, trained, level=7)
+    assert zstandard.ZstdDecompressor(dict_data=zd).decompress(frame) == RECORDS[3] * 3
+    assert _batch.zstd_decompress_dict(frame, trained) == RECORDS[3] * 3
+    assert _batch.zstd_compress_dict(b"", trained) != b""
+    with pytest.raises(errors.LibzstdError):
+        _batch.zstd_decompress_dict(frame, b"another dictionary's raw content")
+    with pytest.raises(errors.BadLevelError):
+        _batch.zstd_compress_dict(b"x", trained, level=50)

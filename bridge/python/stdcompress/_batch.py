@@ -146,3 +146,22 @@ def dictionary_id(dictionary) -> int:
     if ret < 0:
         raise _bindings.last_error("zstdDictionaryId")
     return ret
+
+
+def zstd_compress_dict(data, dictionary, level=None) -> bytes:
+    """One zstd frame (content size, checksum) of data (at most 1 MiB) with a dictionary."""
+    lvl = 0 if level is None else _int(level, "level")
+    ret, (out,) = _runtime.default().call("zstdCompressDict", _bytes_view(data, "data"), None,
+                                          lvl, _bytes_view(dictionary, "dictionary"))
+    if ret != 0:
+        raise _bindings.last_error("zstdCompressDict")
+    return out
+
+
+def zstd_decompress_dict(data, dictionary) -> bytes:
+    """The content of one zstd frame made with the dictionary (at most 1 MiB)."""
+    ret, (out,) = _runtime.default().call("zstdDecompressDict", _bytes_view(data, "data"), None,
+                                          _bytes_view(dictionary, "dictionary"))
+    if ret != 0:
+        raise _bindings.last_error("zstdDecompressDict")
+    return out

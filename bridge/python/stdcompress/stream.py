@@ -77,11 +77,13 @@ def _view(data):
 class _Stream:
     _h = 0  # set before anything can fail, so close() and __del__ always work
 
-    def _open(self, codec, direction: bytes, level: int, max_output: int, workers: int = 0):
+    def _open(self, codec, direction: bytes, level: int, max_output: int,
+              dictionary=None, workers: int = 0) -> None:
         ops = self._ops = _Ops.get()
         self._codec = codec
-        ret, _ = ops.rt.call("streamOpen", _codec(codec), direction, level, max_output, b"",
-                             workers)
+        dictionary = b"" if dictionary is None else _view(dictionary)  # zstd only (C checks)
+        ret, _ = ops.rt.call("streamOpen", _codec(codec), direction, level, max_output,
+                             dictionary, workers)
         if ret <= 0:
             raise ops.error("streamOpen")
         self._h = ret
@@ -134,13 +136,15 @@ class Compressor(_Stream):
     everything written so far decodable and keeps the stream open.  Levels: gzip, deflate and
     zlib 1..9 (zlib's own), zstd, lz4 and brotli (quality) as their one-shot functions; None
     or 0 is the codec's default.  ``workers`` (zstd only): libzstd's worker threads, which
-    compress while the caller goes on (0, the default: all work inside each call)."""
+    compress while the caller goes on (0, the default: all work inside each call).
+    ``dictionary``: a zstd dictionary's bytes (zstd only)."""
 
-    def __init__(self, codec: str = "gzip", level: int | None = None, workers: int = 0):
+    def __init__(self, codec: str = "gzip", level: int | None = None, workers: int = 0, *,
+                 dictionary=None):
         for name, value in (("level", level), ("workers", workers)):
             if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
                 raise TypeError(f"{name} must be an int, not {type(value).__name__}")
-        self._open(codec, b"c", level or 0, 0, workers)
+        self._open(codec, b"c", level or 0, 0, dictionary, workers)
 
     def compress(self, data) -> bytes:
         h = self._handle()
@@ -178,9 +182,9 @@ class Decompressor(_Stream):
     it are ``unused_data`` (for gzip, zstd and lz4, bytes that begin another member or frame are
     decoded as such).  ``max_output`` caps the total output: past it OutputTooLargeError, the
     guard against decompression bombs.  ``readinto(data, buffer)`` decompresses into a buffer
-    of the caller's."""
+    of the caller's.  ``dictionary``: the zstd dictionary the stream was made with."""
 
-    def __init__(self, codec: str = "gzip", max_output: int | None = None):
+    def __init__(self, codec: str = "gzip", max_output: int | None = None, *, dictionary=None):
         if max_output is not None and (not isinstance(max_output, int) or max_output < 0):
             raise ValueError("max_output must be a non-negative int or None")
         self._pending = False
@@ -188,7 +192,7 @@ class Decompressor(_Stream):
         self._buffered = b""       # output produced beyond max_length
         self._eof = False
         self._unused = None
-        self._open(codec, b"d", 0, max_output or 0)
+        self._open(codec, b"d", 0, max_output or 0, dictionary)
 
     @property
     def eof(self) -> bool:
