@@ -38,34 +38,34 @@ def test_wheel_carries_library_header_and_table(installed):
     assert any(n.startswith("stdcompress/_trampoline") and n.endswith(".so") for n in names)
 
 
-def test_installed_package_works_with_a_clean_environment(installed, tmp_path):
+def _run_installed(installed, tmp_path, code: str) -> None:
+    """Runs `code` in the installed wheel's venv with none of the development tree's variables,
+    so the package's own table and library must serve it; it prints where it was imported."""
     env = {k: v for k, v in os.environ.items()
            if k not in ("GTMXC_stdcompress", "ydb_xc_stdcompress", "STDCOMPRESS_LIBDIR",
                         "PYTHONPATH")}
+    r = subprocess.run([installed[0], "-c", code], env=env, cwd=tmp_path, capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "site-packages" in r.stdout
+
+
+def test_installed_package_works_with_a_clean_environment(installed, tmp_path):
     code = ("import stdcompress as s, gzip; d=b'hello, world'*100;"
             "assert gzip.decompress(s.gzip(d))==d; assert s.zstd_decompress(s.zstd_compress(d))==d;"
             "assert s._runtime._trampoline is not None; print(s.__file__);"
             "from stdcompress.lz4.stream import LZ4StreamCompressor as C, LZ4StreamDecompressor as D;"
             "assert D('ring_buffer', 99).decompress(C('ring_buffer', 99).compress(d[:99])[4:])==d[:99]")
-    r = subprocess.run([installed[0], "-c", code], env=env, cwd=tmp_path, capture_output=True,
-                       text=True)
-    assert r.returncode == 0, r.stderr
-    assert "site-packages" in r.stdout
+    _run_installed(installed, tmp_path, code)
 
 
 # ---- easynetwork serializer: the extra from the installed wheel ----
 def test_installed_package_serves_easynetwork_packets(installed, tmp_path):
     # easynetwork comes from `invoke setup` (tasks.py); the venv sees the site-packages
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("GTMXC_stdcompress", "ydb_xc_stdcompress", "STDCOMPRESS_LIBDIR",
-                        "PYTHONPATH")}
     code = ("from easynetwork.serializers import JSONSerializer as J;"
             "import stdcompress.easynetwork as e; s=e.BufferedIncrementalPacketSerializer(J(),'zstd');"
             "p={'k':list(range(99999))}; assert s.deserialize(s.serialize(p))==p; print(e.__file__)")
-    r = subprocess.run([installed[0], "-c", code], env=env, cwd=tmp_path, capture_output=True,
-                       text=True, timeout=120)
-    assert r.returncode == 0, r.stderr
-    assert "site-packages" in r.stdout
+    _run_installed(installed, tmp_path, code)
 # ---- end of easynetwork serializer ----
 
 
@@ -76,9 +76,6 @@ def test_wheel_carries_the_buffer_types(installed, tmp_path):
     names = zipfile.ZipFile(installed[1]).namelist()
     assert any(n.startswith("stdcompress/_buffers") and n.endswith(".so") for n in names)
     assert "stdcompress/zstd.py" in names
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("GTMXC_stdcompress", "ydb_xc_stdcompress", "STDCOMPRESS_LIBDIR",
-                        "PYTHONPATH")}
     code = ("import struct, zstandard; from stdcompress import zstd as z;"
             "b = z.BufferWithSegments(b'abcdef', struct.pack('=4Q', 0, 2, 2, 4));"
             "assert [s.tobytes() for s in b] == [b'ab', b'cdef'];"
@@ -86,8 +83,5 @@ def test_wheel_carries_the_buffer_types(installed, tmp_path):
             "assert zstandard.ZstdDecompressor().decompress(f) == b'x' * 100;"
             "r = z.ZstdDecompressor().multi_decompress_to_buffer([f, f], threads=2);"
             "assert [s.tobytes() for s in r] == [b'x' * 100] * 2; print(z.__file__)")
-    r = subprocess.run([installed[0], "-c", code], env=env, cwd=tmp_path, capture_output=True,
-                       text=True)
-    assert r.returncode == 0, r.stderr
-    assert "site-packages" in r.stdout
+    _run_installed(installed, tmp_path, code)
 # ---- end of stdcompress.zstd ----

@@ -66,8 +66,10 @@ def _drain(name_read: str, h: int, ret: int, parts: list) -> int:
     return ret
 
 
-def _c_compress(codec: str, data: bytes, chunk: int, tier: str, level: int = 0) -> bytes:
-    h, _ = rt().call("streamOpen", codec.encode(), b"c", level or FAST.get(codec, 0), 0)
+def _c_compress(codec: str, data: bytes, chunk: int, tier: str, level: int = 0,
+                workers: int = 0) -> bytes:
+    h, _ = rt().call("streamOpen", codec.encode(), b"c", level or FAST.get(codec, 0), 0, b"",
+                     workers)
     assert h > 0, _last_error()
     parts: list = []
     for i in range(0, len(data), chunk):
@@ -685,22 +687,9 @@ def test_zstd_workers_sync_flush_and_small_outputs():
     assert Decompressor("zstd").decompress(part) == DATA[:100_000]
     rest = c.compress(DATA[100_000:]) + c.flush()
     assert Decompressor("zstd").decompress(part + rest) == DATA
-    assert _c_compress_workers(DATA, 2, "1k") == _zstd_with_workers(DATA, 2, 65536)
-
-
-def _c_compress_workers(data: bytes, workers: int, tier: str) -> bytes:
-    """The table's entries with the smallest output tier: pending output drained 1 KiB a call."""
-    h, _ = rt().call("streamOpen", b"zstd", b"c", 3, 0, b"", workers)
-    assert h > 0, _last_error()
-    parts: list = []
-    for i in range(0, len(data), 65536):
-        ret, (out,) = rt().call("streamWrite" + tier, data[i:i + 65536], None, h)
-        parts.append(out)
-        assert _drain("streamRead" + tier, h, ret, parts) == 0
-    ret, (out,) = rt().call("streamClose" + tier, None, h)
-    parts.append(out)
-    assert _drain("streamRead" + tier, h, ret, parts) == 0
-    return b"".join(parts)
+    # the table's smallest output tier: pending output drained 1 KiB a call
+    assert _c_compress("zstd", DATA, 65536, "1k", 3, workers=2) == _zstd_with_workers(DATA, 2,
+                                                                                     65536)
 
 
 def test_zstd_workers_refused_where_they_do_not_apply():
