@@ -677,9 +677,10 @@ multiChunk(s) ; the nodes after subscript s that one call takes, coded into out:
  set done=0
  for  do  quit:'ok!(done=n)
  . set rest=$zextract(segs,16*done+1,16*n),rsz=$zextract(szs,8*done+1,8*n) ; (szs "": no sizes)
+ . set ok=0 ; (stays 0 if the call-out cannot be reached: trap quits this block)
  . if small set rc=$select(dir=1:$&stdcompress.multiCompress64k(codec,data,rest,.o,.l,level,threads,dict),1:$&stdcompress.multiDecompress64k(codec,data,rest,rsz,.o,.l,threads,dict))
  . if 'small set rc=$select(dir=1:$&stdcompress.multiCompress(codec,data,rest,.o,.l,level,threads,dict),1:$&stdcompress.multiDecompress(codec,data,rest,rsz,.o,.l,threads,dict))
- . if rc<0 set ok=$$gotItem(rc,done) quit
+ . set ok=1 if rc<0 set ok=$$gotItem(rc,done) quit
  . for i=1:1:$zlength(l)\16 set p=$$n64(l,16*i-15) set out(sub(done+i))=$zextract(o,p+1,p+$$n64(l,16*i-7))
  . set done=done+($zlength(l)\16)
  quit s

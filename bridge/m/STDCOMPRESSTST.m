@@ -964,4 +964,16 @@ tBatchArgc ;@test bare batch and dictionary call-outs with too few arguments ret
  set r=$&stdcompress.multiCompress("zstd","abc",$$u64^STDCOMPRESS(1)_$$u64^STDCOMPRESS(3),.o,.l) do eq(r,-1,"a segment past the end")
  quit
  ;
+missingBatch ; with the call-out unreachable: the batch and dictionary labels raise CALLOUT-MISSING
+ new a,o,r,caught,$etrap,t,d
+ set $etrap=$$catcher(),t=$char(9),a(1)="hello",a(2)="world"
+ set caught="",r=$$zstdMultiCompress^STDCOMPRESS(.a,.o) write "BCALL",t,"zstdMultiCompress",t,r,t,caught,t,$data(o),!
+ set caught="",r=$$multiDecompress^STDCOMPRESS("gzip",.a,.o) write "BCALL",t,"multiDecompress",t,r,t,caught,t,$data(o),!
+ set caught="",d="junk",r=$$zstdTrainDictionary^STDCOMPRESS(.a,1024,.d) write "BCALL",t,"zstdTrainDictionary",t,r,t,caught,t,$zlength(d),!
+ set caught="",r=$$zstdDictionaryId^STDCOMPRESS("x") write "BCALL",t,"zstdDictionaryId",t,r,t,caught,t,0,!
+ set caught="",o="junk",r=$$zstdCompressDict^STDCOMPRESS("x",.o,"d") write "BCALL",t,"zstdCompressDict",t,r,t,caught,t,$zlength(o),!
+ set caught="",o="junk",r=$$zstdDecompressDict^STDCOMPRESS("x",.o,"d") write "BCALL",t,"zstdDecompressDict",t,r,t,caught,t,$zlength(o),!
+ write "ALIVE",!
+ quit
+ ;
  ; ---- end of batches and zstd dictionaries ----
