@@ -6,7 +6,7 @@
     invoke fixtures     regenerate the corpus and print what changed (never run by CI)
     invoke test         the whole test suite (builds first)
     invoke sanitize     the C-facing tests against an ASan+UBSan build of the library
-    invoke fuzz         --seconds N: libFuzzer over every decoder entry, seeded from the corpus
+    invoke fuzz         --seconds N [--target T]: every fuzz target, seeded from the corpus
     invoke env          print the exports an M user needs (GT.M and YottaDB, M and UTF-8 mode)
     invoke engine       install GT.M if missing, build, run the engine tests (pytest -m engine)
     invoke install      --prefix DIR: lay out DIR/plugin (library, header, table, routines, objects)
@@ -31,6 +31,10 @@ APT_PACKAGES = [
 PIP_PACKAGES = ["cffi>=1.15", "pytest>=7", "invoke>=2", "zstandard>=0.22", "setuptools>=61",
                 "wheel",
                 "lz4>=4", "brotli>=1"]  # python-lz4: raw-block decoder of conformance; bench peers
+# ---- easynetwork serializer: the extra stdcompress[easynetwork], its tests and bench ----
+PIP_PACKAGES += ["easynetwork>=1.2,<2"]
+# ---- hardening (issue 9): atheris fuzzes the call-out table parser (invoke fuzz --target table)
+PIP_PACKAGES += ["atheris>=2"]
 
 
 def dev_env(libdir: Path = BUILD / "so") -> dict:
@@ -260,19 +264,27 @@ def stream_campaign(c, mib=1024, codec=""):
 
 
 @task
-def fuzz(c, seconds=60):
-    """Fuzz every decoder entry (libFuzzer + ASan + UBSan), seeded from the conformance corpus.
-    Exits non-zero on a crash; the input that crashed is kept in build/fuzz/crashes/."""
-    out = BUILD / "fuzz"
-    exe = out / "fuzz_decoders"
-    subprocess.run(["make", "-s", "-C", str(ROOT / "callouts"), f"OUT={out}", "fuzz"], check=True)
-    seeds, corpus, crashes = out / "seeds", out / "corpus", out / "crashes"
-    for d in (corpus, crashes):
-        d.mkdir(exist_ok=True)
-    subprocess.run([sys.executable, "-m", "fuzz.seeds", str(seeds)], cwd=ROOT, check=True,
-                   env=dev_env())
-    r = subprocess.run([str(exe), f"-max_total_time={int(seconds)}", "-max_len=200000",
-                        "-rss_limit_mb=4096", "-print_final_stats=1",
-                        f"-artifact_prefix={crashes}/", str(corpus), str(seeds)])
+def fuzz(c, seconds=60, target="", replay_only=False):
+    """Fuzz every target of fuzz/targets.py (libFuzzer + ASan + UBSan; atheris for the table
+    parser) for N seconds each, seeded from the conformance corpus, after replaying
+    fuzz/regressions/; one line of figures per target.  --target NAME: that one only.
+    Exits non-zero on a crash; the input is kept in build/fuzz/crashes/<target>/."""
+    build(c)  # the lz4stream seeds are written through the bridge
+    r = subprocess.run([sys.executable, "-m", "fuzz.run", "--seconds", str(int(seconds)),
+                        *(["--target", target] if target else []),
+                        *(["--replay-only"] if replay_only else [])], cwd=ROOT, env=dev_env())
     if r.returncode != 0:
-        sys.exit(f"fuzz_decoders found a crash: see {crashes}")
+        sys.exit("fuzz: a target crashed (see above)" if r.returncode == 1 else r.returncode)
+
+
+# ---- hardening (issue 9): the corruption sweep ----
+@task
+def sweep(c, full=False, codec=""):
+    """Every conformance fixture through every decoder of its format (one-shot and stream),
+    truncated and bit-flipped: clean errors or the exact plaintext (fuzz/sweep.py).  CI runs
+    the default plan (tests/test_sweep.py); --full the long one."""
+    build(c)
+    r = subprocess.run([sys.executable, "-m", "fuzz.sweep", *(["--full"] if full else []),
+                        *(["--codec", codec] if codec else [])], cwd=ROOT, env=dev_env())
+    if r.returncode != 0:
+        sys.exit(r.returncode)

@@ -25,6 +25,7 @@ import stdcompress
 from . import batch, bridge, corpus, engine, lz4stream, memory, report, shim, streams
 from .report import Row
 from .timing import FULL, QUICK
+from . import network  # ---- easynetwork packets ----
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTES = [
@@ -51,6 +52,10 @@ NOTES = [
     "batches: one call = the whole batch (bench/batch.py); zstd -3 frames with content size and "
     "checksum; threads inside the C call; identical output checked before timing.",
 ]
+# ---- easynetwork packets ----
+NOTES.append(network.NOTE + (f" easynetwork {network.easynetwork.__version__}."
+                             if network.easynetwork else ""))
+# ---- end of easynetwork packets ----
 
 
 def _cpu() -> str:
@@ -113,6 +118,7 @@ def measure(plan, corpora, progress=lambda s: None) -> list[Row]:
     rows.extend(batch.rows(plan))
     section(shim.SECTION, lambda c: shim.rows(c, plan), only=present[:1])
     section(memory.SECTION, lambda c: memory.rows(c, plan), only=present[:1])
+    section(network.SECTION, lambda c: network.rows(c, plan), only=present[:1])  # easynetwork
     return rows
 
 

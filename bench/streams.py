@@ -28,7 +28,8 @@ SECTION = "streams, 1 MiB chunks"
 JOBS = ("stream zstd -3 compress", "stream zstd decompress", "stream zstd -3 size",
         "stream zstd -3 compress (zstandard stream peer)",
         "stream zstd decompress (zstandard stream peer)",
-        "stream gzip -6 compress", "stream gunzip")
+        "stream gzip -6 compress", "stream gunzip",
+        "stream zstd -3 compress, 1 worker", "stream zstd -3 compress, 2 workers")
 
 
 def rows(c: Corpus, plan: Plan) -> list[Row]:
@@ -79,6 +80,14 @@ def rows(c: Corpus, plan: Plan) -> list[Row]:
         if codec != "zstd":
             continue
         row("stream zstd -3 size", "size", "B", len(blob), sum(map(len, frames)))
+        for workers in (1, 2):  # libzstd's threads beside the caller's: context, no target
+            def threaded():
+                s = stdcompress.Compressor(codec, level, workers)
+                return [s.compress(x) for x in chunks] + [s.flush()]
+
+            t = best_of({"ours": threaded, "": oneshot_compress}, plan)
+            row(f"stream zstd -3 compress, {workers} worker" + "s" * (workers > 1), "speed", "us",
+                t["ours"] * 1e6, t[""] * 1e6)
         if zstandard is None:
             out.extend(Row(SECTION, job, c.name, size, "speed", "us",
                            skipped="zstandard is not installed") for job in JOBS[3:5])

@@ -137,7 +137,7 @@ STDC_API gtm_long_t stdc_lz4s_decompress(int argc, gtm_string_t *in, gtm_string_
 /* ---- end of handles and LZ4 block streams ---- */
 
 /* ---- streams of any length (callouts/stream.c; docs/streaming.md) ----
- * streamOpen(codec, direction[, level, max_output]) -> handle (> 0) or -code.
+ * streamOpen(codec, direction[, level, max_output, dict, workers]) -> handle (> 0) or -code.
  *   codec "gzip" | "deflate" | "zlib" (zlib's z_stream) | "zstd" (frames with a checksum) |
  *   "lz4" (LZ4 frames, 64 KiB linked blocks, content checksum) | "brotli";
  *   direction "c" (compress) or "d" (decompress); level 0 or omitted: the codec's default
@@ -145,6 +145,11 @@ STDC_API gtm_long_t stdc_lz4s_decompress(int argc, gtm_string_t *in, gtm_string_
  *   entries, defaults 3, 1 and 11); max_output: a cap on
  *   the total output of the handle, 0 or omitted: none; past it OUTPUT-TOO-LARGE;
  *   dict (zstd only): a dictionary, "" or omitted: none (docs/batch.md).
+ *   workers (zstd compression only, 0..STDC_STREAM_MAX_WORKERS): libzstd's own worker threads
+ *   (ZSTD_c_nbWorkers), 0 or omitted: none, all work in the calling thread; with N >= 1 the
+ *   work overlaps the caller's (writes return while workers compress; flush and close wait),
+ *   the threads run with every signal blocked and end with the handle.  The frames differ from
+ *   those of 0 workers (and are the same for every N >= 1).
  * Every later call writes at most the out->length it is given (at least 16 bytes) and returns:
  *   STDC_STREAM_DONE (0)  all output so far is delivered; more input may follow.
  *   STDC_STREAM_MORE (1)  output is pending: call streamRead (or streamWrite with "") until it
@@ -162,8 +167,10 @@ STDC_API gtm_long_t stdc_lz4s_decompress(int argc, gtm_string_t *in, gtm_string_
 #define STDC_STREAM_DONE 0
 #define STDC_STREAM_MORE 1
 #define STDC_STREAM_END 2
+#define STDC_STREAM_MAX_WORKERS 64
 STDC_API gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *direction,
-				     gtm_long_t level, gtm_long_t max_output, gtm_string_t *dict);
+				     gtm_long_t level, gtm_long_t max_output, gtm_string_t *dict,
+				     gtm_long_t workers);
 STDC_API gtm_long_t stdc_stream_write(int argc, gtm_string_t *in, gtm_string_t *out,
 				      gtm_long_t handle);
 STDC_API gtm_long_t stdc_stream_read(int argc, gtm_string_t *out, gtm_long_t handle);

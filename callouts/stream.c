@@ -13,6 +13,8 @@
  * other bytes are kept as the unused data (streamUnused), never dropped.  An optional cap on
  * the total output of a handle stops decompression bombs with OUTPUT-TOO-LARGE. */
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +40,7 @@ struct stream {
 	enum codec codec;
 	int compress;          /* 1: compressor, 0: decompressor */
 	int level;
+	int workers;           /* zstd compressor: libzstd's worker threads (0: none, in the call) */
 	uint64_t max_output;   /* 0: no cap */
 	uint64_t total_in, total_out;
 	z_stream z;
@@ -95,9 +98,9 @@ static void describe(const void *p, char *buf, size_t size)
 	const struct stream *s = p;
 
 	snprintf(buf, size,
-		 "codec=%s;direction=%s;level=%d;max_output=%llu;total_in=%llu;total_out=%llu;"
-		 "pending=%d;eof=%d;unused=%zu",
-		 codec_names[s->codec], s->compress ? "c" : "d", s->level,
+		 "codec=%s;direction=%s;level=%d;workers=%d;max_output=%llu;total_in=%llu;"
+		 "total_out=%llu;pending=%d;eof=%d;unused=%zu",
+		 codec_names[s->codec], s->compress ? "c" : "d", s->level, s->workers,
 		 (unsigned long long)s->max_output, (unsigned long long)s->total_in,
 		 (unsigned long long)s->total_out, s->pending, s->eof, s->unused_len);
 }
@@ -181,7 +184,8 @@ static gtm_long_t open_brotli(struct stream *s, const char *op)
 }
 
 gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *direction,
-			    gtm_long_t level, gtm_long_t max_output, gtm_string_t *dict)
+			    gtm_long_t level, gtm_long_t max_output, gtm_string_t *dict,
+			    gtm_long_t workers)
 {
 	static const char op[] = "streamOpen";
 	struct stream *s;
@@ -190,7 +194,7 @@ gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *directi
 
 	if (argc < 2)
 		return stdc_fail(STDC_E_BAD_ARGS,
-				 "%s: needs (codec, direction[, level, max_output]), got %d "
+				 "%s: needs (codec, direction[, level, max_output, dict, workers]), got %d "
 				 "argument(s)", op, argc);
 	if (!usable(codec) || !usable(direction))
 		return stdc_fail(STDC_E_BAD_ARGS, "%s: codec or direction is unusable", op);
@@ -212,6 +216,13 @@ gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *directi
 		level = 0;
 	if (argc < 4)
 		max_output = 0;
+	if (argc < 6)
+		workers = 0;
+	if (workers < 0 || workers > STDC_STREAM_MAX_WORKERS)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: workers %ld is outside 0..%d", op,
+				 (long)workers, STDC_STREAM_MAX_WORKERS);
+	if (workers > 0 && !(comp && c == ZSTD))
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: workers apply to zstd compression only", op);
 	if (max_output < 0)
 		return stdc_fail(STDC_E_BAD_ARGS, "%s: max_output %ld is negative (0: no cap)", op,
 				 (long)max_output);
@@ -250,6 +261,7 @@ gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *directi
 	s->compress = comp;
 	s->level = comp ? (int)level : 0;
 	s->max_output = (uint64_t)max_output;
+	s->workers = (int)workers;
 	if (c == LZ4 || c == BROTLI) {
 		gtm_long_t rc = c == LZ4 ? open_lz4(s, op) : open_brotli(s, op);
 
@@ -280,6 +292,12 @@ gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *directi
 			r = ZSTD_CCtx_setParameter(s->zc, ZSTD_c_checksumFlag, 1);
 		if (!ZSTD_isError(r) && dict != NULL)
 			r = ZSTD_CCtx_loadDictionary(s->zc, dict->address, (size_t)dict->length);
+		if (!ZSTD_isError(r) && s->workers > 0 &&
+		    ZSTD_isError(r = ZSTD_CCtx_setParameter(s->zc, ZSTD_c_nbWorkers, s->workers))) {
+			destroy(s);
+			return stdc_fail(STDC_E_LIBZSTD_FAIL, "%s: this libzstd has no worker threads "
+					 "(%s)", op, ZSTD_getErrorName(r));
+		}
 		if (ZSTD_isError(r)) {
 			destroy(s);
 			return stdc_fail(STDC_E_LIBZSTD_FAIL, "%s: %s", op, ZSTD_getErrorName(r));
@@ -429,11 +447,23 @@ static gtm_long_t codec_step(struct stream *s, const unsigned char *in, size_t n
 	}
 	ZSTD_inBuffer i = {in, n, 0};
 	ZSTD_outBuffer o = {dst, cap, 0};
-	size_t r = s->compress ? ZSTD_compressStream2(s->zc, &o, &i,
-						      act == ACT_END ? ZSTD_e_end
-						      : act == ACT_FLUSH ? ZSTD_e_flush
-									 : ZSTD_e_continue)
-			       : ZSTD_decompressStream(s->zd, &o, &i);
+	sigset_t all, old;
+	size_t r;
+
+	/* libzstd starts its workers inside this call and they inherit the caller's signal mask:
+	 * with every signal blocked they never run the M runtime's handlers (timers, interrupts),
+	 * which belong to its own thread. */
+	if (s->workers > 0) {
+		sigfillset(&all);
+		pthread_sigmask(SIG_BLOCK, &all, &old);
+	}
+	r = s->compress ? ZSTD_compressStream2(s->zc, &o, &i,
+					       act == ACT_END ? ZSTD_e_end
+					       : act == ACT_FLUSH ? ZSTD_e_flush
+								  : ZSTD_e_continue)
+			: ZSTD_decompressStream(s->zd, &o, &i);
+	if (s->workers > 0)
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 
 	*used = i.pos;
 	*made = o.pos;

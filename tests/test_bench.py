@@ -25,6 +25,12 @@ JOB_ROWS = [
 ]
 SECTIONS = [bridge.BIG, bridge.SMALL, engine.SMALL, engine.BIG, lz4stream.SECTION,
             streams.SECTION, batch.SECTION, shim.SECTION, memory.SECTION]
+# ---- easynetwork packets ----
+from bench import network  # noqa: E402
+
+JOB_ROWS += list(network.JOBS)
+SECTIONS += [network.SECTION]
+# ---- end of easynetwork packets ----
 
 
 def test_quick_run_prints_the_table_and_writes_json(tmp_path):

@@ -5,7 +5,8 @@ UBSan and runs with LeakSanitizer.
 
     abi_driver        every one-shot entry, tiers and held results, a thread that exits
     lz4stream_driver  LZ4 block streams: every tier, misuse, threads, handles open at dlclose
-    stream_driver     streams of every codec: the pending protocol, misuse, bombs, dlclose
+    stream_driver     streams of every codec: the pending protocol, misuse, bombs, dlclose,
+                      corrupt and truncated streams
     batch_driver      batch entries of every codec on worker threads, hostile segments, the
                       prefix protocol, dictionaries (trained, one-shot, batch, thread exit)
 """
@@ -58,6 +59,8 @@ def test_memcheck_clean(driver):
     r = _run(name, ["valgrind", "--leak-check=full", "--errors-for-leak-kinds=definite",
                     "--error-exitcode=99", *cmd])
     assert "ERROR SUMMARY: 0 errors" in r.stderr
+    assert "definitely lost: 0 bytes" in r.stderr or "no leaks are possible" in r.stderr, \
+        r.stderr[-2000:]
 
 
 @pytest.mark.skipif(not SANITIZED, reason="only in the sanitizer run (invoke sanitize)")
@@ -66,3 +69,46 @@ def test_sanitizers_and_leaksanitizer_clean(driver):
     env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
     env["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=1"
     _run(name, cmd, env)
+
+
+# ---- the leak checkers themselves (issue 9): a run that reports nothing must mean something ----
+LEAKER = r"""
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+int main(void)
+{
+	char *p = malloc(4096);
+
+	memset(p, 1, 4096);
+	p = NULL; /* 4096 bytes definitely lost */
+	printf("leaker: %p\n", (void *)p);
+	return 0;
+}
+"""
+
+
+def _leaker(tmp_path, flags):
+    src = tmp_path / "leaker.c"
+    src.write_text(LEAKER)
+    exe = tmp_path / "leaker"
+    subprocess.run(["cc", "-O0", "-g", *flags, "-o", str(exe), str(src)], check=True)
+    return str(exe)
+
+
+@pytest.mark.skipif(SANITIZED, reason="valgrind cannot run an AddressSanitizer build")
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
+def test_memcheck_as_run_here_catches_a_definite_leak(tmp_path):
+    r = subprocess.run(["valgrind", "--leak-check=full", "--errors-for-leak-kinds=definite",
+                        "--error-exitcode=99", _leaker(tmp_path, [])], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 99 and "definitely lost: 4,096 bytes" in r.stderr, r.stderr[-2000:]
+
+
+@pytest.mark.skipif(not SANITIZED, reason="only in the sanitizer run (invoke sanitize)")
+def test_leaksanitizer_as_run_here_catches_a_leak(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+    env["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=1"
+    r = subprocess.run([_leaker(tmp_path, ["-fsanitize=address,undefined"])], capture_output=True,
+                       text=True, env=env, timeout=120)
+    assert r.returncode != 0 and "LeakSanitizer: detected memory leaks" in r.stderr, r.stderr[-2000:]

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -84,9 +85,9 @@ def test_failures(tmp_path, capsys):
     plain.write_bytes(b"x")
     assert cli.main(["test", str(plain)]) == 1
     assert "give -c CODEC" in capsys.readouterr().err
-    with pytest.raises(SystemExit) as e:
+    with pytest.raises(SystemExit) as e:  # bad usage is an error (1), as in gzip(1)
         cli.main(["compress", "-c", "lzma", str(plain)])
-    assert e.value.code == 2
+    assert e.value.code == 1
 
 
 def test_stream_campaign_smoke():
@@ -104,3 +105,118 @@ def test_stream_campaign_smoke():
     for ln in rows:
         assert (" OK in=3145728 " in ln and "peak_rss=" in ln and ln.split()[1] in ln.split()[-1]
                 and ln.endswith("=OK")) or "skipped" in ln, ln
+
+
+@pytest.mark.parametrize("codec", list(cli.SUFFIX))
+def test_codec_from_magic_bytes(tmp_path, codec, capsys):
+    """Decompression needs neither -c nor a suffix where the format has magic bytes."""
+    src = tmp_path / "data.txt"
+    src.write_bytes(DATA[:300_000])
+    level = ["-l", "5"] if codec == "brotli" else []
+    blob = tmp_path / "blob"
+    assert cli.main(["compress", "-q", "-c", codec, *level, "-o", str(blob), str(src)]) == 0
+    out = tmp_path / "out"
+    status = cli.main(["decompress", "-q", "-o", str(out), str(blob)])
+    if codec in ("deflate", "brotli"):  # no magic: refused with the reason, nothing written
+        assert status == 1 and not out.exists()
+        assert "no magic bytes" in capsys.readouterr().err
+        assert cli.main(["decompress", "-q", "-c", codec, "-o", str(out), str(blob)]) == 0
+    else:
+        assert status == 0
+    assert out.read_bytes() == DATA[:300_000]
+
+
+def test_detect_reads_other_tools_output():
+    """detect() on bytes written by gzip(1), zstd(1), lz4(1) and Python's zlib, not by us."""
+    import zlib
+    assert cli.detect(pygzip.compress(b"x")) == "gzip"
+    for level in (1, 6, 9):
+        assert cli.detect(zlib.compress(b"x" * 100, level)) == "zlib"
+    assert cli.detect(zlib.compress(b"x", 6)[:1]) is None  # too short to tell
+    for tool, codec in (("zstd", "zstd"), ("lz4", "lz4"), ("gzip", "gzip")):
+        if shutil.which(tool):
+            made = subprocess.run([tool, "-c"], input=DATA[:1000], capture_output=True,
+                                  check=True).stdout
+            assert cli.detect(made) == codec, tool
+    assert cli.detect(b"\x50\x2a\x4d\x18") is None  # a skippable frame: zstd or lz4
+    assert cli.detect(b"") is None and cli.detect(b"plain text") is None
+
+
+def test_warnings_exit_2_and_errors_win(tmp_path, capsys):
+    """gzip(1)'s statuses: a skipped file is a warning (2); any failure makes it 1."""
+    packed = tmp_path / "a.gz"
+    packed.write_bytes(pygzip.compress(DATA[:1000]))
+    assert cli.main(["compress", "-q", str(packed)]) == 2  # already .gz: left alone
+    assert "already has .gz suffix -- unchanged" in capsys.readouterr().err
+    assert not (tmp_path / "a.gz.gz").exists()
+    odd = tmp_path / "a.bin"
+    odd.write_bytes(pygzip.compress(DATA[:1000]))
+    assert cli.main(["decompress", "-q", str(odd)]) == 2  # gzip inside, but no name to strip
+    assert "unknown suffix -- ignored" in capsys.readouterr().err
+    bad = tmp_path / "b.gz"
+    bad.write_bytes(b"\x1f\x8bjunk")
+    assert cli.main(["decompress", "-q", str(odd), str(bad)]) == 1
+
+
+def _on_terminal(args, stdin: bytes, tmp_path, stdout_tty=False):
+    """Runs the command with standard error (and stdout if asked) on a real pseudo-terminal;
+    returns (exit status, what the terminal showed, stdout bytes)."""
+    import pty
+    import select
+    master, slave = pty.openpty()
+    out_path = tmp_path / "stdout.bin"
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "bridge" / "python"))
+    with open(out_path, "wb") as out:
+        p = subprocess.Popen([sys.executable, "-m", "stdcompress", *args], stdin=subprocess.PIPE,
+                             stdout=slave if stdout_tty else out, stderr=slave, env=env)
+    os.close(slave)
+    shown = b""
+    p.stdin.write(stdin)
+    p.stdin.close()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the other side closed
+                break
+            if not chunk:
+                break
+            shown += chunk
+        elif p.poll() is not None:
+            break
+    status = p.wait(timeout=60)
+    os.close(master)
+    return status, shown, out_path.read_bytes()
+
+
+def test_progress_on_a_terminal(tmp_path):
+    src = tmp_path / "big.txt"
+    src.write_bytes(DATA * 3)  # ~14 MiB: several blocks
+    status, shown, _ = _on_terminal(["compress", "-c", "zstd", str(src)], b"", tmp_path)
+    assert status == 0, shown
+    assert b"\r" + str(src).encode() + b": " in shown and b"% " in shown, shown
+    assert b"MiB read" in shown and shown.endswith(b"\r\x1b[K")  # the line is cleared at the end
+    src.unlink()
+    status, shown, _ = _on_terminal(["decompress", str(tmp_path / "big.txt.zst")], b"", tmp_path)
+    assert status == 0 and b"MiB read" in shown
+    assert src.read_bytes() == DATA * 3
+    # -q: nothing at all on the terminal
+    status, shown, _ = _on_terminal(["test", "-q", str(tmp_path / "big.txt.zst")], b"", tmp_path)
+    assert status == 0 and shown == b""
+
+
+def test_no_progress_off_a_terminal(tmp_path):
+    src = tmp_path / "big.txt"
+    src.write_bytes(DATA * 3)
+    r = run("compress", "-c", "zstd", str(src))
+    assert r.returncode == 0 and r.stderr == b""
+
+
+def test_compressed_data_not_written_to_a_terminal(tmp_path):
+    status, shown, _ = _on_terminal(["compress", "-q"], DATA[:1000], tmp_path, stdout_tty=True)
+    assert status == 1 and b"not written to a terminal" in shown
+    status, shown, _ = _on_terminal(["compress", "-q", "-f"], DATA[:1000], tmp_path,
+                                    stdout_tty=True)
+    assert status == 0 and b"\x1f\x8b" in shown  # forced: the gzip bytes reach the terminal

@@ -51,3 +51,19 @@ def test_installed_package_works_with_a_clean_environment(installed, tmp_path):
                        text=True)
     assert r.returncode == 0, r.stderr
     assert "site-packages" in r.stdout
+
+
+# ---- easynetwork serializer: the extra from the installed wheel ----
+def test_installed_package_serves_easynetwork_packets(installed, tmp_path):
+    # easynetwork comes from `invoke setup` (tasks.py); the venv sees the site-packages
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("GTMXC_stdcompress", "ydb_xc_stdcompress", "STDCOMPRESS_LIBDIR",
+                        "PYTHONPATH")}
+    code = ("from easynetwork.serializers import JSONSerializer as J;"
+            "import stdcompress.easynetwork as e; s=e.BufferedIncrementalPacketSerializer(J(),'zstd');"
+            "p={'k':list(range(99999))}; assert s.deserialize(s.serialize(p))==p; print(e.__file__)")
+    r = subprocess.run([installed[0], "-c", code], env=env, cwd=tmp_path, capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "site-packages" in r.stdout
+# ---- end of easynetwork serializer ----

@@ -23,8 +23,8 @@ import pytest
 import stdcompress
 from conftest import ROOT, SANITIZED
 from stdcompress import _runtime
-from stdcompress.errors import (BadLevelError, DataError, InvalidHandleError, LibzError,
-                                OutputTooLargeError)
+from stdcompress.errors import (BadArgumentsError, BadLevelError, DataError, InvalidHandleError,
+                                LibzError, OutputTooLargeError)
 from stdcompress.lz4.stream import LZ4StreamCompressor
 from stdcompress.stream import CODECS, Compressor, Decompressor
 
@@ -350,6 +350,31 @@ def test_bomb_stops_at_the_cap(codec, total, size):
     d.close()
 
 
+def test_one_kib_that_would_be_one_gib_stops_at_the_cap():
+    """Issue 6's bomb exactly: under 1 KiB of input (written by the brotli package, not by us,
+    which keeps its whole window between calls) that decodes to 1 GiB.  Uncapped, our stream
+    really yields 1 GiB of zeros; capped at 16 MiB it stops there with OUTPUT-TOO-LARGE."""
+    brotli = pytest.importorskip("brotli")
+    maker = brotli.Compressor(quality=5, lgwin=24)
+    zeros = bytes(16 << 20)
+    bomb = b"".join(maker.process(zeros) for _ in range(64)) + maker.finish()
+    assert len(bomb) < 1024
+    d = Decompressor("brotli")
+    total = 0
+    for piece in (d.decompress(bomb, 1 << 20), *iter(lambda: d.decompress(b"", 1 << 20), b"")):
+        assert not piece.strip(b"\0")
+        total += len(piece)
+    assert d.eof and total == 1 << 30
+    d.close()
+    d = Decompressor("brotli", max_output=16 << 20)
+    got = len(d.decompress(bomb, 1 << 20))
+    with pytest.raises(OutputTooLargeError, match="cap of 16777216 bytes"):
+        while True:
+            got += len(d.decompress(b"", 1 << 20))
+    assert got == 16 << 20
+    d.close()
+
+
 @pytest.mark.parametrize("codec", CODECS)
 def test_cap_boundary_exact(codec):
     c = Compressor(codec)
@@ -628,3 +653,95 @@ def test_readinto_allocates_nothing_per_chunk(codec):
     assert d.eof and total == len(data)
     assert digest.digest() == hashlib.sha256(data).digest()
     assert peak < 16384, f"{peak} bytes allocated at peak"
+
+
+# ---- zstd with libzstd's worker threads ----
+
+def _zstd_with_workers(data: bytes, workers: int, chunk: int = 1 << 20) -> bytes:
+    c = Compressor("zstd", 3, workers)
+    assert c.info()["workers"] == str(workers)
+    return b"".join([c.compress(data[i:i + chunk]) for i in range(0, len(data), chunk)]
+                    + [c.flush()])
+
+
+def test_zstd_workers_round_trip_and_interop(tmp_path):
+    """Worker threads: the frames decode here, in zstandard and in zstd(1); every N >= 1 gives
+    the same bytes (libzstd's promise); more than one 8 MiB job is in flight."""
+    zstandard = pytest.importorskip("zstandard")
+    data = (DATA * (20 * (1 << 20) // len(DATA) + 1))[:20 << 20]
+    one, two = _zstd_with_workers(data, 1), _zstd_with_workers(data, 2)
+    assert one == two
+    assert one != _zstd_with_workers(data, 0)  # another framing than the single-threaded one
+    assert Decompressor("zstd").decompress(one) == data
+    assert zstandard.ZstdDecompressor().decompressobj().decompress(one) == data
+    if shutil.which("zstd"):
+        (tmp_path / "w.zst").write_bytes(one)
+        assert _cli(["zstd", "-dc", "--check", str(tmp_path / "w.zst")], b"") == data
+
+
+def test_zstd_workers_sync_flush_and_small_outputs():
+    c = Compressor("zstd", 3, 2)
+    part = c.compress(DATA[:100_000]) + c.flush(finish=False)
+    assert Decompressor("zstd").decompress(part) == DATA[:100_000]
+    rest = c.compress(DATA[100_000:]) + c.flush()
+    assert Decompressor("zstd").decompress(part + rest) == DATA
+    assert _c_compress_workers(DATA, 2, "1k") == _zstd_with_workers(DATA, 2, 65536)
+
+
+def _c_compress_workers(data: bytes, workers: int, tier: str) -> bytes:
+    """The table's entries with the smallest output tier: pending output drained 1 KiB a call."""
+    h, _ = rt().call("streamOpen", b"zstd", b"c", 3, 0, b"", workers)
+    assert h > 0, _last_error()
+    parts: list = []
+    for i in range(0, len(data), 65536):
+        ret, (out,) = rt().call("streamWrite" + tier, data[i:i + 65536], None, h)
+        parts.append(out)
+        assert _drain("streamRead" + tier, h, ret, parts) == 0
+    ret, (out,) = rt().call("streamClose" + tier, None, h)
+    parts.append(out)
+    assert _drain("streamRead" + tier, h, ret, parts) == 0
+    return b"".join(parts)
+
+
+def test_zstd_workers_refused_where_they_do_not_apply():
+    for codec, direction, workers in (("gzip", b"c", 1), ("zstd", b"d", 1), ("zstd", b"c", -1),
+                                      ("zstd", b"c", 65), ("brotli", b"c", 2)):
+        h, _ = rt().call("streamOpen", codec.encode(), direction, 0, 0, b"", workers)
+        assert _code(h) == "BAD-ARGS", (codec, direction, workers)
+    with pytest.raises(BadArgumentsError, match="workers apply to zstd compression only"):
+        Compressor("gzip", workers=1)
+    with pytest.raises(TypeError):
+        Compressor("zstd", workers="2")
+
+
+WORKERS_ROUTINE = r'''STRMWORK ; a zstd stream with 2 worker threads inside the M process, timers running
+ new h,i,r,out,n,rec,f,$etrap
+ set $etrap="write ""TRAP "",$ecode,"" "",$$lastError^STDCOMPRESS(),! halt"
+ set f=$piece($zcmdline," ",1)
+ open f:(newversion:stream:nowrap:chset="M")
+ set h=$$streamOpen^STDCOMPRESS("zstd","c",3,0,2)
+ set n=0,rec="" for i=1:1:20000 set rec=rec_$justify(i,10)
+ for i=1:1:60 do
+ . hang 0.001  ; the runtime's own timer signal, while workers exist
+ . set r=$$streamWrite^STDCOMPRESS(h,rec,.out) use f write out set n=n+$zlength(out)
+ . for  quit:r'=2  set r=$$streamRead^STDCOMPRESS(h,.out) use f write out set n=n+$zlength(out)
+ set r=$$streamClose^STDCOMPRESS(h,.out) use f write out set n=n+$zlength(out)
+ for  quit:r'=2  set r=$$streamRead^STDCOMPRESS(h,.out) use f write out set n=n+$zlength(out)
+ close f
+ write "DONE ",r," ",n,!
+ quit
+'''
+
+
+@pytest.mark.engine
+def test_m_zstd_stream_with_workers(m_modes, tmp_path):
+    """GT.M runs a stream whose compression happens in libzstd's threads (signals blocked in
+    them), with HANG's timer firing between writes; Python reads the 12 MB back exactly."""
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "STRMWORK.m").write_text(WORKERS_ROUTINE)
+    out_file = tmp_path / "w.zst"
+    code, out, err = m_modes.run("M", ["STRMWORK", str(out_file)],
+                                 env=m_modes.env("M", extra_srcdirs=[tmp_path / "r"]))
+    assert code == 0 and out.startswith("DONE 1 "), out + err
+    rec = b"".join(str(i).rjust(10).encode() for i in range(1, 20001))
+    assert Decompressor("zstd").decompress(out_file.read_bytes()) == rec * 60

@@ -67,7 +67,7 @@ lz4StreamDecompress1k: gtm_long_t stdc_lz4s_decompress(I:gtm_string_t*,O:gtm_str
 handleFree: gtm_long_t stdc_handle_free(I:gtm_long_t)
 handleStats: gtm_long_t stdc_handle_stats(O:gtm_string_t*[256])
 handleInfo: gtm_long_t stdc_handle_info(O:gtm_string_t*[256],I:gtm_long_t)
-streamOpen: gtm_long_t stdc_stream_open(I:gtm_string_t*,I:gtm_string_t*,I:gtm_long_t,I:gtm_long_t,I:gtm_string_t*)
+streamOpen: gtm_long_t stdc_stream_open(I:gtm_string_t*,I:gtm_string_t*,I:gtm_long_t,I:gtm_long_t,I:gtm_string_t*,I:gtm_long_t)
 streamWrite: gtm_long_t stdc_stream_write(I:gtm_string_t*,O:gtm_string_t*[1048576],I:gtm_long_t)
 streamWrite64k: gtm_long_t stdc_stream_write(I:gtm_string_t*,O:gtm_string_t*[65536],I:gtm_long_t)
 streamWrite1k: gtm_long_t stdc_stream_write(I:gtm_string_t*,O:gtm_string_t*[1024],I:gtm_long_t)

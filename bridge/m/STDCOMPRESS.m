@@ -31,7 +31,9 @@ STDCOMPRESS ; gzip, deflate, zlib, zstd, LZ4 and brotli for M through the stdcom
  ;   $$lz4StreamDecompress^STDCOMPRESS(h,block,.chunk)    one block (no prefix), in order
  ;   $$lz4StreamFree^STDCOMPRESS(h)                       1, or 0 with $ECODE set
  ; Streams of any length (gzip, deflate, zlib, zstd, lz4 frames, brotli; docs/streaming.md):
- ;   $$streamOpen^STDCOMPRESS(codec,direction[,level][,maxOutput])  a handle (>0), or 0
+ ;   $$streamOpen^STDCOMPRESS(codec,direction[,level][,maxOutput][,dict][,workers])  a
+ ;                                       handle (>0), or 0; dict: a zstd dictionary; workers:
+ ;                                       zstd compression in libzstd's threads
  ;   $$streamWrite^STDCOMPRESS(h,chunk,.out)  1 all output in .out, 2 more pending (call
  ;                                       streamRead until it returns 1 or 3), 3 end of stream
  ;   $$streamRead^STDCOMPRESS(h,.out)   $$streamFlush^STDCOMPRESS(h,.out)   as streamWrite
@@ -159,7 +161,7 @@ lz4StreamFree(h) ; free stream h (either kind): 1, or 0 (INVALID-HANDLE: never o
  ; gives at most 1 MiB: 2 says more is pending, drain it with streamRead.  A failure ends the
  ; stream; streamClose then frees it. --
  ;
-streamOpen(codec,direction,level,maxOutput,dict) ; a stream's handle, or 0; dict: zstd dictionary
+streamOpen(codec,direction,level,maxOutput,dict,workers) ; a stream's handle, or 0; dict: zstd dictionary
  new h
  quit:$$streamOpenC() h
  do raise quit 0
@@ -463,7 +465,9 @@ streamOpenC() ; h and the arguments are streamOpen's
  quit:level'?.1"-"1.18N $$badLevel("streamOpen")
  set maxOutput=$get(maxOutput) set:maxOutput="" maxOutput=0
  quit:maxOutput'?1.18N $$badArg("streamOpen","maxOutput",maxOutput)
- set h=$&stdcompress.streamOpen(codec,$get(direction),level,maxOutput,$get(dict))
+ set workers=$get(workers) set:workers="" workers=0
+ quit:workers'?1.2N $$badArg("streamOpen","workers",workers)
+ set h=$&stdcompress.streamOpen(codec,$get(direction),level,maxOutput,$get(dict),workers)
  quit:h>0 1
  quit $$got(h)
  ;
@@ -480,7 +484,7 @@ fileC(direction) ; file to file through one stream; codec, from, to, level, maxO
  ; Files are read 64 KiB at a time and written as the stream gives output: bounded memory.
  ; Errors opening the files are the runtime's own (not translated), as for any OPEN.
  new $etrap,h,chunk,out,r,ok,io,eof,u set $etrap="goto trap^STDCOMPRESS"
- new:direction="c" maxOutput new:direction="d" level new dict ; not the caller's variables of that name
+ new:direction="c" maxOutput new:direction="d" level new dict,workers ; not the caller's variables of that name
  set io=$io
  open from:(readonly:fixed:recordsize=65536:chset="M") open to:(newversion:stream:nowrap:chset="M")
  set ok=$$streamOpenC(),r=1

@@ -3,7 +3,8 @@
  * Round trips of every codec through every output tier with the pending protocol, the end of
  * stream and kept trailing bytes, the output cap, misuse (never opened, freed, wrong
  * direction, write while pending, argc), a truncated close, streams from several threads, and
- * handles left open when the library is unloaded.  Run under valgrind memcheck and under
+ * handles left open when the library is unloaded, corrupt and truncated streams of every
+ * codec (each failure path frees what it took).  Run under valgrind memcheck and under
  * ASan+LSan by tests/test_stream.py.
  *
  *   stream_driver LIBRARY     exit status: number of failed checks */
@@ -15,7 +16,8 @@
 
 #include "stdcompress.h"
 
-typedef gtm_long_t (*open_fn)(int, gtm_string_t *, gtm_string_t *, gtm_long_t, gtm_long_t);
+typedef gtm_long_t (*open_fn)(int, gtm_string_t *, gtm_string_t *, gtm_long_t, gtm_long_t,
+			     gtm_string_t *, gtm_long_t);
 typedef gtm_long_t (*write_fn)(int, gtm_string_t *, gtm_string_t *, gtm_long_t);
 typedef gtm_long_t (*out_h_fn)(int, gtm_string_t *, gtm_long_t);
 typedef gtm_long_t (*free_fn)(int, gtm_long_t);
@@ -99,11 +101,13 @@ static gtm_long_t step(gtm_long_t h, gtm_string_t *in, out_h_fn fn, size_t cap, 
 	return rc;
 }
 
-static void round_trip(const char *codec, const char *plain, size_t n, size_t chunk, size_t cap)
+static void round_trip_workers(const char *codec, const char *plain, size_t n, size_t chunk,
+			       size_t cap, gtm_long_t workers)
 {
 	gtm_string_t c = str(codec), dc = str("c"), dd = str("d");
 	gtm_long_t level = strcmp(codec, "brotli") == 0 ? 1 : 0; /* brotli's default 11 is slow */
-	gtm_long_t hc = s_open(3, &c, &dc, level, 0), hd = s_open(4, &c, &dd, 0, (gtm_long_t)n);
+	gtm_long_t hc = s_open(workers ? 6 : 3, &c, &dc, level, 0, NULL, workers);
+	gtm_long_t hd = s_open(4, &c, &dd, 0, (gtm_long_t)n, NULL, 0);
 	struct sink z = {0}, back = {0};
 	gtm_long_t rc;
 
@@ -139,20 +143,30 @@ static void round_trip(const char *codec, const char *plain, size_t n, size_t ch
 	free(back.p);
 }
 
+static void round_trip(const char *codec, const char *plain, size_t n, size_t chunk, size_t cap)
+{
+	round_trip_workers(codec, plain, n, chunk, cap, 0);
+}
+
 static void misuse(void)
 {
 	gtm_string_t gz = str("gzip"), zs = str("zstd"), dc = str("c"), dd = str("d"), bad = str("q");
 	gtm_string_t in = str("0123456789"), out = {1024, malloc(1024)}, tiny = {8, malloc(8)};
 	gtm_long_t hc, hd;
 
-	CHECK(s_open(1, &gz, NULL, 0, 0) == -STDC_E_BAD_ARGS, "open argc 1");
-	CHECK(s_open(2, &bad, &dc, 0, 0) == -STDC_E_BAD_ARGS, "bad codec");
-	CHECK(s_open(2, &gz, &bad, 0, 0) == -STDC_E_BAD_ARGS, "bad direction");
-	CHECK(s_open(3, &gz, &dc, 10, 0) == -STDC_E_BAD_LEVEL, "bad level");
-	CHECK(s_open(4, &gz, &dd, 0, -1) == -STDC_E_BAD_ARGS, "bad cap");
+	CHECK(s_open(1, &gz, NULL, 0, 0, NULL, 0) == -STDC_E_BAD_ARGS, "open argc 1");
+	CHECK(s_open(2, &bad, &dc, 0, 0, NULL, 0) == -STDC_E_BAD_ARGS, "bad codec");
+	CHECK(s_open(2, &gz, &bad, 0, 0, NULL, 0) == -STDC_E_BAD_ARGS, "bad direction");
+	CHECK(s_open(3, &gz, &dc, 10, 0, NULL, 0) == -STDC_E_BAD_LEVEL, "bad level");
+	CHECK(s_open(4, &gz, &dd, 0, -1, NULL, 0) == -STDC_E_BAD_ARGS, "bad cap");
+	CHECK(s_open(6, &gz, &dc, 0, 0, NULL, 1) == -STDC_E_BAD_ARGS, "workers for gzip");
+	CHECK(s_open(6, &zs, &dd, 0, 0, NULL, 1) == -STDC_E_BAD_ARGS, "workers for a decompressor");
+	CHECK(s_open(6, &zs, &dc, 0, 0, NULL, -1) == -STDC_E_BAD_ARGS, "workers -1");
+	CHECK(s_open(6, &zs, &dc, 0, 0, NULL, STDC_STREAM_MAX_WORKERS + 1) == -STDC_E_BAD_ARGS,
+	      "too many workers");
 	CHECK(s_write(3, &in, &out, 999) == -STDC_E_INVALID_HANDLE, "never opened");
-	hc = s_open(2, &gz, &dc, 0, 0);
-	hd = s_open(2, &zs, &dd, 0, 0);
+	hc = s_open(2, &gz, &dc, 0, 0, NULL, 0);
+	hd = s_open(2, &zs, &dd, 0, 0, NULL, 0);
 	CHECK(hc > 0 && hd > 0, "open");
 	CHECK(s_write(2, &in, &out, hc) == -STDC_E_BAD_ARGS, "write argc 2");
 	CHECK(s_read(1, &out, hc) == -STDC_E_BAD_ARGS, "read argc 1");
@@ -174,7 +188,7 @@ static void misuse(void)
 	out.length = 1024;
 	CHECK(s_write(3, &in, &out, hc) == -STDC_E_INVALID_HANDLE, "use after close");
 	/* a truncated stream: close says so and frees */
-	hd = s_open(2, &gz, &dd, 0, 0);
+	hd = s_open(2, &gz, &dd, 0, 0, NULL, 0);
 	{
 		static const unsigned char head[] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
 		gtm_string_t h10 = {10, (char *)head};
@@ -191,10 +205,10 @@ static void misuse(void)
 		gtm_string_t c = str("zlib"), z = {1 << 20, zeros};
 		struct sink comp = {0}, back = {0};
 
-		hc = s_open(3, &c, &dc, 9, 0);
+		hc = s_open(3, &c, &dc, 9, 0, NULL, 0);
 		CHECK(step(hc, &z, NULL, 65536, &comp) == 0, "zeros");
 		CHECK(step(hc, NULL, s_close, 65536, &comp) == 0, "zeros close");
-		hd = s_open(4, &c, &dd, 0, 100000);
+		hd = s_open(4, &c, &dd, 0, 100000, NULL, 0);
 		z = (gtm_string_t){(gtm_long_t)comp.n, comp.p};
 		CHECK(step(hd, &z, NULL, 1024, &back) == -STDC_E_OUTPUT_TOO_LARGE, "cap: %s",
 		      error_text());
@@ -206,6 +220,50 @@ static void misuse(void)
 	}
 	free(out.address);
 	free(tiny.address);
+}
+
+/* Corrupt and truncated streams of every codec: each decode ends in a clean code, the failure
+ * path frees what it allocated (memcheck, LeakSanitizer), and close frees the handle. */
+static void corrupt(const char *plain, size_t n)
+{
+	static const char *const codecs[] = {"gzip", "deflate", "zlib", "zstd", "lz4", "brotli"};
+	gtm_string_t dc = str("c"), dd = str("d");
+
+	for (int c = 0; c < 6; c++) {
+		gtm_string_t name = str(codecs[c]);
+		gtm_long_t hc = s_open(3, &name, &dc, c == 5 ? 1 : 0, 0), rc;
+		gtm_string_t in = {(gtm_long_t)n, (char *)plain};
+		struct sink z = {0};
+
+		CHECK(step(hc, &in, NULL, 65536, &z) == 0 && step(hc, NULL, s_close, 65536, &z) == 0,
+		      "compress %s", codecs[c]);
+		for (int k = 0; k < 12; k++) {
+			struct sink back = {0};
+			char *bad = malloc(z.n);
+			size_t len = z.n;
+			gtm_long_t hd = s_open(4, &name, &dd, 0, (gtm_long_t)(2 * n));
+
+			memcpy(bad, z.p, z.n);
+			if (k < 6)
+				len = z.n * (size_t)k / 6; /* truncated */
+			else
+				bad[(z.n * (size_t)(k - 6)) / 6 + 3] ^= (char)(1 << (k % 8)); /* a flip */
+			in = (gtm_string_t){(gtm_long_t)len, bad};
+			rc = len ? step(hd, &in, NULL, k % 2 ? 1024 : 65536, &back) : 0;
+			CHECK(rc >= -STDC_E_INVALID_HANDLE && rc <= STDC_STREAM_END, "%s case %d: %ld",
+			      codecs[c], k, (long)rc);
+			if (rc >= 0 && k < 6)
+				CHECK(back.n <= n && memcmp(back.p ? back.p : "", plain, back.n) == 0,
+				      "%s truncated: a prefix of the plaintext", codecs[c]);
+			rc = step(hd, NULL, s_close, 1024, &back);
+			CHECK(rc <= 0, "%s case %d close: %ld", codecs[c], k, (long)rc);
+			CHECK(handle_free(1, hd) == -STDC_E_INVALID_HANDLE, "%s case %d: close frees",
+			      codecs[c], k);
+			free(bad);
+			free(back.p);
+		}
+		free(z.p);
+	}
 }
 
 static const char *thread_plain;
@@ -256,7 +314,11 @@ int main(int argc, char **argv)
 		round_trip(codecs[c], plain, 1000, 100, 16);
 		round_trip(codecs[c], plain, 0, 100, 1024);
 	}
+	/* zstd with libzstd's worker threads: started, joined and freed by the library */
+	round_trip_workers("zstd", plain, n, 333333, STDC_MAX_STRING, 1);
+	round_trip_workers("zstd", plain, 1000, 100, 16, 2);
 	misuse();
+	corrupt(plain, 200000);
 	thread_plain = plain;
 	thread_n = 300000;
 	for (int i = 0; i < 6; i++)
@@ -267,7 +329,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < 20; i++) {
 		gtm_string_t c = str(codecs[i % 6]), d = str(i % 2 ? "c" : "d"), in = str("abc");
 		gtm_string_t out = {1024, malloc(1024)};
-		gtm_long_t h = s_open(2, &c, &d, 0, 0);
+		gtm_long_t h = s_open(2, &c, &d, 0, 0, NULL, 0);
 
 		CHECK(h > 0, "left open");
 		if (i % 2)

@@ -83,7 +83,9 @@ def _expand(path: str, environ) -> str:
 def parse_table(text: str, path: str = "<table>", environ=None) -> Table:
     """Parses a call-out table as the runtimes do; a malformed line is an error naming it."""
     environ = os.environ if environ is None else environ
-    lines = text.splitlines()
+    # Lines end at "\n" alone, as the runtimes read them (str.splitlines would also split at
+    # \x0b, \x0c, \x1c..\x1e, \x85, U+2028: a table M rejects must not load here; fuzz_table).
+    lines = text.split("\n")
     numbered = [(i + 1, ln) for i, ln in enumerate(lines) if ln.strip()]
     if not numbered:
         raise CalloutMissingError(f"{path}: empty call-out table")
@@ -156,6 +158,8 @@ class Runtime:
             text = Path(path).read_text()
         except OSError as e:
             raise CalloutMissingError(f"call-out table {path} cannot be read: {e.strerror}") from e
+        except UnicodeDecodeError as e:
+            raise CalloutMissingError(f"call-out table {path} is not UTF-8 text: {e}") from e
         self.table = parse_table(text, path, env)
         self.ffi = FFI()
         self.ffi.cdef("typedef struct { long length; char *address; } gtm_string_t;")

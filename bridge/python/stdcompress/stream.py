@@ -77,12 +77,13 @@ def _view(data):
 class _Stream:
     _h = 0  # set before anything can fail, so close() and __del__ always work
 
-    def _open(self, codec, direction: bytes, level: int, max_output: int,
+    def _open(self, codec, direction: bytes, level: int, max_output: int, workers: int = 0,
               dictionary=None) -> None:
         ops = self._ops = _Ops.get()
         self._codec = codec
-        extra = () if dictionary is None else (_view(dictionary),)  # zstd only (C checks)
-        ret, _ = ops.rt.call("streamOpen", _codec(codec), direction, level, max_output, *extra)
+        dict_arg = b"" if dictionary is None else _view(dictionary)  # zstd only (C checks)
+        ret, _ = ops.rt.call("streamOpen", _codec(codec), direction, level, max_output, dict_arg,
+                             workers)
         if ret <= 0:
             raise ops.error("streamOpen")
         self._h = ret
@@ -134,12 +135,16 @@ class Compressor(_Stream):
     ``flush()`` the rest (the stream is then finished), ``flush(finish=False)`` makes
     everything written so far decodable and keeps the stream open.  Levels: gzip, deflate and
     zlib 1..9 (zlib's own), zstd, lz4 and brotli (quality) as their one-shot functions; None
-    or 0 is the codec's default.  ``dictionary``: a zstd dictionary's bytes (zstd only)."""
+    or 0 is the codec's default.  ``workers`` (zstd only): libzstd's worker threads, which
+    compress while the caller goes on (0, the default: all work inside each call).
+    ``dictionary``: a zstd dictionary's bytes (zstd only)."""
 
-    def __init__(self, codec: str = "gzip", level: int | None = None, *, dictionary=None):
-        if level is not None and (not isinstance(level, int) or isinstance(level, bool)):
-            raise TypeError(f"level must be an int, not {type(level).__name__}")
-        self._open(codec, b"c", level or 0, 0, dictionary)
+    def __init__(self, codec: str = "gzip", level: int | None = None, workers: int = 0, *,
+                 dictionary=None):
+        for name, value in (("level", level), ("workers", workers)):
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+                raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+        self._open(codec, b"c", level or 0, 0, workers, dictionary)
 
     def compress(self, data) -> bytes:
         h = self._handle()
@@ -187,7 +192,7 @@ class Decompressor(_Stream):
         self._buffered = b""       # output produced beyond max_length
         self._eof = False
         self._unused = None
-        self._open(codec, b"d", 0, max_output or 0, dictionary)
+        self._open(codec, b"d", 0, max_output or 0, dictionary=dictionary)
 
     @property
     def eof(self) -> bool:
