@@ -231,7 +231,7 @@ static void corrupt(const char *plain, size_t n)
 
 	for (int c = 0; c < 6; c++) {
 		gtm_string_t name = str(codecs[c]);
-		gtm_long_t hc = s_open(3, &name, &dc, c == 5 ? 1 : 0, 0), rc;
+		gtm_long_t hc = s_open(3, &name, &dc, c == 5 ? 1 : 0, 0, NULL, 0), rc;
 		gtm_string_t in = {(gtm_long_t)n, (char *)plain};
 		struct sink z = {0};
 
@@ -241,7 +241,7 @@ static void corrupt(const char *plain, size_t n)
 			struct sink back = {0};
 			char *bad = malloc(z.n);
 			size_t len = z.n;
-			gtm_long_t hd = s_open(4, &name, &dd, 0, (gtm_long_t)(2 * n));
+			gtm_long_t hd = s_open(4, &name, &dd, 0, (gtm_long_t)(2 * n), NULL, 0);
 
 			memcpy(bad, z.p, z.n);
 			if (k < 6)
