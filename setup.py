@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import Extension, setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
@@ -28,4 +28,9 @@ class BuildPyWithCallouts(build_py):
 setup(
     cmdclass={"build_py": BuildPyWithCallouts},
     cffi_modules=["bridge/python/stdcompress/_trampoline_build.py:ffibuilder"],
+    # stdcompress._buffers: the buffer types of stdcompress.zstd (a CPython extension: they
+    # export read-only buffers, which Python classes cannot before 3.12)
+    ext_modules=[Extension("stdcompress._buffers", ["bridge/python/stdcompress/_buffers.c"],
+                           extra_compile_args=["-Wall", "-Wextra",
+                                               "-Wno-missing-field-initializers"])],
 )

@@ -98,6 +98,9 @@ def build(c, sanitize="", out=""):
     # The bridge's compiled trampoline, in place (pip builds it into wheels the same way).
     subprocess.run([sys.executable, str(ROOT / "bridge" / "python" / "stdcompress" /
                                         "_trampoline_build.py")], check=True)
+    # stdcompress._buffers: the buffer types of stdcompress.zstd (issue 7), in place
+    subprocess.run([sys.executable, str(ROOT / "bridge" / "python" / "stdcompress" /
+                                        "_buffers_build.py")], check=True, stdout=subprocess.DEVNULL)
 
 
 def _pytest(args, env):

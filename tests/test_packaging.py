@@ -67,3 +67,27 @@ def test_installed_package_serves_easynetwork_packets(installed, tmp_path):
     assert r.returncode == 0, r.stderr
     assert "site-packages" in r.stdout
 # ---- end of easynetwork serializer ----
+
+
+# ---- stdcompress.zstd (issue 7): the buffer types' extension is in the wheel and works ----
+
+def test_wheel_carries_the_buffer_types(installed, tmp_path):
+    import zipfile
+    names = zipfile.ZipFile(installed[1]).namelist()
+    assert any(n.startswith("stdcompress/_buffers") and n.endswith(".so") for n in names)
+    assert "stdcompress/zstd.py" in names
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("GTMXC_stdcompress", "ydb_xc_stdcompress", "STDCOMPRESS_LIBDIR",
+                        "PYTHONPATH")}
+    code = ("import struct, zstandard; from stdcompress import zstd as z;"
+            "b = z.BufferWithSegments(b'abcdef', struct.pack('=4Q', 0, 2, 2, 4));"
+            "assert [s.tobytes() for s in b] == [b'ab', b'cdef'];"
+            "f = z.ZstdCompressor().compress(b'x' * 100);"
+            "assert zstandard.ZstdDecompressor().decompress(f) == b'x' * 100;"
+            "r = z.ZstdDecompressor().multi_decompress_to_buffer([f, f], threads=2);"
+            "assert [s.tobytes() for s in r] == [b'x' * 100] * 2; print(z.__file__)")
+    r = subprocess.run([installed[0], "-c", code], env=env, cwd=tmp_path, capture_output=True,
+                       text=True)
+    assert r.returncode == 0, r.stderr
+    assert "site-packages" in r.stdout
+# ---- end of stdcompress.zstd ----

@@ -146,3 +146,51 @@ def versions() -> dict[str, str]:
 def limits() -> dict[str, int]:
     """The C side's limits and level ranges (max_string, zstd_level_min, ...)."""
     return {k: int(v) for k, v in (p.split("=", 1) for p in _bindings.text("limits").split(";"))}
+
+
+# ---- batches: many items in one call, worker threads inside it (issue 7, docs/zstd-compat.md)
+# The zstandard-compatible API is stdcompress.zstd; these are the same batch calls for every
+# codec, with the C side's thread convention (0 = one per core).
+from ._buffers import (BufferSegment, BufferSegments, BufferWithSegments,  # noqa: E402
+                       BufferWithSegmentsCollection)
+
+__all__ += ["BufferSegment", "BufferSegments", "BufferWithSegments",
+            "BufferWithSegmentsCollection", "multi_compress", "multi_decompress"]
+
+
+def multi_compress(codec: str, items, level: int | None = None, threads: int = 0,
+                   dictionary=None) -> BufferWithSegmentsCollection:
+    """Compresses every item on its own, in parallel inside one C call (several for more than
+    1 MiB): codec "zstd" (frames with content size and checksum), "lz4" (raw LZ4 blocks: keep
+    the sizes), "deflate", "zlib" or "gzip".  items: a list of bytes-like objects, a
+    BufferWithSegments or a BufferWithSegmentsCollection; each item and each output at most
+    1 MiB.  threads: 0 = one per core, N = N.  dictionary: bytes (zstd only).  Returns a
+    BufferWithSegmentsCollection, item i at index i."""
+    from . import _batch, _multi
+    packed, segments, count = _multi.gather(items)
+    if count == 0:
+        raise BadArgumentsError("multi_compress: no items")
+    _multi.check_items(segments)
+    return _multi.collection(_batch.compress(codec, packed, segments, level=level,
+                                             threads=threads, dictionary=dictionary))
+
+
+def multi_decompress(codec: str, items, sizes=None, threads: int = 0,
+                     dictionary=None) -> BufferWithSegmentsCollection:
+    """Decompresses every item on its own, in parallel inside one C call (several for more
+    than 1 MiB).  sizes: None, a buffer of native uint64 or a list of ints, one per item: the
+    exact size (required for "lz4" blocks; zstd: 0 = the frame's declared size), or for
+    deflate/zlib/gzip the largest size allowed (0 = unknown, slower).  A corrupt item raises
+    the codec's DataError naming its index ("item 17: ...")."""
+    from . import _batch, _multi
+    packed, segments, count = _multi.gather(items)
+    if count == 0:
+        raise BadArgumentsError("multi_decompress: no items")
+    _multi.check_items(segments)
+    if isinstance(sizes, (list, tuple)):
+        import array
+        sizes = array.array("Q", sizes)
+    sizes = _multi.sizes_buffer(sizes, count)
+    return _multi.collection(_batch.decompress(codec, packed, segments, sizes=sizes,
+                                               threads=threads, dictionary=dictionary))
+# ---- end of batches ----

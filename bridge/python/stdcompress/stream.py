@@ -77,13 +77,13 @@ def _view(data):
 class _Stream:
     _h = 0  # set before anything can fail, so close() and __del__ always work
 
-    def _open(self, codec, direction: bytes, level: int, max_output: int, workers: int = 0,
-              dictionary=None) -> None:
+    def _open(self, codec, direction: bytes, level: int, max_output: int,
+              dictionary=None, workers: int = 0) -> None:
         ops = self._ops = _Ops.get()
         self._codec = codec
-        dict_arg = b"" if dictionary is None else _view(dictionary)  # zstd only (C checks)
-        ret, _ = ops.rt.call("streamOpen", _codec(codec), direction, level, max_output, dict_arg,
-                             workers)
+        dictionary = b"" if dictionary is None else _view(dictionary)  # zstd only (C checks)
+        ret, _ = ops.rt.call("streamOpen", _codec(codec), direction, level, max_output,
+                             dictionary, workers)
         if ret <= 0:
             raise ops.error("streamOpen")
         self._h = ret
@@ -144,7 +144,7 @@ class Compressor(_Stream):
         for name, value in (("level", level), ("workers", workers)):
             if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
                 raise TypeError(f"{name} must be an int, not {type(value).__name__}")
-        self._open(codec, b"c", level or 0, 0, workers, dictionary)
+        self._open(codec, b"c", level or 0, 0, dictionary, workers)
 
     def compress(self, data) -> bytes:
         h = self._handle()
@@ -192,7 +192,7 @@ class Decompressor(_Stream):
         self._buffered = b""       # output produced beyond max_length
         self._eof = False
         self._unused = None
-        self._open(codec, b"d", 0, max_output or 0, dictionary=dictionary)
+        self._open(codec, b"d", 0, max_output or 0, dictionary)
 
     @property
     def eof(self) -> bool:
