@@ -482,11 +482,15 @@ static gtm_long_t run_call(struct call *c)
 										 it->in_len);
 
 				if (fs == ZSTD_CONTENTSIZE_ERROR) {
+					if (n > 0)
+						break; /* the items before it first (lowest index) */
 					rc = stdc_fail(STDC_E_LIBZSTD_FAIL, "%s: item %zu: not a zstd "
 						       "frame", op, n);
 					break;
 				}
 				if (fs == ZSTD_CONTENTSIZE_UNKNOWN) {
+					if (n > 0)
+						break; /* the items before it first (lowest index) */
 					rc = stdc_fail(STDC_E_BAD_ARGS, "%s: item %zu: the frame does "
 						       "not declare its content size; give its size",
 						       op, n);
@@ -502,6 +506,8 @@ static gtm_long_t run_call(struct call *c)
 				size = cap;
 			}
 			if (size > STDC_MAX_STRING) {
+				if (n > 0)
+					break; /* the items before it first (lowest index) */
 				rc = stdc_fail(STDC_E_OUTPUT_TOO_LARGE, "%s: item %zu: %llu bytes, over "
 					       "the %d-byte limit", op, n, (unsigned long long)size,
 					       STDC_MAX_STRING);

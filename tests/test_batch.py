@@ -468,3 +468,19 @@ def test_one_shot_dictionary_bindings(trained):
         _batch.zstd_decompress_dict(frame, b"another dictionary's raw content")
     with pytest.raises(errors.BadLevelError):
         _batch.zstd_compress_dict(b"x", trained, level=50)
+
+
+def test_lowest_failing_index_across_plan_and_work():
+    """A frame the plan refuses (no zstd magic) after one that fails to decode: the lower
+    index is named; alone, the refused one is named by its index in the whole batch."""
+    frames = [ENCODE["zstd"](it) for it in ITEMS[:30]]
+    truncated = list(frames)
+    truncated[3] = truncated[3][:-5]
+    truncated[10] = b"not a zstd frame"
+    cdata, csegs = pack(truncated)
+    with pytest.raises(errors.LibzstdError, match=r"item 3: "):
+        _batch.decompress("zstd", cdata, csegs, threads=2)
+    frames[10] = b"not a zstd frame"
+    cdata, csegs = pack(frames)
+    with pytest.raises(errors.LibzstdError, match=r"item 10: not a zstd frame"):
+        _batch.decompress("zstd", cdata, csegs, threads=2)

@@ -306,3 +306,18 @@ def test_installed_layout_runs_the_seed_example_with_env_exports(engine, install
     # the plugin's objects were used as installed, not recompiled
     assert objects.stat().st_mtime_ns == before
     assert not list((installed / "plugin" / "r").glob("*.o"))
+
+
+# ---- batches and zstd dictionaries: a call-out the runtime cannot reach ----
+
+@pytest.mark.parametrize("mode", MODES)
+def test_batch_labels_callout_missing(modes, mode):
+    _need(modes, mode)
+    code, out, err = modes.run(mode, ["missingBatch^STDCOMPRESSTST"],
+                               env=modes.env(mode, table=None))
+    lines = _missing_lines(out)
+    assert code == 0 and lines.get("ALIVE") == [[]], out + err
+    calls = lines["BCALL"]
+    assert len(calls) == 6, out
+    for op, r, caught, outlen in calls:
+        assert (r, caught, outlen) == ("0", ",U-STDCOMPRESS-CALLOUT-MISSING,", "0"), op

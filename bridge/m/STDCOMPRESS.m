@@ -597,7 +597,8 @@ exists(f) ; does file f exist?  ($ZSEARCH on a private stream, reset first: aske
  ; ---- batches and zstd dictionaries (docs/batch.md) ----
  ; Items are the first-level nodes of a local array, results go to the same subscripts of
  ; .out (killed first).  Every call-out call takes at most 1 MiB of items (and 65536 of
- ; them) and gives at most 1 MiB: these labels cut the array into such calls themselves, so
+ ; them) and gives at most 1 MiB (64 KiB in the 64k tier, picked for small batches): these
+ ; labels cut the array into such calls themselves, so
  ; any number of items works; a caller with more than fits in one process's memory calls
  ; them on slices of its array (or of a global), e.g. 10000 nodes at a time.
  ;   $$multiCompress^STDCOMPRESS(codec,.in,.out[,level][,threads][,dict])  1, or 0
@@ -670,15 +671,20 @@ multiC(dir) ; dir 1 compress, 2 decompress; codec, in, out, level, threads, dict
  ;
 multiChunk(s) ; the nodes after subscript s that one call takes, coded into out: the last
  ; subscript taken, "" when none was left; ok=0 after a failure
- new data,segs,szs,n,sub,x,next,rc,done,o,l,i,p,rest,rsz
+ new data,segs,szs,n,sub,x,next,rc,done,o,l,i,p,rest,rsz,small
  set data="",segs="",szs="",n=0
  for  set next=$order(in(s)) quit:next=""  set x=$get(in(next)) quit:$zlength(data)+$zlength(x)>1048576!(n=65536)  set n=n+1,sub(n)=next,segs=segs_$$u64($zlength(data))_$$u64($zlength(x)),data=data_x,s=next set:dir=2&$data(sizes) szs=szs_$$u64(+$get(sizes(next)))
  quit:'n ""
+ ; Tier: 64 KiB outputs when the results should fit them (the worst case of compression,
+ ; compressed input of up to 16 KiB), else 1 MiB; a wrong guess costs calls, never results.
+ set small=$select(dir=1:$zlength(data)+(80*n)<65536,1:$zlength(data)<16385)&(n<4096)
  set done=0
  for  do  quit:'ok!(done=n)
  . set rest=$zextract(segs,16*done+1,16*n),rsz=$zextract(szs,8*done+1,8*n) ; (szs "": no sizes)
- . set rc=$select(dir=1:$&stdcompress.multiCompress(codec,data,rest,.o,.l,level,threads,dict),1:$&stdcompress.multiDecompress(codec,data,rest,rsz,.o,.l,threads,dict))
- . if rc<0 set ok=$$gotItem(rc,done) quit
+ . set ok=0 ; (stays 0 if the call-out cannot be reached: trap quits this block)
+ . if small set rc=$select(dir=1:$&stdcompress.multiCompress64k(codec,data,rest,.o,.l,level,threads,dict),1:$&stdcompress.multiDecompress64k(codec,data,rest,rsz,.o,.l,threads,dict))
+ . if 'small set rc=$select(dir=1:$&stdcompress.multiCompress(codec,data,rest,.o,.l,level,threads,dict),1:$&stdcompress.multiDecompress(codec,data,rest,rsz,.o,.l,threads,dict))
+ . set ok=1 if rc<0 set ok=$$gotItem(rc,done) quit
  . for i=1:1:$zlength(l)\16 set p=$$n64(l,16*i-15) set out(sub(done+i))=$zextract(o,p+1,p+$$n64(l,16*i-7))
  . set done=done+($zlength(l)\16)
  quit s

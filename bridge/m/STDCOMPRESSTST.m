@@ -868,7 +868,7 @@ tBatchRoundTrip ;@test multiCompress / multiDecompress round-trip 300 nodes for 
  . do ok(ok,c_" round trip of 300 nodes")
  quit
  ;
-tBatchSplit ;@test more than 1 MiB of nodes with string subscripts is cut into calls by the labels; zstd, lz4 and unsized gzip
+tBatchSplit ;@test more than 1 MiB of nodes with string subscripts is cut into calls by the labels; zstd, lz4, unsized gzip, the 64k tier
  new a,z,y,s,r,i,k,ok,$etrap
  set $etrap=$$catcher()
  for i=1:1:1200 set a("rec"_$translate($justify(i,5)," ","0"))=$$text(1100)_i
@@ -888,6 +888,15 @@ tBatchSplit ;@test more than 1 MiB of nodes with string subscripts is cut into c
  set r=$$multiDecompress^STDCOMPRESS("gzip",.z,.y) do called(r,"gzip multiDecompress without sizes (one per call)")
  set ok=1 for i=1:1:40 set:$get(y(i))'=a(i) ok=0
  do ok(ok,"gzip without sizes round-trips")
+ ; small compressed input, large output: the 64k tier, several calls for one chunk
+ kill z,y,a
+ for i=1:1:30 set a(i)=$$repeat("SET ^X("_i_")=1 ",4000)
+ set r=$$zstdMultiCompress^STDCOMPRESS(.a,.z) do called(r,"zstd of 30 repetitive 4000-byte nodes")
+ set k=0 for i=1:1:30 set k=k+$zlength(z(i))
+ do ok(k<16385,"their frames total "_k_" bytes (the 64k tier)")
+ set r=$$zstdMultiDecompress^STDCOMPRESS(.z,.y,"",2) do called(r,"zstdMultiDecompress in the 64k tier")
+ set ok=1 for i=1:1:30 set:$get(y(i))'=a(i) ok=0
+ do ok(ok,"120 KB back through 64 KiB outputs")
  quit
  ;
 tBatchErrors ;@test a corrupt node raises the codec's code and names the node; bad codec, threads, level and missing sizes; .out emptied
@@ -953,6 +962,18 @@ tBatchArgc ;@test bare batch and dictionary call-outs with too few arguments ret
  set r=$&stdcompress.zstdDecompressDict("abc",.o) do eq(r,-1,"zstdDecompressDict without a dictionary")
  set r=$&stdcompress.multiCompress("zstd","abc",$$u64^STDCOMPRESS(0)_$$u64^STDCOMPRESS(3),.o,.l) do eq(r,0,"multiCompress with its 5 arguments")
  set r=$&stdcompress.multiCompress("zstd","abc",$$u64^STDCOMPRESS(1)_$$u64^STDCOMPRESS(3),.o,.l) do eq(r,-1,"a segment past the end")
+ quit
+ ;
+missingBatch ; with the call-out unreachable: the batch and dictionary labels raise CALLOUT-MISSING
+ new a,o,r,caught,$etrap,t,d
+ set $etrap=$$catcher(),t=$char(9),a(1)="hello",a(2)="world"
+ set caught="",r=$$zstdMultiCompress^STDCOMPRESS(.a,.o) write "BCALL",t,"zstdMultiCompress",t,r,t,caught,t,$data(o),!
+ set caught="",r=$$multiDecompress^STDCOMPRESS("gzip",.a,.o) write "BCALL",t,"multiDecompress",t,r,t,caught,t,$data(o),!
+ set caught="",d="junk",r=$$zstdTrainDictionary^STDCOMPRESS(.a,1024,.d) write "BCALL",t,"zstdTrainDictionary",t,r,t,caught,t,$zlength(d),!
+ set caught="",r=$$zstdDictionaryId^STDCOMPRESS("x") write "BCALL",t,"zstdDictionaryId",t,r,t,caught,t,0,!
+ set caught="",o="junk",r=$$zstdCompressDict^STDCOMPRESS("x",.o,"d") write "BCALL",t,"zstdCompressDict",t,r,t,caught,t,$zlength(o),!
+ set caught="",o="junk",r=$$zstdDecompressDict^STDCOMPRESS("x",.o,"d") write "BCALL",t,"zstdDecompressDict",t,r,t,caught,t,$zlength(o),!
+ write "ALIVE",!
  quit
  ;
  ; ---- end of batches and zstd dictionaries ----
