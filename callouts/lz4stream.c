@@ -10,11 +10,14 @@
  * Strategies (docs/lz4-stream.md has the reasoning):
  *   double_buffer  two contiguous pages of buffer_size, used in turn; each chunk is compressed
  *                  against the previous page(s): python-lz4's layout, byte for byte.
- *   ring_buffer    compressor ring of 64 KiB + 2 * buffer_size, decompressor ring of
- *                  64 KiB + 14 + buffer_size (LZ4_decoderRingBufferSize): every chunk sees the
- *                  last 64 KiB of the stream, whatever the chunk size.  The decompressor reads
- *                  any LZ4 block stream whose blocks decode to at most buffer_size, so it also
- *                  reads double_buffer streams.
+ *   ring_buffer    compressor ring of 64 KiB + 2 * buffer_size: every chunk sees the last
+ *                  64 KiB of the stream, whatever the chunk size.
+ * Decompressors of either strategy are one and the same (a block may only refer to the last
+ * 64 KiB of the stream, however the compressor kept it): the chunks are decoded one after
+ * another into a linear buffer behind the last 64 KiB, which moves back to its start when the
+ * buffer is full.  LZ4 thus only ever sees one contiguous history ending where it writes:
+ * with a double buffer or a ring, its history can cover the place a hostile block is decoded
+ * to, and LZ4 then copies between overlapping ranges (found by fuzz/fuzz_lz4stream.c).
  *
  * The dictionary (its last 64 KiB: all LZ4 can use) is copied into the context, so it lives
  * exactly as long as the context.  A failed decompression leaves the stream as it was: the
@@ -31,7 +34,7 @@
 #include "handles.h"
 
 #define WINDOW 65536           /* LZ4's history */
-#define RING_DECODER_MARGIN 14 /* LZ4_DECODER_RING_BUFFER_SIZE's margin */
+#define DECODER_ROOM (4 * WINDOW) /* decompressor: the least room for chunks after the history */
 
 enum strategy { DOUBLE_BUFFER, RING_BUFFER };
 enum mode { MODE_DEFAULT, MODE_FAST, MODE_HC };
@@ -44,7 +47,8 @@ struct lz4s {
 	size_t bs;           /* buffer_size: the largest chunk */
 	unsigned char *buf;  /* double: two pages of bs; ring: `ring` bytes; then the dictionary */
 	size_t ring;         /* ring size (ring strategy) */
-	size_t pos;          /* double: page 0 or 1; ring: where the next chunk goes */
+	size_t pos;          /* double: page 0 or 1; ring, decompressor: where the next chunk goes */
+	size_t hist;         /* decompressor: the history starts at buf + hist (ends at buf + pos) */
 	size_t dict_len;     /* the dictionary copy follows the buffer, at buf + area */
 	size_t area;         /* bytes of buf before the dictionary */
 	unsigned char *scratch; /* compressor: one worst-case block + prefix, for small outputs */
@@ -340,16 +344,30 @@ gtm_long_t stdc_lz4s_decompress_open(int argc, gtm_long_t buffer_size, gtm_long_
 	s->strategy = strat;
 	s->width = (int)width;
 	s->bs = (size_t)buffer_size;
-	s->ring = WINDOW + RING_DECODER_MARGIN + (s->bs < 16 ? 16 : s->bs);
-	if ((rc = alloc_buffers(s, argc >= 3 ? dictionary : NULL, op)) != STDC_OK) {
+	/* 64 KiB of history, then room for several chunks: the history moves back once a
+	 * buffer of output, so the move costs at most 64 KiB per 256 KiB (or 2 chunks). */
+	s->area = WINDOW + (2 * s->bs > DECODER_ROOM ? 2 * s->bs : DECODER_ROOM);
+	if ((s->buf = malloc(s->area)) == NULL) {
 		destroy_decompressor(s);
-		return rc;
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a %zu-byte buffer", op,
+				 WINDOW + (2 * (size_t)buffer_size > DECODER_ROOM
+						   ? 2 * (size_t)buffer_size : DECODER_ROOM));
 	}
+	if (argc >= 3 && dictionary != NULL && dictionary->length > 0) { /* its last 64 KiB */
+		size_t dlen = (size_t)dictionary->length < WINDOW ? (size_t)dictionary->length
+								   : WINDOW;
+
+		memcpy(s->buf + WINDOW - dlen, dictionary->address + dictionary->length - dlen,
+		       dlen);
+		s->dict_len = dlen;
+	}
+	s->hist = WINDOW - s->dict_len;
+	s->pos = WINDOW;
 	if ((s->st.dec = LZ4_createStreamDecode()) == NULL) {
 		destroy_decompressor(s);
 		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for an LZ4 state", op);
 	}
-	LZ4_setStreamDecode(s->st.dec, dict_of(s), (int)s->dict_len);
+	LZ4_setStreamDecode(s->st.dec, (const char *)s->buf + s->hist, (int)(s->pos - s->hist));
 	return stdc_handles_open(&decompressor_kind, s, op);
 }
 
@@ -519,23 +537,22 @@ static gtm_long_t decompress_block(struct lz4s *s, struct stdc_thread *t, const 
 				 compress_bound(s->bs));
 	if (s->bs > cap && need_staging(t, op) != STDC_OK)
 		return -STDC_E_NO_MEMORY;
-	if (s->strategy == DOUBLE_BUFFER) {
-		dst = s->buf + s->pos * s->bs;
-	} else {
-		if (s->pos + (s->bs < 16 ? 16 : s->bs) > s->ring)
-			s->pos = 0;
-		dst = s->buf + s->pos;
+	if (s->pos + s->bs > s->area) { /* full: the last 64 KiB move back to the start */
+		size_t keep = s->pos - s->hist < WINDOW ? s->pos - s->hist : WINDOW;
+
+		memmove(s->buf + WINDOW - keep, s->buf + s->pos - keep, keep);
+		s->hist = WINDOW - keep;
+		s->pos = WINDOW;
+		LZ4_setStreamDecode(s->st.dec, (const char *)s->buf + s->hist, (int)keep);
 	}
+	dst = s->buf + s->pos;
 	r = LZ4_decompress_safe_continue(s->st.dec, (const char *)in, (char *)dst, (int)n,
 					 (int)s->bs);
 	if (r < 0)
 		return stdc_fail(STDC_E_LIBLZ4_FAIL, "%s: corrupt block, a block out of order, or "
 				 "one that decompresses past buffer_size %zu (LZ4 error at byte %d)",
 				 op, s->bs, -r - 1);
-	if (s->strategy == DOUBLE_BUFFER)
-		s->pos ^= 1;
-	else
-		s->pos += (size_t)r;
+	s->pos += (size_t)r;
 	return deliver(t, dst, (size_t)r, out, cap);
 }
 
