@@ -1,6 +1,6 @@
 /* fuzz.h - what every libFuzzer target of fuzz/ shares: outputs prepared as the M runtime
- * prepares them (exactly the declared size, so AddressSanitizer sees any overrun), and the
- * checks every call's result must pass.  A failed check aborts: libFuzzer keeps the input. */
+ * prepares them (the declared size exactly), and the checks every call's result must pass.
+ * A failed check aborts: libFuzzer keeps the input. */
 #ifndef STDC_FUZZ_H
 #define STDC_FUZZ_H
 
@@ -24,54 +24,74 @@ static const long fuzz_tiers[] = {1024, 65536, STDC_MAX_STRING};
 		}                                                                         \
 	} while (0)
 
-/* Outputs are kept between inputs (each still exactly `cap` bytes, from malloc, so ASan sees
- * an overrun): a fresh 1 MiB per call cost more than the decoding fuzzed. */
+/* Outputs are kept between inputs: a fresh 1 MiB per call cost more than the decoding fuzzed.
+ * The codec libraries are the system's, not instrumented, and they write into our outputs:
+ * ASan would not see them write past `cap`.  So each output is followed by FUZZ_GUARD bytes of
+ * a known pattern, checked after every call (fuzz_guard), then by ASan's redzone. */
+#define FUZZ_GUARD 64
+#define FUZZ_GUARD_BYTE 0xa5
+#define FUZZ_POOL 16
+
 static struct {
 	long cap;
 	char *p;
 	int used;
-} fuzz_pool[16];
+} fuzz_pool[FUZZ_POOL];
 
 static inline gtm_string_t fuzz_output(long cap)
 {
-	const size_t n = sizeof(fuzz_pool) / sizeof(fuzz_pool[0]);
 	size_t i;
 
-	for (i = 0; i < n; i++) /* a free one of this size */
+	for (i = 0; i < FUZZ_POOL; i++) /* a free one of this size */
 		if (!fuzz_pool[i].used && fuzz_pool[i].p != NULL && fuzz_pool[i].cap == cap)
 			break;
-	for (size_t pass = 0; i == n && pass < 2; pass++) /* else an empty slot, else any free */
-		for (i = 0; i < n; i++)
+	for (int pass = 0; i == FUZZ_POOL && pass < 2; pass++) /* an empty slot, else any free */
+		for (i = 0; i < FUZZ_POOL; i++)
 			if (!fuzz_pool[i].used && (pass == 1 || fuzz_pool[i].p == NULL))
 				break;
-	FUZZ_CHECK(i < n, "output pool exhausted");
+	FUZZ_CHECK(i < FUZZ_POOL, "output pool exhausted");
 	if (fuzz_pool[i].p != NULL && fuzz_pool[i].cap != cap) {
 		free(fuzz_pool[i].p);
 		fuzz_pool[i].p = NULL;
 	}
 	if (fuzz_pool[i].p == NULL) {
-		fuzz_pool[i].p = malloc((size_t)(cap > 0 ? cap : 1));
-		fuzz_pool[i].cap = cap;
+		fuzz_pool[i].p = malloc((size_t)cap + FUZZ_GUARD);
 		FUZZ_CHECK(fuzz_pool[i].p != NULL, "out of memory");
+		fuzz_pool[i].cap = cap;
+		memset(fuzz_pool[i].p + cap, FUZZ_GUARD_BYTE, FUZZ_GUARD);
 	}
 	fuzz_pool[i].used = 1;
 	fuzz_pool[i].p[0] = 0;
 	return (gtm_string_t){cap, fuzz_pool[i].p};
 }
 
+/* Nothing was written past the capacity of an output of fuzz_output. */
+static inline void fuzz_guard(const char *what, const gtm_string_t *s)
+{
+	for (size_t i = 0; i < FUZZ_POOL; i++)
+		if (fuzz_pool[i].used && fuzz_pool[i].p == s->address)
+			for (int k = 0; k < FUZZ_GUARD; k++)
+				FUZZ_CHECK((unsigned char)fuzz_pool[i].p[fuzz_pool[i].cap + k] ==
+						   FUZZ_GUARD_BYTE,
+					   "%s: a write %d byte(s) past the %ld-byte output", what,
+					   k + 1, fuzz_pool[i].cap);
+}
+
 /* Gives an output of fuzz_output back. */
 static inline void fuzz_free(gtm_string_t *s)
 {
-	for (size_t i = 0; i < sizeof(fuzz_pool) / sizeof(fuzz_pool[0]); i++)
+	fuzz_guard("fuzz_free", s);
+	for (size_t i = 0; i < FUZZ_POOL; i++)
 		if (fuzz_pool[i].used && fuzz_pool[i].p == s->address)
 			fuzz_pool[i].used = 0;
 }
 
-/* A one-shot call's result must be consistent: the output never exceeds the capacity given;
- * success or failure leave a length in 0..cap; a held result (r > 0) is at most the M string
- * limit and is collected whole by take. */
+/* A one-shot call's result must be consistent: nothing written past the output; its length
+ * in 0..cap; a failure leaves no output; a held result (r > 0) is at most the M string limit
+ * and is collected whole by take. */
 static inline void fuzz_settle(const char *what, gtm_long_t r, gtm_string_t *out, long cap)
 {
+	fuzz_guard(what, out);
 	FUZZ_CHECK(out->length >= 0 && out->length <= cap, "%s: output length %ld of %ld", what,
 		   (long)out->length, cap);
 	FUZZ_CHECK(r > -STDC_CODE_COUNT, "%s: unknown result %ld", what, (long)r);

@@ -5,8 +5,38 @@
  * Input: byte 0 picks the output tier (1 KiB, 64 KiB, 1 MiB); the rest is the compressed data.
  * For stdc_lz4_block_decompress (FUZZ_BLOCK) bytes 1..3 are the declared size (little-endian).
  * Out-of-bounds access, UB, a result longer than the output, or an inconsistent result code
- * aborts. */
+ * aborts.  The deflate family (FUZZ_ZLIB_WBITS) is also checked against zlib's inflate: when
+ * libdeflate succeeds and zlib decodes the same input as one complete stream, the bytes must
+ * be the same. */
 #include "fuzz.h"
+
+#ifdef FUZZ_ZLIB_WBITS
+#include <zlib.h>
+
+static void against_zlib(const uint8_t *data, size_t size, const gtm_string_t *out)
+{
+	static unsigned char *buf;
+	z_stream z;
+	int zr;
+
+	if (buf == NULL && (buf = malloc(STDC_MAX_STRING + 1)) == NULL)
+		abort();
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, FUZZ_ZLIB_WBITS) != Z_OK)
+		abort();
+	z.next_in = (Bytef *)(uintptr_t)data;
+	z.avail_in = (uInt)size;
+	z.next_out = buf;
+	z.avail_out = STDC_MAX_STRING + 1;
+	zr = inflate(&z, Z_FINISH);
+	if (zr == Z_STREAM_END && z.avail_in == 0) /* one whole stream, nothing after it */
+		FUZZ_CHECK(z.total_out == (uLong)out->length &&
+				   memcmp(buf, out->address, (size_t)out->length) == 0,
+			   "libdeflate gave %ld bytes, zlib %lu, or other bytes", (long)out->length,
+			   (unsigned long)z.total_out);
+	inflateEnd(&z);
+}
+#endif
 
 #ifndef FUZZ_ENTRY
 #error "build with -DFUZZ_ENTRY=stdc_<decoder> (fuzz/Makefile)"
@@ -42,6 +72,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #else
 	in = (gtm_string_t){(gtm_long_t)size, (char *)data};
 	r = FUZZ_ENTRY(2, &in, &out);
+#ifdef FUZZ_ZLIB_WBITS
+	if (r == 0)
+		against_zlib(data, size, &out);
+#endif
 #endif
 	fuzz_settle(STR(FUZZ_ENTRY), r, &out, cap);
 	fuzz_free(&out);

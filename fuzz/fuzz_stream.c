@@ -36,6 +36,7 @@ struct run {
 /* One call's output: checked, counted and kept; the next call uses the other size. */
 static void took(struct run *r, const char *what, gtm_long_t rc, gtm_string_t *o, long cap)
 {
+	fuzz_guard(what, o);
 	FUZZ_CHECK(o->length >= 0 && o->length <= cap, "%s: %ld bytes into %ld", what,
 		   (long)o->length, cap);
 	FUZZ_CHECK(rc >= -STDC_CODE_COUNT + 1 && rc <= STDC_STREAM_END, "%s: result %ld", what,

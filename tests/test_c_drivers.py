@@ -12,6 +12,7 @@ UBSan and runs with LeakSanitizer.
 """
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -112,3 +113,15 @@ def test_leaksanitizer_as_run_here_catches_a_leak(tmp_path):
     r = subprocess.run([_leaker(tmp_path, ["-fsanitize=address,undefined"])], capture_output=True,
                        text=True, env=env, timeout=120)
     assert r.returncode != 0 and "LeakSanitizer: detected memory leaks" in r.stderr, r.stderr[-2000:]
+
+
+def test_every_exported_entry_is_called_by_a_driver():
+    """Each stdc_* symbol the library exports appears in a driver of tests/c/, so memcheck and
+    LeakSanitizer see every entry (a new entry needs a driver line: COMMON rules, issue 9)."""
+    lib = Path(_library_dir()) / "libstdcompress.so"
+    out = subprocess.run(["nm", "-D", "--defined-only", str(lib)], capture_output=True,
+                         text=True, check=True).stdout
+    exported = {ln.split()[-1] for ln in out.splitlines() if ln.split()[-1].startswith("stdc_")}
+    sources = "\n".join(p.read_text() for p in (ROOT / "tests" / "c").glob("*.c"))
+    called = {s for s in exported if re.search(rf"\b{s}\b", sources)}
+    assert len(exported) >= 30 and exported == called, sorted(exported - called)

@@ -141,3 +141,27 @@ def test_four_m_processes_of_mixed_calls_are_all_correct(modes, mode, tmp_path):
                 n += 1
         assert n == ITERATIONS, (i, n)
     assert set(by_codec) == set(DECODE) and sum(by_codec.values()) == PROCESSES * ITERATIONS
+
+
+GARBAGE_CASES = 600
+M_DECODERS = {f"{c}:one-shot" for c in DECODE} | {f"{c}:stream" for c in DECODE if c != "lz4"}
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_hostile_inputs_through_every_m_wrapper(modes, mode):
+    """Random bytes, truncations and replaced bytes of valid data through every one-shot
+    wrapper and every stream decoder, in M: each ends in a STDCOMPRESS error, the exact
+    plaintext, or (only for formats without a checksum) other bytes; the M size-tier logic
+    (lz4Decompress reads the size prefix in M) never raises an M error."""
+    _need(modes, mode)
+    code, out, err = modes.run(mode, ["garbage^STDCHARD", str(GARBAGE_CASES)], timeout=600)
+    assert code == 0 and out.rstrip().endswith("ALIVE"), out[-2000:] + err[-2000:]
+    assert "BAD\t" not in out, [ln for ln in out.splitlines() if ln.startswith("BAD")]
+    rows = {f[1]: list(map(int, f[2:])) for f in (ln.split("\t") for ln in out.splitlines())
+            if f[0] == "GARBAGE"}
+    assert set(rows) == M_DECODERS
+    for name, (cases, errors, exact, other, bad) in rows.items():
+        assert cases == GARBAGE_CASES and errors + exact + other == cases and bad == 0, name
+        assert errors > cases // 2, name
+        if name.split(":")[0] in ("gzip", "zlib", "zstd", "lz4frame"):
+            assert other == 0, name

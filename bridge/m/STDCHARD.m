@@ -11,6 +11,12 @@ STDCHARD ; hardening tests of STDCOMPRESS under a real engine (tests/test_harden
  ;                          bytes go to out.1, out.2 ... for an independent decoder to check:
  ;                          records "codec,level,offset,length,clength;" then the bytes.
  ;                          Last line "MIXED<TAB>id<TAB>calls<TAB>failures".
+ ; garbage^STDCHARD         $zcmdline "n": n hostile inputs per decoder (random bytes,
+ ;                          truncations, replaced bytes of valid data) through every one-shot
+ ;                          wrapper and every stream decoder; per decoder "GARBAGE<TAB>name<TAB>
+ ;                          cases<TAB>errors<TAB>exact<TAB>other<TAB>bad", "BAD<TAB>..." for
+ ;                          an outcome that is neither a STDCOMPRESS error nor allowed bytes
+ ;                          (other bytes are allowed only for formats without a checksum)
  quit
  ;
 faults ;
@@ -123,4 +129,52 @@ mixed ;
  . if $zlength(rec)>500000 set part=part+1 do writeFile^STDCOMPRESSCONF(out_"."_part,rec) set rec=""
  if rec'="" set part=part+1 do writeFile^STDCOMPRESSCONF(out_"."_part,rec)
  write "MIXED",$char(9),id,$char(9),calls,$char(9),fails,$char(9),part,!
+ quit
+ ;
+garbage ;
+ new n,codecs,c,codec,plain,valid,i,x,data,k,r,out,caught,$etrap,cnt,strict,cache,sc,h,o,rc
+ set n=+$zcmdline set:n<1 n=300
+ set $etrap="set caught=$ecode,$ecode="""" quit:$quit 0 quit",caught=""
+ set codecs="gzip,deflate,zlib,zstd,lz4,lz4frame,brotli"
+ set plain=$$text^STDCOMPRESSTST(3000)_$$random^STDCOMPRESSTST(300)
+ for c=1:1:7 set codec=$piece(codecs,",",c) do
+ . set caught="",r=$$comp^STDCOMPRESSCONF(codec,plain,.valid)
+ . set strict=(codec="gzip")!(codec="zlib")!(codec="zstd")!(codec="lz4frame")
+ . set sc=$select(codec="lz4frame":"lz4",codec="lz4":"",1:codec)
+ . kill cnt set x=c*104729
+ . for i=1:1:n do
+ . . set data=$$hostile(valid,i,.x)
+ . . set caught="",out="",r=$$decomp^STDCOMPRESSCONF(codec,data,.out)
+ . . do tally(codec,"one-shot",r,out,data,strict)
+ . . quit:sc=""
+ . . set caught="",out="",h=$$streamOpen^STDCOMPRESS(sc,"d",0,100000) if 'h do tally(codec,"stream",0,"",data,strict) quit
+ . . set rc=$$streamWrite^STDCOMPRESS(h,data,.o),out=$get(o)
+ . . for  quit:rc'=2  set rc=$$streamRead^STDCOMPRESS(h,.o),out=out_$get(o)
+ . . ; a stream that did not reach its end is the truncated error streamClose gives
+ . . if rc'=3 set:caught="" caught=",U-STDCOMPRESS-TRUNCATED," set r=0
+ . . if rc=3 set r=1,k=$$streamUnused^STDCOMPRESS(h,.o) if $get(o)'="" set caught=",U-STDCOMPRESS-TRAILING,",r=0
+ . . new cc set cc=caught,rc=$$streamClose^STDCOMPRESS(h,.o),caught=cc
+ . . do tally(codec,"stream",r,out,data,strict)
+ . for k="one-shot","stream" if $data(cnt(k)) write "GARBAGE",$char(9),codec,":",k,$char(9),cnt(k),$char(9),+$get(cnt(k,"error")),$char(9),+$get(cnt(k,"exact")),$char(9),+$get(cnt(k,"other")),$char(9),+$get(cnt(k,"bad")),!
+ write "ALIVE",!
+ quit
+ ;
+hostile(valid,i,x) ; the i-th hostile input made from valid (x: the LCG, advanced)
+ new p,d,j
+ set x=(x*1103515245+12345)#2147483648
+ if i#3=0 quit $zextract($$random^STDCOMPRESSTST(x\65536#300,x),1,x\65536#300)
+ if i#3=1 quit $zextract(valid,1,x\16#$zlength(valid))
+ set d=valid
+ for j=1:1:i#4+1 set x=(x*1103515245+12345)#2147483648,p=x\16#$zlength(d)+1,d=$zextract(d,1,p-1)_$zchar(x\8388608)_$zextract(d,p+1,$zlength(d))
+ quit d
+ ;
+tally(codec,kind,r,out,data,strict) ; count one outcome
+ set cnt(kind)=$get(cnt(kind))+1
+ if 'r,$extract(caught,1,15)=",U-STDCOMPRESS-" set cnt(kind,"error")=$get(cnt(kind,"error"))+1 quit
+ if r,out=plain set cnt(kind,"exact")=$get(cnt(kind,"exact"))+1 quit
+ ; an empty input is zero members (gzip, zstd, lz4 frames): an empty result
+ if r,data="",out="" set cnt(kind,"exact")=$get(cnt(kind,"exact"))+1 quit
+ if r,'strict set cnt(kind,"other")=$get(cnt(kind,"other"))+1 quit
+ set cnt(kind,"bad")=$get(cnt(kind,"bad"))+1
+ if cnt(kind,"bad")<6 write "BAD",$char(9),codec,":",kind,$char(9),r,$char(9),caught,$char(9),$zlength(data),$char(9),$zlength(out),$char(9),$$lastError^STDCOMPRESS(),!
  quit
