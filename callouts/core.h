@@ -98,6 +98,9 @@ int stdc_deflate_decode(enum stdc_deflate_format f, struct libdeflate_decompress
 
 /* zstd.c: a libzstd result in stdc_job.run's terms (dstSize_tooSmall is STDC_NOSPACE). */
 int stdc_zstd_result(size_t r, const char *op, size_t *len);
+/* This thread's zstd compression context (made on first use, frames with a checksum), or NULL
+ * after recording NO-MEMORY for `op`. */
+ZSTD_CCtx *stdc_zstd_cctx(struct stdc_thread *t, const char *op);
 
 /* dict.c: a compiled dictionary of this thread's cache, found by content (id, length and
  * bytes compared) and compiled on first use; the least recently used beyond

@@ -187,11 +187,8 @@ gtm_long_t stdc_zstd_compress_dict(int argc, gtm_string_t *in, gtm_string_t *out
 	rc = stdc_begin(argc, in, out, "zstdCompressDict", &dj.job, &t, &cap);
 	if (rc != STDC_OK)
 		return rc;
-	if (t->zstd_c == NULL) {
-		if ((t->zstd_c = ZSTD_createCCtx()) == NULL)
-			return stdc_fail(STDC_E_NO_MEMORY, "zstdCompressDict: no memory for a context");
-		ZSTD_CCtx_setParameter(t->zstd_c, ZSTD_c_checksumFlag, 1);
-	}
+	if (stdc_zstd_cctx(t, "zstdCompressDict") == NULL)
+		return -STDC_E_NO_MEMORY;
 	rc = stdc_dict_cdict(t, dict, (int)level, "zstdCompressDict", &dj.cdict);
 	if (rc != STDC_OK)
 		return rc;

@@ -42,11 +42,8 @@ gtm_long_t stdc_zstd_compress(int argc, gtm_string_t *in, gtm_string_t *out, gtm
 	rc = stdc_begin(argc, in, out, "zstdCompress", &job, &t, &cap);
 	if (rc != STDC_OK)
 		return rc;
-	if (t->zstd_c == NULL) {
-		if ((t->zstd_c = ZSTD_createCCtx()) == NULL)
-			return stdc_fail(STDC_E_NO_MEMORY, "zstdCompress: no memory for a context");
-		ZSTD_CCtx_setParameter(t->zstd_c, ZSTD_c_checksumFlag, 1);
-	}
+	if (stdc_zstd_cctx(t, "zstdCompress") == NULL)
+		return -STDC_E_NO_MEMORY;
 	r = ZSTD_CCtx_setParameter(t->zstd_c, ZSTD_c_compressionLevel, (int)level);
 	if (ZSTD_isError(r))
 		return stdc_fail(STDC_E_LIBZSTD_FAIL, "zstdCompress: %s", ZSTD_getErrorName(r));
@@ -111,4 +108,16 @@ gtm_long_t stdc_zstd_decompress(int argc, gtm_string_t *in, gtm_string_t *out)
 				 size, STDC_MAX_STRING);
 	job.estimate = size == ZSTD_CONTENTSIZE_UNKNOWN ? STDC_UNKNOWN : (size_t)size;
 	return stdc_deliver(t, &job, out, cap);
+}
+
+ZSTD_CCtx *stdc_zstd_cctx(struct stdc_thread *t, const char *op)
+{
+	if (t->zstd_c == NULL) {
+		if ((t->zstd_c = ZSTD_createCCtx()) == NULL) {
+			stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a context", op);
+			return NULL;
+		}
+		ZSTD_CCtx_setParameter(t->zstd_c, ZSTD_c_checksumFlag, 1);
+	}
+	return t->zstd_c;
 }
