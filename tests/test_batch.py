@@ -140,6 +140,30 @@ def test_large_batch_splits_into_calls_in_order():
         _batch.decompress("zstd", bytes(bad), csegs, threads=2)
 
 
+def test_results_are_owned_and_a_late_bad_pair_still_fails():
+    """Each call's output is its own memory (large results keep the buffer the C side wrote,
+    small ones are copied out); a bad pair far past the first call's pairs fails the batch."""
+    items = [TEXT[(i * 13) % 5000:(i * 13) % 5000 + 900] for i in range(5000)]
+    data, segs = pack(items)
+    frames = unpack(_batch.compress("zstd", data, segs, level=1))
+    cdata, csegs = pack(frames)
+    first = _batch.decompress("zstd", cdata, csegs, threads=2)
+    again = _batch.decompress("zstd", cdata, csegs, threads=1)
+    assert len(first) >= 4 and unpack(first) == unpack(again) == items
+    assert any(len(buf) >= _batch.KEEP_AT_LEAST for buf, _ in first)
+    ffi = _runtime.default().ffi
+    spans = sorted((int(ffi.cast("uintptr_t", ffi.from_buffer(buf))), len(buf))
+                   for buf, _ in first + again)
+    for (a, n), (b, _) in zip(spans, spans[1:]):  # no two results share memory
+        assert a + n <= b
+    del again
+    assert unpack(first) == items  # unchanged when the other results are freed
+    bad = bytearray(csegs)
+    struct.pack_into("=QQ", bad, 16 * 4990, len(cdata), 1)  # past the end, in a late call
+    with pytest.raises(errors.BadArgumentsError, match=r"item 4990: segment .* reaches past"):
+        _batch.decompress("zstd", cdata, bytes(bad), threads=2)
+
+
 def test_unordered_and_overlapping_segments():
     data = TEXT[:20000]
     segs = pairs((15000, 100), (0, 3000), (14000, 5000), (0, 0), (19999, 1), (100, 100))

@@ -170,6 +170,25 @@ def test_caller_into_a_buffer_gives_the_same_results(rt, name, use_trampoline):
 
 
 @pytest.mark.c_facing
+def test_generic_call_into_caller_buffers(rt):
+    """call(into={position: buffer}): that output is prepared over the caller's buffer and comes
+    back as its length; the others as bytes; the preallocation still caps it."""
+    plain = bytes(range(256)) * 40
+    ret, (want,) = rt.call("zstdCompress", plain, None)
+    buf = bytearray(2 * 1048576)
+    assert rt.call("zstdCompress", plain, None, into={1: buf}) == (ret, [len(want)])
+    assert buf[:len(want)] == want
+    small = bytearray(10)  # smaller than the result: held, as with the runtime's buffer
+    ret_small, (n,) = rt.call("zstdCompress", plain, None, into={1: small})
+    assert ret_small == len(want) and n == 0
+    rt.call("take", None)
+    with pytest.raises(TypeError):
+        rt.call("zstdCompress", plain, None, into={1: b"read-only"})
+    with pytest.raises(ValueError, match="empty"):
+        rt.call("zstdCompress", plain, None, into={1: bytearray()})
+
+
+@pytest.mark.c_facing
 def test_precomputed_caller_refuses_other_shapes(rt):
     with pytest.raises(CalloutMissingError, match="not shaped"):
         rt.string_op("versions")
@@ -243,6 +262,15 @@ def test_exceeding_the_preallocation_is_caught(misbehaving):
 
 def test_an_output_moved_to_another_buffer_is_read_from_there(misbehaving):
     assert misbehaving.call("moved", None) == (0, [b"from a static buffer"])
+    buf = bytearray(8)  # moved away from the caller's buffer: copied into it when it fits
+    with pytest.raises(RuntimeCheckError, match="does not fit"):
+        misbehaving.call("moved", None, into={0: buf})
+
+
+def test_exceeding_a_caller_buffer_is_caught(misbehaving):
+    with pytest.raises(RuntimeCheckError) as e:
+        misbehaving.call("overrun", None, into={0: bytearray(100)})
+    assert e.value.code == "EXCEEDSPREALLOC"
 
 
 def test_an_output_over_the_string_limit_is_caught(misbehaving):

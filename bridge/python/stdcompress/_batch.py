@@ -3,9 +3,12 @@
 dictionaries (train, id).  Nothing here is public API: stdcompress.zstd builds on it.
 
 Splitting: each call gets the window of the data that starts at its first item's offset (at
-most 1 MiB), at most 65536 pairs, and the C side does the longest prefix of those items that
-fits its window and its 1 MiB of output, saying how many it did; the next call starts there.
-The worker threads run inside the C call, where the runtime layer has released the GIL.
+most 1 MiB) and some of the pairs from its first item on (the first call up to 65536, later
+calls twice what the call before did, at least 1024: the C side checks every pair it is given,
+so giving it 65536 each time would re-check 1 MiB of pairs a call), and the C side does the
+longest prefix of those items that fits its window and its 1 MiB of output, saying how many it
+did; the next call starts there.  The worker threads run inside the C call, where the runtime
+layer has released the GIL, and write the packed output straight into the result's memory.
 """
 
 from __future__ import annotations
@@ -19,8 +22,14 @@ from .errors import BadArgumentsError, BadLevelError
 CODECS = ("zstd", "lz4", "deflate", "zlib", "gzip")
 PAIR = 16
 MAX_PAIRS = _runtime.MAX_STRING // PAIR  # pairs one segments string holds
+MIN_SPAN = 1024  # pairs given to a call after the first
 _ITEM = re.compile(r"\bitem (\d+): ")
 _first_offset = struct.Struct("=Q").unpack_from
+# Each call's packed output is written by the C workers straight into memory that becomes the
+# result: not zeroed first, and not copied after (for a result of at least KEEP_AT_LEAST bytes,
+# which keeps the whole 1 MiB allocation).  Fresh pages are then first touched by the workers,
+# in parallel: a batch of 100 MB spends about as long in page faults as in decoding.
+KEEP_AT_LEAST = _runtime.MAX_STRING // 2
 
 
 def _bytes_view(obj, what: str) -> memoryview:
@@ -76,18 +85,24 @@ def _run(name: str, codec, data, segments, sizes, args):
             raise BadArgumentsError(f"sizes of {len(zview)} bytes for {count} items "
                                     f"(8 bytes each)")
     total = len(dview)
+    out_at = next(i for i, p in enumerate(rt.entry(name).params) if p.direction == "O")
     results = []
-    first = 0
+    first, span = 0, MAX_PAIRS
     while first < count or (count == 0 and not results):
         offset = _first_offset(sview, PAIR * first)[0] if count else 0
         base = offset if offset <= total else total  # a bad pair is reported by the C side
         window = dview[base:base + _runtime.MAX_STRING]
-        last = min(count, first + MAX_PAIRS)
+        last = min(count, first + span)
         pairs = sview[PAIR * first:PAIR * last]
         part = b"" if zview is None else zview[8 * first:8 * last]
-        ret, (out, out_segs) = rt.call(name, cname, window, pairs, *args(part, base, total))
+        out = rt.ffi.buffer(rt.new_uninitialized("char[]", _runtime.MAX_STRING))
+        ret, (length, out_segs) = rt.call(name, cname, window, pairs, *args(part, base, total),
+                                          into={out_at: out})
         if ret < 0:
             _raise(name, first)
+        out = memoryview(out)[:length]
+        if length < KEEP_AT_LEAST:
+            out = out.tobytes()  # a small result: its own bytes, not 1 MiB held for it
         done = len(out_segs) // PAIR
         if count == 0:
             break
@@ -95,6 +110,9 @@ def _run(name: str, codec, data, segments, sizes, args):
             raise BadArgumentsError(f"{name}: no progress at item {first}")
         results.append((out, out_segs))
         first += done
+        # The C side checks every pair it is given before any work: after the first call
+        # (up to MAX_PAIRS checked), twice what the last call did is enough pairs.
+        span = min(MAX_PAIRS, max(MIN_SPAN, 2 * done))
     return results
 
 

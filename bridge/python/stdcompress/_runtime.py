@@ -175,6 +175,8 @@ class Runtime:
         for entry in self.table.entries.values():
             self._bind(entry, declared)
         self._outputs = _Outputs()
+        # Memory for call(into=...) that the C side fills completely: not zeroed first.
+        self.new_uninitialized = self.ffi.new_allocator(should_clear_after_alloc=False)
 
     def _bind(self, entry: Entry, declared: dict) -> None:
         ctypes = tuple(_TYPES[p.type][0] for p in entry.params)
@@ -221,9 +223,13 @@ class Runtime:
                                                  int(self.ffi.cast("uintptr_t", buf)), n)
         return found
 
-    def call(self, name: str, *args):
+    def call(self, name: str, *args, into=None):
         """Calls an entry with the M actual arguments (a value for an output position is
-        ignored, like ``.out`` on an O parameter).  Returns (return value, [outputs])."""
+        ignored, like ``.out`` on an O parameter).  Returns (return value, [outputs]).
+
+        ``into={position: buffer}``: those outputs are prepared over the caller's writable
+        buffers (their first min(len, N) bytes), as string_op(into=True) does, and come back
+        as their lengths instead of bytes: no allocation and no copy of the result."""
         entry = self.entry(name)
         func = self._funcs[name]
         ffi = self.ffi
@@ -240,12 +246,18 @@ class Runtime:
             if _TYPES[p.type][1] == "int":
                 cargs.append(int(args[i]))
             elif p.direction == "O":
-                buf, s, addr, n = self._output(name, i, p.prealloc)
+                if into is not None and i in into:
+                    dst = _writable(ffi, into[i], name)
+                    s, n = ffi.new("gtm_string_t *"), min(len(dst), p.prealloc)
+                    buf, addr = dst, int(ffi.cast("uintptr_t", dst))
+                else:
+                    buf, s, addr, n = self._output(name, i, p.prealloc)
+                    dst = None
                 s.length = n
                 s.address = buf
                 buf[0] = b"\0"
                 cargs.append(s)
-                outs.append((s, addr, n))
+                outs.append((s, addr, n, dst))
             else:
                 data = ffi.from_buffer(args[i])
                 if len(data) > MAX_STRING:
@@ -256,7 +268,7 @@ class Runtime:
                 cargs.append(s)
         ret = func(len(args), *cargs)
         results = []
-        for s, addr, n in outs:
+        for s, addr, n, dst in outs:
             length = s.length
             in_buffer = addr <= int(ffi.cast("uintptr_t", s.address)) < addr + n
             if in_buffer and length > n:
@@ -265,7 +277,8 @@ class Runtime:
             if length > MAX_STRING or length < 0:
                 raise RuntimeCheckError(f"{name}: output length {length} is outside the "
                                         f"string limit", "MAXSTRLEN")
-            results.append(ffi.buffer(s.address, length)[:])
+            results.append(ffi.buffer(s.address, length)[:] if dst is None else
+                           _landed(ffi, name, s, dst))
         return ret, results
 
 
