@@ -12,7 +12,9 @@ about 200 bytes each, as many as the size allows); an M record is consecutive li
 
 Rows: zstd batch decompression with threads=2 against threads=1 (target >= 1.7x) and against
 a Python loop of one-shot stdcompress.zstd_decompress calls (target >= 3x), the output checked
-identical to the records; batch compression threads=2 vs 1 (context); and the compressed total
+identical to the records; the machine's parallel ceiling for the same job (two processes each
+running threads=1 at once: their combined rate against one alone, the most threads=2 can
+reach); batch compression threads=2 vs 1 (context); and the compressed total
 of the same records with a dictionary trained from them (libzstd's fastCover, 1 MiB of
 samples: every k-th record) against without (target <= 0.5x).
 """
@@ -20,7 +22,9 @@ samples: every k-th record) against without (target <= 0.5x).
 from __future__ import annotations
 
 import json
+import multiprocessing
 import sys
+from time import perf_counter
 import unicodedata
 from array import array
 
@@ -33,7 +37,8 @@ from .timing import Plan, best_of
 
 SECTION = "batches of small records"
 JOBS = ("batch zstd decompress, threads=2 vs 1", "batch zstd decompress, threads=2 vs loop",
-        "batch zstd -3 compress, threads=2 vs 1", "batch zstd -3 size, dictionary vs none")
+        "batch zstd -3 compress, threads=2 vs 1", "batch zstd -3 size, dictionary vs none",
+        "two processes of threads=1 at once vs one")
 GOLDEN = 0.6180339887498949
 MIN_SIZE, MAX_SIZE = 100, 4096
 DICT_SIZE = 64 << 10
@@ -123,6 +128,37 @@ def _joined(results) -> bytes:
     return b"".join(buf for buf, _ in results)
 
 
+def parallel_ceiling(job, plan: Plan) -> tuple[float, float]:
+    """(seconds of one job alone, seconds of one job while a second process runs the same job
+    at the same time): what two cores give two independent single-threaded workers on this
+    machine, the most threads=2 can gain over threads=1 (shared caches, memory bandwidth, and
+    on a virtual machine what the host gives its two vCPUs).  Each process times the best of
+    plan.repeats runs; the two start together and run the same number of times."""
+    alone = best_of({"alone": job}, plan)["alone"]
+    ctx = multiprocessing.get_context("fork")
+    start = ctx.Barrier(2)
+    results = ctx.Queue()
+
+    def child():
+        start.wait()
+        best = float("inf")
+        for _ in range(plan.repeats):
+            t0 = perf_counter()
+            job()
+            best = min(best, perf_counter() - t0)
+        results.put(best)
+
+    procs = [ctx.Process(target=child) for _ in range(2)]
+    for p in procs:
+        p.start()
+    times = [results.get() for _ in procs]
+    for p in procs:
+        p.join()
+        if p.exitcode != 0:
+            raise RuntimeError(f"parallel ceiling: a child exited with {p.exitcode}")
+    return alone, max(times)
+
+
 def rows(plan: Plan) -> list[Row]:
     quick = plan.min_time < 0.05
     count = 2_000 if quick else 100_000
@@ -154,6 +190,9 @@ def rows(plan: Plan) -> list[Row]:
         Row(SECTION, JOBS[1], name, total, "speed", "us", t["t2"] * 1e6, t["loop"] * 1e6,
             "loop of zstd_decompress", target=Target(">=", 3)),
     ]
+    alone, together = parallel_ceiling(batch(1), plan)
+    out.append(Row(SECTION, JOBS[4], name, total, "speed", "us", together / 2 * 1e6, alone * 1e6,
+                   "one process"))
     c = best_of({"t2": lambda: _batch.compress("zstd", data, segs, level=3, threads=2),
                  "t1": lambda: _batch.compress("zstd", data, segs, level=3, threads=1)}, plan)
     out.append(Row(SECTION, JOBS[2], name, total, "speed", "us", c["t2"] * 1e6, c["t1"] * 1e6,

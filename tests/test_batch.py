@@ -4,8 +4,11 @@ identical bytes, splitting across calls, hostile segments, corrupt items named b
 every result checked by an independent decoder (zstandard, lz4.block, zlib)."""
 
 import io
+import os
+import signal
 import struct
 import threading
+import time
 import zlib
 
 import lz4.block
@@ -353,6 +356,51 @@ def test_from_many_python_threads_at_once():
     for t in threads:
         t.join()
     assert not errs and all(r == want for r in results) and len(results) == 6
+
+
+def _big_batch():
+    items = [TEXT[(i * 37) % 5000:(i * 37) % 5000 + 600 + i % 400] for i in range(3000)]
+    return items, *pack(items)
+
+
+def test_kept_helper_threads_under_many_callers_and_in_a_forked_child():
+    """Helper threads are kept between calls (one caller at a time uses them, the others start
+    their own); a forked child has none and starts afresh (it must not wait for the parent's)."""
+    items, data, segs = _big_batch()
+    want = unpack(_batch.compress("zstd", data, segs, threads=1))
+    assert unpack(_batch.compress("zstd", data, segs, threads=4)) == want  # the crew exists
+    results, errs = [], []
+
+    def run(threads):
+        try:
+            for _ in range(5):
+                results.append(unpack(_batch.compress("zstd", data, segs, threads=threads)))
+        except Exception as e:  # pragma: no cover - reported below
+            errs.append(e)
+
+    callers = [threading.Thread(target=run, args=(t,)) for t in (2, 3, 4, 0)]
+    for t in callers:
+        t.start()
+    for t in callers:
+        t.join()
+    assert not errs and len(results) == 20 and all(r == want for r in results)
+
+    pid = os.fork()
+    if pid == 0:  # the child: exit status 0 when its batch round-trips
+        try:
+            frames = _batch.compress("zstd", data, segs, threads=4)
+            back = unpack(_batch.decompress("zstd", *pack(unpack(frames)), threads=4))
+            os._exit(0 if back == items else 1)
+        finally:
+            os._exit(2)
+    deadline = time.monotonic() + 60
+    while (done := os.waitpid(pid, os.WNOHANG))[0] == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if done[0] == 0:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        pytest.fail("the forked child's batch did not finish in 60 s")
+    assert os.waitstatus_to_exitcode(done[1]) == 0
 
 
 # ---- dictionaries ----
