@@ -392,7 +392,43 @@ class Runtime:
                 raise RuntimeCheckError(f"{name}: output breaks the runtime's {code} check", code)
             return ret
 
-        if into:
+        if into and nints == 1:
+            # run() and _writable() inlined for the shape of the sized decoders
+            # (lz4BlockDecompress): the per-packet call of stdcompress.easynetwork.
+            def call(data, buffer, *ints):
+                try:
+                    out = local.state[1]
+                except AttributeError:
+                    out = new_state()[1]
+                try:
+                    dst = from_buffer(buffer, require_writable=True)
+                except BufferError:
+                    dst = _writable(tffi, buffer, name)  # raises TypeError
+                cap = len(dst)
+                if cap < 1:
+                    _writable(tffi, buffer, name)  # raises ValueError
+                if data.__class__ is not bytes:
+                    data = from_buffer(data)
+                size = len(data)
+                if size > MAX_STRING:
+                    raise RuntimeCheckError(f"{name}: input of {size} bytes exceeds the "
+                                            f"{MAX_STRING}-byte string limit", "MAXSTRLEN")
+                if len(ints) > 1:
+                    raise StdcompressError(f"{name}: {2 + len(ints)} arguments, the table "
+                                           f"declares 3", "FMLLSTMISSING")
+                if ints:
+                    ret = call3(fn, 3, data, size, out, dst, cap if cap < n else n, ints[0])
+                else:
+                    ret = call3(fn, 2, data, size, out, dst, cap if cap < n else n, 0)
+                length = out.length
+                if length < 0:
+                    code = ("EXCEEDSPREALLOC" if length == tlib.STDC_T_EXCEEDSPREALLOC
+                            else "MAXSTRLEN")
+                    raise RuntimeCheckError(f"{name}: output breaks the runtime's {code} "
+                                            "check", code)
+                return ret, (_landed(tffi, name, out, dst) if length and out.address != dst
+                             else length)
+        elif into:
             def call(data, buffer, *ints):
                 try:
                     out = local.state[1]

@@ -285,10 +285,49 @@ class BufferedIncrementalPacketSerializer(
             self, buffer: bytearray) -> Generator[int, int, tuple[Any, memoryview]]:
         """Reads one frame from the socket's writes into ``buffer`` and decompresses its blocks
         from there; returns the packet and a view of the bytes after the frame."""
-        reader = _BufferReader(buffer)
-        if len(reader.view) < HEADER_SIZE + 4 + self.__block_size:
+        view = memoryview(buffer)
+        if view.format != "B" or view.ndim != 1:
+            view = view.cast("B")
+        if len(view) < HEADER_SIZE + 4 + self.__block_size:
             raise ValueError("the buffer is smaller than one block: use create_deserializer_buffer")
-        return self.__frame(reader)
+        # The common case first: a frame of one block that arrived whole in the first write,
+        # decoded with no reader machinery.  Anything else, errors included, goes to __frame,
+        # which reads the frame from the start (so there is one account of every error).
+        n = yield 0
+        if n >= HEADER_SIZE + 4:
+            magic, codec, log2, reserved, size, payload, word = _FIRST.unpack_from(view)
+            end = HEADER_SIZE + payload
+            c = word & _LENGTH
+            # every check of __check_header and of a block, for a frame of one block
+            if (n >= end and payload == 4 + c and 0 < c <= size <= 1 << log2
+                    and magic == MAGIC and not reserved and codec in self.__decoders
+                    and _MIN_LOG2 <= log2 <= self.__block_log2
+                    and size <= self.__max_packet_size):
+                out = self.__take(size)
+                if word & _STORED:
+                    ok = c == size
+                    if ok:
+                        out[:] = view[HEADER_SIZE + 4:end]
+                else:
+                    decode, sized = self.__decoders[codec]
+                    block = view[HEADER_SIZE + 4:end]
+                    ret, got = decode(block, out, size) if sized else decode(block, out)
+                    ok = ret == 0 and got == size
+                if ok:
+                    try:
+                        packet = self.__serializer.deserialize(out)
+                    except DeserializeError as exc:
+                        raise IncrementalDeserializeError(
+                            f"Error while deserializing decompressed data: {exc}",
+                            remaining_data=view[end:n], error_info=exc.error_info) from exc
+                    finally:
+                        self.__give_back(out)
+                    return packet, view[end:n]
+                self.__give_back(out)
+                del out
+        r = _BufferReader(view)
+        r.took(n)
+        return (yield from self.__frame(r))
 
     def incremental_deserialize(self) -> Generator[None, bytes, tuple[Any, bytes]]:
         """Reads one frame from the chunks StreamProtocol sends; the same checks and output."""
