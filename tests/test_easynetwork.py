@@ -33,6 +33,7 @@ from easynetwork.servers.handlers import AsyncStreamRequestHandler  # noqa: E402
 from easynetwork.servers.threads_helper import NetworkServerThread  # noqa: E402
 
 import stdcompress  # noqa: E402
+from stdcompress.easynetwork import CODECS as WIRE_CODECS  # noqa: E402
 from stdcompress.easynetwork import (HEADER_SIZE, MAGIC,  # noqa: E402
                                      BufferedIncrementalPacketSerializer, CorruptPacketError,
                                      FrameHeaderError, PacketTooLargeError)
@@ -295,6 +296,32 @@ def test_every_split_of_pipelined_packets(codec, feed):
     wire = frames(ser, packets)
     for step in (1, 7, 1000, 70000):
         assert FEEDS[feed](ser, wire, step) == packets, step
+
+
+@pytest.mark.parametrize("codec", CODECS)
+def test_one_block_frames_on_the_fast_paths(codec):
+    """A packet of one block is compressed into the sender's frame buffer and, arriving whole,
+    decoded without the reader: compressible, incompressible (stored), one byte, a whole
+    block; each frame checked against the wire format, and decoded by both receive paths."""
+    ser = BufferedIncrementalPacketSerializer(RawBytes(), codec, block_size=1024)
+    for packet, stored in ((BIG[:1000], False), (pseudo_random(1000), True), (b"a", True),
+                           (BIG[:1024], False), (pseudo_random(1024), True)):
+        chunks = list(ser.incremental_serialize(packet))
+        assert len(chunks) == 1 and isinstance(chunks[0], bytes)
+        frame = chunks[0]
+        magic, cid, log2, _, size, payload = struct.unpack_from("<BBBBII", frame)
+        word = struct.unpack_from("<I", frame, HEADER_SIZE)[0]
+        assert (magic, cid, log2, size, payload) == (MAGIC, WIRE_CODECS[codec], 10, len(packet),
+                                                      len(frame) - HEADER_SIZE)
+        assert bool(word >> 31) == stored and (word & 0x7FFFFFFF) == payload - 4
+        if stored:
+            assert frame[HEADER_SIZE + 4:] == packet
+        for feed in FEEDS.values():
+            assert feed(ser, frame, 70000) == [packet]
+    # several frames from one thread after another: the frame buffer is reused, the chunks not
+    frames_sent = [b"".join(ser.incremental_serialize(BIG[i:i + 900])) for i in range(0, 4500, 900)]
+    assert FEEDS["buffered"](ser, b"".join(frames_sent), 70000) == [
+        BIG[i:i + 900] for i in range(0, 4500, 900)]
 
 
 def test_remaining_data_is_what_follows_the_frame():

@@ -238,6 +238,24 @@ MISBEHAVING_C = textwrap.dedent("""
     { (void)argc; out->address = elsewhere; out->length = 20; return 0; }
     __attribute__((visibility("default"))) long huge(int argc, gtm_string_t *out)
     { (void)argc; out->address = elsewhere; out->length = 1048577; return 0; }
+    /* the same faults in the shape of the codec entries: (I:string, O:string[8], I:long) */
+    static long calls;
+    __attribute__((visibility("default"))) long overrun3(int argc, gtm_string_t *in,
+        gtm_string_t *out, long a)
+    { (void)argc; (void)in; (void)a; calls++; out->length = out->length + 1; return 0; }
+    __attribute__((visibility("default"))) long moved3(int argc, gtm_string_t *in,
+        gtm_string_t *out, long a)
+    { (void)argc; (void)in; (void)a; calls++; out->address = elsewhere; out->length = 20;
+      return 0; }
+    __attribute__((visibility("default"))) long huge3(int argc, gtm_string_t *in,
+        gtm_string_t *out, long a)
+    { (void)argc; (void)in; (void)a; calls++; out->address = elsewhere; out->length = 1048577;
+      return 0; }
+    __attribute__((visibility("default"))) long negative3(int argc, gtm_string_t *in,
+        gtm_string_t *out, long a)
+    { (void)argc; (void)in; (void)a; calls++; out->length = -5; return 0; }
+    __attribute__((visibility("default"))) long counted(int argc, gtm_string_t *out)
+    { (void)argc; out->length = 0; return calls; }
 """)
 
 
@@ -250,7 +268,10 @@ def misbehaving(tmp_path_factory):
     (d / "bad.xc").write_text(
         "$BAD/libbad.so\noverrun: gtm_long_t overrun(O:gtm_string_t*[8])\n"
         "moved: gtm_long_t moved(O:gtm_string_t*[8])\nhuge: gtm_long_t huge(O:gtm_string_t*[8])\n"
-        "absent: gtm_long_t absent(O:gtm_string_t*[8])\n")
+        "absent: gtm_long_t absent(O:gtm_string_t*[8])\n"
+        + "".join(f"{f}: gtm_long_t {f}(I:gtm_string_t*,O:gtm_string_t*[8],I:gtm_long_t)\n"
+                  for f in ("overrun3", "moved3", "huge3", "negative3"))
+        + "counted: gtm_long_t counted(O:gtm_string_t*[8])\n")
     return _runtime.Runtime(str(d / "bad.xc"), {"BAD": str(d)})
 
 
@@ -265,6 +286,34 @@ def test_an_output_moved_to_another_buffer_is_read_from_there(misbehaving):
     buf = bytearray(8)  # moved away from the caller's buffer: copied into it when it fits
     with pytest.raises(RuntimeCheckError, match="does not fit"):
         misbehaving.call("moved", None, into={0: buf})
+
+
+@pytest.mark.parametrize("use_trampoline", [True, False], ids=["compiled", "pure-cffi"])
+def test_runtime_checks_of_calls_into_a_buffer(misbehaving, use_trampoline):
+    """string_op(into=True), compiled (_buffers.call_into) or not, makes the runtime's checks."""
+    def op(name):
+        return misbehaving.string_op(name, use_trampoline=use_trampoline, into=True)
+
+    for name, code in (("overrun3", "EXCEEDSPREALLOC"), ("huge3", "MAXSTRLEN"),
+                       ("negative3", "MAXSTRLEN")):
+        with pytest.raises(RuntimeCheckError) as e:
+            op(name)(b"in", bytearray(64), 1)
+        assert e.value.code == code, name
+    buf = bytearray(64)
+    assert op("moved3")(b"in", buf, 1) == (0, 20) and buf[:20] == b"from a static buffer"
+    with pytest.raises(RuntimeCheckError, match="does not fit"):
+        op("moved3")(b"in", bytearray(10), 1)
+    before = misbehaving.call("counted", None)[0]
+    with pytest.raises(RuntimeCheckError) as e:
+        op("overrun3")(bytes(1048577), bytearray(64), 1)
+    assert e.value.code == "MAXSTRLEN"
+    assert misbehaving.call("counted", None)[0] == before  # refused before the call
+    with pytest.raises(TypeError):
+        op("moved3")(b"in", b"read-only", 1)
+    with pytest.raises(ValueError, match="empty"):
+        op("moved3")(b"in", bytearray(), 1)
+    with pytest.raises(sc.StdcompressError, match="FMLLSTMISSING"):
+        op("moved3")(b"in", bytearray(64), 1, 2)
 
 
 def test_exceeding_a_caller_buffer_is_caught(misbehaving):

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import struct
 import sys
+import threading
 from collections.abc import Generator
 from typing import Any
 
@@ -187,7 +188,8 @@ class BufferedIncrementalPacketSerializer(
     Frames of any of the three codecs are read, whichever ``codec`` says what is sent."""
 
     __slots__ = ("__serializer", "__codec", "__level", "__block_log2", "__block_size",
-                 "__max_packet_size", "__compress", "__decoders", "__pool")
+                 "__max_packet_size", "__compress", "__compress_into", "__args", "__local",
+                 "__decoders", "__pool")
 
     def __init__(self, serializer: _abc.AbstractPacketSerializer, codec: str = "lz4", *,
                  level: int | None = None, block_size: int = 1 << 16,
@@ -220,6 +222,9 @@ class BufferedIncrementalPacketSerializer(
             return out if ret == 0 else _bindings.compress(name, data, level)  # its error
         self.__compress = compress
         self.__compress(b"level check")  # a bad level is BadLevelError now, not at send time
+        self.__compress_into = _runtime.default().string_op(name, into=True)
+        self.__args = args
+        self.__local = threading.local()  # each sending thread's frame buffer
         rt = _runtime.default()
         self.__decoders = {cid: (rt.string_op(entry, into=True), sized)
                            for cid, (_, entry, sized) in _ENTRIES.items()}
@@ -248,9 +253,23 @@ class BufferedIncrementalPacketSerializer(
             raise ValueError(f"packet of {size} bytes exceeds max_packet_size "
                              f"({self.__max_packet_size})")
         bs, compress = self.__block_size, self.__compress
-        if size <= bs:  # one block (or none): one chunk, one pack
+        if size <= bs:  # one block (or none): one chunk
             if size:
-                packed = compress(data)
+                # compressed straight into this thread's frame buffer, after the header
+                try:
+                    frame, body = self.__local.buffers
+                except AttributeError:
+                    frame = memoryview(bytearray(HEADER_SIZE + 4 + bs))
+                    frame, body = self.__local.buffers = frame, frame[HEADER_SIZE + 4:]
+                ret, n = self.__compress_into(data, body, *self.__args)
+                if ret == 0 and n < size:
+                    _FIRST.pack_into(frame, 0, MAGIC, self.__codec, self.__block_log2, 0, size,
+                                     4 + n, n)
+                    yield bytes(frame[:HEADER_SIZE + 4 + n])
+                    return
+                # not smaller: stored.  (ret != 0: an error, or a result over the bs bytes of
+                # body, held on the C side; the plain call says which and drops what is held.)
+                packed = compress(data) if ret != 0 else data
                 word = len(packed)
                 if word >= size:
                     word, packed = _STORED | size, data
