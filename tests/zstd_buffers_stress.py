@@ -6,11 +6,14 @@ it against an ASan+UBSan build and under valgrind.
 """
 
 import array
+import ctypes
 import gc
 import importlib.machinery
 import importlib.util
+import os
 import struct
 import sys
+from pathlib import Path
 
 U64 = 2**64
 
@@ -112,11 +115,62 @@ def round_(m):
     expect(TypeError, m.first_longer, pairs, 1.0)
 
 
+def library():
+    """libstdcompress.so (STDCOMPRESS_LIBDIR, else the development build): call_into's entries."""
+    libdir = os.environ.get("STDCOMPRESS_LIBDIR") or Path(__file__).resolve().parents[1] / "build/so"
+    return ctypes.CDLL(str(Path(libdir) / "libstdcompress.so"))
+
+
+def call_into_round(m, lib):
+    """call_into over real entries: results, every runtime-check code, every argument error."""
+    address = {name: ctypes.cast(getattr(lib, name), ctypes.c_void_p).value
+               for name in ("stdc_lz4_block_compress", "stdc_lz4_block_decompress",
+                            "stdc_zstd_compress", "stdc_zstd_decompress")}
+    text = b"call_into round trip " * 200
+    out = bytearray(8192)
+    ret, n = m.call_into(address["stdc_lz4_block_compress"], 1, 2, text, out, 1048576, 0, 0)
+    assert ret == 0 and 0 < n < len(text)
+    block, back = bytes(out[:n]), bytearray(len(text))
+    for src in (block, bytearray(block), memoryview(b"xx" + block)[2:]):
+        assert m.call_into(address["stdc_lz4_block_decompress"], 1, 3, src, back, 1048576,
+                           len(text), 0) == (0, len(text)) and back == text
+    big = bytearray(300000)  # over 32 KiB: the GIL is released around the call
+    ret, n = m.call_into(address["stdc_zstd_compress"], 1, 2, bytes(200000), big, 1048576, 0, 0)
+    assert ret == 0 and n > 0
+    frame, plain = bytes(big[:n]), bytearray(200000)
+    assert m.call_into(address["stdc_zstd_decompress"], 0, 2, frame, plain, 1048576, 0,
+                       0) == (0, 200000) and plain == bytes(200000)
+    # an output smaller than the result: held on the C side (ret = its length), length 0
+    ret, n = m.call_into(address["stdc_zstd_decompress"], 0, 2, frame, bytearray(10), 1048576,
+                         0, 0)
+    assert ret == 200000 and n == 0
+    assert m.call_into(address["stdc_lz4_block_decompress"], 1, 3, block, back, 1048576,
+                       len(text), 0) == (0, len(text))  # the next call drops what was held
+    assert m.call_into(address["stdc_lz4_block_decompress"], 1, 3, bytes(1048577), back,
+                       1048576, 5, 0)[1] == -1  # over the string limit: not called
+    assert m.call_into(address["stdc_lz4_block_decompress"], 1, 3, b"\xff" * 9, back, 1048576,
+                       len(text), 0)[0] < 0  # corrupt: the entry's error
+    expect(ValueError, m.call_into, address["stdc_lz4_block_decompress"], 1, 3, block,
+           bytearray(), 1048576, 1, 0)
+    expect(TypeError, m.call_into, address["stdc_lz4_block_decompress"], 1, 3, block, b"ro",
+           1048576, 1, 0)
+    expect(TypeError, m.call_into, address["stdc_lz4_block_decompress"], 1, 3, "text", back,
+           1048576, 1, 0)
+    expect(ValueError, m.call_into, 0, 1, 3, block, back, 1048576, 1, 0)
+    expect(ValueError, m.call_into, address["stdc_lz4_block_decompress"], 3, 3, block, back,
+           1048576, 1, 0)
+    expect(TypeError, m.call_into, address["stdc_lz4_block_decompress"], 1, 3, block, back)
+    expect(TypeError, m.call_into, address["stdc_lz4_block_decompress"], 1, 3, block, back,
+           1048576, 1.5, 0)
+
+
 def main():
     m = load(sys.argv[1])
+    lib = library()
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 20
     for _ in range(rounds):
         round_(m)
+        call_into_round(m, lib)
     gc.collect()
     print("zstd_buffers_stress: all checks passed")
 
