@@ -8,7 +8,8 @@ UBSan and runs with LeakSanitizer.
     stream_driver     streams of every codec: the pending protocol, misuse, bombs, dlclose,
                       corrupt and truncated streams
     batch_driver      batch entries of every codec on worker threads, hostile segments, the
-                      prefix protocol, dictionaries (trained, one-shot, batch, thread exit)
+                      prefix protocol, dictionaries (trained, one-shot, batch, thread exit),
+                      threads calling at once; also run under ThreadSanitizer
 """
 
 import os
@@ -125,3 +126,59 @@ def test_every_exported_entry_is_called_by_a_driver():
     sources = "\n".join(p.read_text() for p in (ROOT / "tests" / "c").glob("*.c"))
     called = {s for s in exported if re.search(rf"\b{s}\b", sources)}
     assert len(exported) >= 30 and exported == called, sorted(exported - called)
+
+
+# ---- ThreadSanitizer: the batch entries' worker threads and the kept helpers (the crew) ----
+RACER = r"""
+#include <pthread.h>
+#include <stdio.h>
+static long shared;
+static void *bump(void *arg) { (void)arg; for (int i = 0; i < 100000; i++) shared++; return 0; }
+int main(void)
+{
+	pthread_t a, b;
+
+	pthread_create(&a, NULL, bump, NULL);
+	pthread_create(&b, NULL, bump, NULL);
+	pthread_join(a, NULL);
+	pthread_join(b, NULL);
+	printf("racer: %ld\n", shared);
+	return 0;
+}
+"""
+TSAN_ENV = {"TSAN_OPTIONS": "halt_on_error=1:exitcode=66"}
+
+
+@pytest.fixture(scope="module")
+def tsan_library(tmp_path_factory):
+    out = tmp_path_factory.mktemp("tsan")
+    subprocess.run(["make", "-s", "-C", str(ROOT / "callouts"), f"OUT={out}", "SANITIZE=thread"],
+                   check=True)
+    return out
+
+
+@pytest.mark.skipif(SANITIZED, reason="ThreadSanitizer cannot run beside AddressSanitizer")
+def test_batch_driver_thread_sanitizer_clean(tsan_library, tmp_path):
+    """batch_driver against a ThreadSanitizer build of the library: worker threads, helpers
+    kept between calls, three threads calling at once, a thread that exits."""
+    exe = tmp_path / "batch_driver"
+    subprocess.run(["cc", "-O1", "-g", "-fsanitize=thread", f"-I{ROOT / 'callouts'}", "-o",
+                    str(exe), str(ROOT / "tests" / "c" / "batch_driver.c"),
+                    f"-L{tsan_library}", "-lstdcompress", f"-Wl,-rpath,{tsan_library}",
+                    "-lpthread"], check=True)
+    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"} | TSAN_ENV
+    r = subprocess.run([str(exe)], capture_output=True, text=True, env=env, timeout=900)
+    assert r.returncode == 0 and "batch_driver: all checks passed" in r.stdout, \
+        r.stdout[-2000:] + r.stderr[-4000:]
+
+
+@pytest.mark.skipif(SANITIZED, reason="ThreadSanitizer cannot run beside AddressSanitizer")
+def test_thread_sanitizer_as_run_here_catches_a_race(tmp_path):
+    src = tmp_path / "racer.c"
+    src.write_text(RACER)
+    exe = tmp_path / "racer"
+    subprocess.run(["cc", "-O1", "-g", "-fsanitize=thread", "-o", str(exe), str(src),
+                    "-lpthread"], check=True)
+    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"} | TSAN_ENV
+    r = subprocess.run([str(exe)], capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 66 and "ThreadSanitizer: data race" in r.stderr, r.stderr[-2000:]

@@ -288,6 +288,17 @@ static void *thread_main(void *arg)
 	return NULL; /* exits holding compiled dictionaries: freed with the thread's state */
 }
 
+/* Several threads calling at once: one of them uses the kept helper threads, the others
+ * start their own (ThreadSanitizer-clean: see docs/hardening.md). */
+static void *caller_main(void *arg)
+{
+	(void)arg;
+	round_trip("zstd", 0, 2, NULL, 1 << 20);
+	round_trip("lz4", 0, 3, NULL, 1 << 20);
+	round_trip("gzip", 0, 0, NULL, 9000);
+	return NULL;
+}
+
 int main(void)
 {
 	static const char *const codecs[] = {"zstd", "lz4", "gzip", "deflate", "zlib"};
@@ -308,6 +319,17 @@ int main(void)
 	stream_dict(&dict);
 	CHECK(pthread_create(&tid, NULL, thread_main, &dict) == 0, "thread");
 	pthread_join(tid, NULL);
+	{
+		pthread_t callers[3];
+		size_t started = 0;
+
+		for (; started < 3; started++)
+			if (pthread_create(&callers[started], NULL, caller_main, NULL) != 0)
+				break;
+		CHECK(started == 3, "caller threads: %zu of 3", started);
+		while (started > 0)
+			pthread_join(callers[--started], NULL);
+	}
 	free(dict.address);
 	if (failures == 0)
 		printf("batch_driver: all checks passed\n");
