@@ -23,7 +23,6 @@
  * says how many): call again with the remaining pairs. */
 #include <pthread.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -399,16 +398,13 @@ static int crew_take(size_t helpers)
 		return -1;
 	}
 	if (crew.size < helpers) {
-		/* Helpers start with every signal blocked (they inherit the mask): the M runtime's
-		 * handlers (timers, interrupts) must only ever run on the runtime's own thread. */
-		sigset_t all, old;
+		sigset_t old;
 
-		sigfillset(&all);
-		pthread_sigmask(SIG_SETMASK, &all, &old);
+		stdc_signals_block(&old); /* the helpers start with every signal blocked */
 		while (crew.size < helpers &&
 		       pthread_create(&crew.tid[crew.size], NULL, crew_main, NULL) == 0)
 			crew.size++;
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		stdc_signals_restore(&old);
 		if (crew.size < helpers) {
 			pthread_mutex_unlock(&crew.lock);
 			return -1;
@@ -445,14 +441,13 @@ static gtm_long_t run_workers(struct batch *b, size_t threads)
 		pthread_cond_broadcast(&crew.wake);
 		pthread_mutex_unlock(&crew.lock);
 	} else if (rc == STDC_OK && threads > 1) {
-		sigset_t all, old;
+		sigset_t old;
 
-		sigfillset(&all); /* as the crew's: every signal blocked */
-		pthread_sigmask(SIG_SETMASK, &all, &old);
+		stdc_signals_block(&old); /* as the crew's */
 		for (i = 1; i < threads; i++, started++)
 			if (pthread_create(&w[i].tid, NULL, work, &w[i]) != 0)
 				break;
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		stdc_signals_restore(&old);
 	}
 	if (rc == STDC_OK)
 		work(&w[0]);

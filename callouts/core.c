@@ -79,6 +79,19 @@ static void thread_key_create(void)
 	thread_key_ok = pthread_key_create(&thread_key, thread_state_free) == 0;
 }
 
+void stdc_signals_block(sigset_t *old)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, old);
+}
+
+void stdc_signals_restore(const sigset_t *old)
+{
+	pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
 struct stdc_thread *stdc_thread_get(void)
 {
 	if (thread_state != NULL)

@@ -2,6 +2,7 @@
 #ifndef STDC_CORE_H
 #define STDC_CORE_H
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -77,6 +78,13 @@ gtm_long_t stdc_begin(int argc, gtm_string_t *in, gtm_string_t *out, const char 
  * copying it out or holding it (returning its length) when `cap` is too small. */
 gtm_long_t stdc_deliver(struct stdc_thread *t, const struct stdc_job *job, gtm_string_t *out,
 			size_t cap);
+
+/* Blocks every signal on the calling thread (its mask saved in *old) while it starts threads,
+ * ours or libzstd's: they inherit the mask, so they never run the M runtime's handlers
+ * (timers, interrupts), which must only ever run on the runtime's own thread. */
+void stdc_signals_block(sigset_t *old);
+/* Puts back the mask saved by stdc_signals_block. */
+void stdc_signals_restore(const sigset_t *old);
 
 /* ---- batches and dictionaries (batch.c, dict.c) ---- */
 

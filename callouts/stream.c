@@ -14,7 +14,6 @@
  * the total output of a handle stops decompression bombs with OUTPUT-TOO-LARGE. */
 #include <limits.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -447,23 +446,19 @@ static gtm_long_t codec_step(struct stream *s, const unsigned char *in, size_t n
 	}
 	ZSTD_inBuffer i = {in, n, 0};
 	ZSTD_outBuffer o = {dst, cap, 0};
-	sigset_t all, old;
+	sigset_t old;
 	size_t r;
 
-	/* libzstd starts its workers inside this call and they inherit the caller's signal mask:
-	 * with every signal blocked they never run the M runtime's handlers (timers, interrupts),
-	 * which belong to its own thread. */
-	if (s->workers > 0) {
-		sigfillset(&all);
-		pthread_sigmask(SIG_BLOCK, &all, &old);
-	}
+	/* libzstd starts its workers inside this call: they inherit the blocked mask. */
+	if (s->workers > 0)
+		stdc_signals_block(&old);
 	r = s->compress ? ZSTD_compressStream2(s->zc, &o, &i,
 					       act == ACT_END ? ZSTD_e_end
 					       : act == ACT_FLUSH ? ZSTD_e_flush
 								  : ZSTD_e_continue)
 			: ZSTD_decompressStream(s->zd, &o, &i);
 	if (s->workers > 0)
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		stdc_signals_restore(&old);
 
 	*used = i.pos;
 	*made = o.pos;

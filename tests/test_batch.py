@@ -7,7 +7,6 @@ import io
 import os
 import signal
 import struct
-import threading
 import time
 import zlib
 
@@ -16,7 +15,7 @@ import pytest
 import zstandard
 
 from stdcompress import _batch, _runtime, errors
-from samples import TEXT, pseudo_random
+from samples import TEXT, pseudo_random, run_threads
 
 pytestmark = pytest.mark.c_facing
 
@@ -342,19 +341,12 @@ def test_inputs_are_any_contiguous_buffer():
 def test_from_many_python_threads_at_once():
     data, segs = pack(ITEMS)
     want = _batch.compress("zstd", data, segs, threads=1)
-    results, errs = [], []
+    results = []
 
     def run():
-        try:
-            results.append(_batch.compress("zstd", data, segs, threads=2))
-        except Exception as e:  # pragma: no cover - reported below
-            errs.append(e)
+        results.append(_batch.compress("zstd", data, segs, threads=2))
 
-    threads = [threading.Thread(target=run) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errs = run_threads(run, [()] * 6)
     assert not errs and all(r == want for r in results) and len(results) == 6
 
 
@@ -369,20 +361,13 @@ def test_kept_helper_threads_under_many_callers_and_in_a_forked_child():
     items, data, segs = _big_batch()
     want = unpack(_batch.compress("zstd", data, segs, threads=1))
     assert unpack(_batch.compress("zstd", data, segs, threads=4)) == want  # the crew exists
-    results, errs = [], []
+    results = []
 
     def run(threads):
-        try:
-            for _ in range(5):
-                results.append(unpack(_batch.compress("zstd", data, segs, threads=threads)))
-        except Exception as e:  # pragma: no cover - reported below
-            errs.append(e)
+        for _ in range(5):
+            results.append(unpack(_batch.compress("zstd", data, segs, threads=threads)))
 
-    callers = [threading.Thread(target=run, args=(t,)) for t in (2, 3, 4, 0)]
-    for t in callers:
-        t.start()
-    for t in callers:
-        t.join()
+    errs = run_threads(run, [(t,) for t in (2, 3, 4, 0)])
     assert not errs and len(results) == 20 and all(r == want for r in results)
 
     pid = os.fork()

@@ -6,13 +6,12 @@ import os
 import shutil
 import struct
 import subprocess
-import threading
 import zlib as pyzlib
 
 import pytest
 
 import stdcompress as sc
-from samples import MAX, SAMPLES, TEXT, pseudo_random
+from samples import MAX, SAMPLES, TEXT, pseudo_random, run_threads
 
 pytestmark = pytest.mark.c_facing
 
@@ -232,24 +231,15 @@ def test_input_over_the_string_limit_is_refused():
 def test_threads_match_a_serial_run():
     jobs = [(c, SAMPLES[s]) for c in CODECS for s in ("ascii", "text", "random", "repetitive")]
     serial = [CODECS[c][0](d) for c, d in jobs]
-    errors = []
 
     def worker():
-        try:
-            for _ in range(20):
-                for (c, d), want in zip(jobs, serial):
-                    got = CODECS[c][0](d)
-                    assert got == want
-                    assert CODECS[c][1](got) == d
-        except Exception as e:  # surfaced below: a thread's assert does not fail the test alone
-            errors.append(e)
+        for _ in range(20):
+            for (c, d), want in zip(jobs, serial):
+                got = CODECS[c][0](d)
+                assert got == want
+                assert CODECS[c][1](got) == d
 
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert run_threads(worker, [()] * 4) == []
 
 
 def test_available_and_versions():

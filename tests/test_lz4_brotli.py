@@ -7,13 +7,12 @@ import hashlib
 import shutil
 import struct
 import subprocess
-import threading
 import time
 
 import pytest
 
 import stdcompress as sc
-from samples import MAX, SAMPLES, TEXT, pseudo_random
+from samples import MAX, SAMPLES, TEXT, pseudo_random, run_threads
 from stdcompress import _runtime
 
 pytestmark = pytest.mark.c_facing
@@ -545,24 +544,15 @@ def test_threads_match_a_serial_run():
     jobs = [(c, SAMPLES[s]) for c in CODECS for s in ("ascii", "text", "random", "repetitive")]
     level = {"brotli": 5}
     serial = [CODECS[c][0](d, level.get(c, 1)) for c, d in jobs]
-    errors = []
 
     def worker():
-        try:
-            for _ in range(10):
-                for (c, d), want in zip(jobs, serial):
-                    got = CODECS[c][0](d, level.get(c, 1))
-                    assert got == want
-                    assert CODECS[c][1](got, d) == d
-        except Exception as e:  # surfaced below: a thread's assert does not fail the test alone
-            errors.append(e)
+        for _ in range(10):
+            for (c, d), want in zip(jobs, serial):
+                got = CODECS[c][0](d, level.get(c, 1))
+                assert got == want
+                assert CODECS[c][1](got, d) == d
 
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert run_threads(worker, [()] * 4) == []
 
 
 # ---- hostile input: mutations of valid input never crash, hang or pass silently ----

@@ -33,6 +33,7 @@ from stdcompress.lz4.stream import (LZ4_MAX_INPUT_SIZE, LZ4StreamCompressor,
                                     LZ4StreamDecompressor, LZ4StreamError)
 
 import pylz4_stream_peer
+from samples import run_threads
 
 pytestmark = pytest.mark.c_facing
 
@@ -658,22 +659,13 @@ def test_table_full_and_env_limit(tmp_path):
 
 
 def test_threads_own_streams_and_a_shared_one():
-    errors = []
-
     def own(strategy, seed):
-        try:
-            for _ in range(3):
-                _, _, decoded = _round_trip(DATA[seed * 200_000:][:400_000], strategy, 4,
-                                            MODES[seed % 3], DICT if seed % 2 else "", 5000)
-                assert decoded == DATA[seed * 200_000:][:400_000]
-        except Exception as e:  # pragma: no cover - reported below
-            errors.append(e)
+        for _ in range(3):
+            _, _, decoded = _round_trip(DATA[seed * 200_000:][:400_000], strategy, 4,
+                                        MODES[seed % 3], DICT if seed % 2 else "", 5000)
+            assert decoded == DATA[seed * 200_000:][:400_000]
 
-    threads = [threading.Thread(target=own, args=(STRATEGIES[i % 2], i)) for i in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = run_threads(own, [(STRATEGIES[i % 2], i) for i in range(8)])
     assert not errors
     # One compressor shared by threads (each call is serialized in C; the order is the threads'
     # business) and freed by one of them while the others still call it: no crash, and every

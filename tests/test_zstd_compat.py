@@ -22,7 +22,7 @@ import zstandard
 
 import stdcompress
 import stdcompress.zstd as szstd
-from samples import SAMPLES, TEXT, pseudo_random
+from samples import SAMPLES, TEXT, pseudo_random, run_threads
 
 pytestmark = pytest.mark.c_facing
 
@@ -808,24 +808,16 @@ def test_read_across_frames(sz):
 
 
 def test_batches_from_several_python_threads(sz, trained):
-    import threading
     d = trained["stdcompress"]
     frames = sz.ZstdCompressor(dict_data=d).multi_compress_to_buffer(RECORDS)
-    errors, results = [], []
+    results = []
 
     def work():
-        try:
-            for _ in range(5):
-                out = sz.ZstdDecompressor(dict_data=d).multi_decompress_to_buffer(frames, threads=2)
-                results.append(_decoded(out) == RECORDS)
-        except Exception as exc:  # reported below
-            errors.append(exc)
+        for _ in range(5):
+            out = sz.ZstdDecompressor(dict_data=d).multi_decompress_to_buffer(frames, threads=2)
+            results.append(_decoded(out) == RECORDS)
 
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = run_threads(work, [()] * 4)
     assert not errors and results == [True] * 20
 
 

@@ -2,12 +2,8 @@
  * outputs preallocated), on valid, corrupt and oversized input, in the main thread and in a
  * thread that exits.  Run under valgrind memcheck by tests/test_memcheck.py: any invalid access
  * or definitely lost byte fails the test.  Exit status: number of failed checks. */
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "stdcompress.h"
+#include "driver.h"
 
 typedef gtm_long_t (*compress_fn)(int, gtm_string_t *, gtm_string_t *, gtm_long_t);
 typedef gtm_long_t (*decompress_fn)(int, gtm_string_t *, gtm_string_t *);
@@ -52,27 +48,6 @@ static const struct {
 	{"lz4framehc", lz4framehc_c, stdc_lz4_frame_decompress},
 	{"brotli", brotli_c, stdc_brotli_decompress},
 };
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                  \
-	do {                                                                              \
-		if (!(cond)) {                                                            \
-			failures++;                                                       \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);              \
-			fprintf(stderr, __VA_ARGS__);                                     \
-			fputc('\n', stderr);                                              \
-		}                                                                         \
-	} while (0)
-
-/* An output as the runtime prepares it: exactly cap bytes, so memcheck sees any overrun. */
-static gtm_string_t output(size_t cap)
-{
-	gtm_string_t s = {(gtm_long_t)cap, malloc(cap ? cap : 1)};
-
-	s.address[0] = 0;
-	return s;
-}
 
 static void exercise(void)
 {

@@ -3,42 +3,11 @@
  * their size), with worker threads, hostile segments, corrupt items, small outputs (the
  * prefix protocol), and a thread that exits holding compiled dictionaries.  Run under valgrind
  * and under ASan/LSan by tests/test_c_drivers.py.  Exit status: number of failed checks. */
-#include <pthread.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "stdcompress.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                  \
-	do {                                                                              \
-		if (!(cond)) {                                                            \
-			failures++;                                                       \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);              \
-			fprintf(stderr, __VA_ARGS__);                                     \
-			fputc('\n', stderr);                                              \
-		}                                                                         \
-	} while (0)
+#include "driver.h"
 
 #define ITEMS 160
-
-static gtm_string_t str(const char *s)
-{
-	gtm_string_t g = {(gtm_long_t)strlen(s), (char *)s};
-
-	return g;
-}
-
-static gtm_string_t output(size_t cap)
-{
-	gtm_string_t s = {(gtm_long_t)cap, malloc(cap ? cap : 1)};
-
-	s.address[0] = 0;
-	return s;
-}
 
 static void put_pair(char *segs, size_t i, uint64_t off, uint64_t len)
 {

@@ -7,12 +7,8 @@
  *
  *   lz4stream_driver LIBRARY     exit status: number of failed checks */
 #include <dlfcn.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "stdcompress.h"
+#include "driver.h"
 
 typedef gtm_long_t (*open_c_fn)(int, gtm_long_t, gtm_long_t, gtm_string_t *, gtm_long_t,
 				gtm_string_t *, gtm_string_t *);
@@ -30,32 +26,6 @@ static get_fn get_block;
 static free_fn handle_free;
 static out_fn take, last_error, handle_stats;
 static info_fn handle_info;
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                  \
-	do {                                                                              \
-		if (!(cond)) {                                                            \
-			failures++;                                                       \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);              \
-			fprintf(stderr, __VA_ARGS__);                                     \
-			fputc('\n', stderr);                                              \
-		}                                                                         \
-	} while (0)
-
-static gtm_string_t str(const char *s)
-{
-	return (gtm_string_t){(gtm_long_t)strlen(s), (char *)s};
-}
-
-/* An output as the runtime prepares it: exactly cap bytes, so memcheck sees any overrun. */
-static gtm_string_t output(size_t cap)
-{
-	gtm_string_t s = {(gtm_long_t)cap, malloc(cap ? cap : 1)};
-
-	s.address[0] = 0;
-	return s;
-}
 
 static const char *error_text(void)
 {

@@ -9,12 +9,8 @@
  *
  *   stream_driver LIBRARY     exit status: number of failed checks */
 #include <dlfcn.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "stdcompress.h"
+#include "driver.h"
 
 typedef gtm_long_t (*open_fn)(int, gtm_string_t *, gtm_string_t *, gtm_long_t, gtm_long_t,
 			     gtm_string_t *, gtm_long_t);
@@ -28,26 +24,6 @@ static write_fn s_write;
 static out_h_fn s_read, s_flush, s_close, s_unused;
 static free_fn handle_free;
 static out_fn last_error, handle_stats;
-
-static int failures;
-static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
-
-#define CHECK(cond, ...)                                                                  \
-	do {                                                                              \
-		if (!(cond)) {                                                            \
-			pthread_mutex_lock(&fail_lock);                                   \
-			failures++;                                                       \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);              \
-			fprintf(stderr, __VA_ARGS__);                                     \
-			fputc('\n', stderr);                                              \
-			pthread_mutex_unlock(&fail_lock);                                 \
-		}                                                                         \
-	} while (0)
-
-static gtm_string_t str(const char *s)
-{
-	return (gtm_string_t){(gtm_long_t)strlen(s), (char *)s};
-}
 
 static const char *error_text(void)
 {

@@ -295,17 +295,20 @@ class Runtime:
 
         ``into=True``: ``f(data, buffer, *ints) -> (return value, output length)``: the output is
         prepared over the caller's writable buffer (its first min(len(buffer), N) bytes), as
-        the runtime prepares its own, so the result lands there with no allocation."""
+        the runtime prepares its own, so the result lands there with no allocation.  Its
+        compiled half is _buffers.call_into; without that module, the pure cffi path."""
         entry = self.entry(name)
         kinds = [(p.direction, _TYPES[p.type][1]) for p in entry.params]
         if kinds[:2] != [("I", "string"), ("O", "string")] or any(
                 k != ("I", "int") for k in kinds[2:]):
             raise CalloutMissingError(f"entry {name} is not shaped (I:string, O:string, I:int...)")
         func, ffi, n, nints = self._funcs[name], self.ffi, entry.params[1].prealloc, len(kinds) - 2
-        if use_trampoline and into and _buffers is not None and nints <= 2:
-            return self._call_into_op(name, int(ffi.cast("uintptr_t", func)), n, nints)
-        if use_trampoline and _trampoline is not None and nints <= 2:
-            return self._trampoline_op(name, int(ffi.cast("uintptr_t", func)), n, nints, into)
+        if use_trampoline and nints <= 2:
+            address = int(ffi.cast("uintptr_t", func))
+            if into and _buffers is not None:
+                return self._call_into_op(name, address, n, nints)
+            if not into and _trampoline is not None:
+                return self._trampoline_op(name, address, n, nints)
         from_buffer, unpack, local = ffi.from_buffer, ffi.unpack, threading.local()
         padding = (0,) * nints
 
@@ -382,7 +385,7 @@ class Runtime:
         return call
 
     @staticmethod
-    def _trampoline_op(name: str, address: int, n: int, nints: int, into: bool):
+    def _trampoline_op(name: str, address: int, n: int, nints: int):
         tffi, tlib = _trampoline.ffi, _trampoline.lib
         fn = tffi.cast("void *", address)
         from_buffer, unpack, local = tffi.from_buffer, tffi.unpack, threading.local()
@@ -417,23 +420,13 @@ class Runtime:
                 raise RuntimeCheckError(f"{name}: output breaks the runtime's {code} check", code)
             return ret
 
-        if into:
-            def call(data, buffer, *ints):
-                try:
-                    out = local.state[1]
-                except AttributeError:
-                    out = new_state()[1]
-                dst = _writable(tffi, buffer, name)
-                ret = run(data, dst, min(len(dst), n), ints, out)
-                return ret, _landed(tffi, name, out, dst)
-        else:
-            def call(data, *ints):
-                try:
-                    buf, out = local.state
-                except AttributeError:
-                    buf, out = new_state()
-                ret = run(data, buf, n, ints, out)
-                return ret, unpack(out.address, out.length) if out.length > 0 else b""
+        def call(data, *ints):
+            try:
+                buf, out = local.state
+            except AttributeError:
+                buf, out = new_state()
+            ret = run(data, buf, n, ints, out)
+            return ret, unpack(out.address, out.length) if out.length > 0 else b""
 
         call.__name__ = name
         return call

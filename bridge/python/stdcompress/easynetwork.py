@@ -101,9 +101,8 @@ class _BufferReader:
     __slots__ = ("view", "start", "end")
     AT = 0  # the first read writes from the start of the buffer
 
-    def __init__(self, buffer):
-        view = memoryview(buffer)
-        self.view = view if view.format == "B" and view.ndim == 1 else view.cast("B")
+    def __init__(self, view: memoryview):  # a byte view (buffered_incremental_deserialize's)
+        self.view = view
         self.start = 0
         self.end = 0
 
