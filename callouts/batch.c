@@ -11,13 +11,13 @@
  *     until an item lies outside the input window or its region would not fit the output (or
  *     out_segs is full).  The first item always runs: when its region does not fit, it gets
  *     the whole output and OUTPUT-TOO-LARGE if its result does not fit there either.
- *  2. work: `threads` workers (the calling thread is one of them) take runs of consecutive
- *     items in order from an atomic counter and code each into its region.  Workers touch only the call's own memory
- *     and a context set of their own, taken from a process-wide pool (reused by later calls,
- *     freed at process exit); they record nothing thread-local, make no runtime call, and run
- *     with every signal blocked.  A
- *     failing item stops the workers from starting later items; the lowest failing index is
- *     reported as "item N: ...".
+ *  2. work: `threads` workers (the calling thread is one of them; the others kept between
+ *     calls, below) take runs of consecutive items in order from an atomic counter and code
+ *     each into its region.  Workers touch only the call's own memory and a context set of
+ *     their own, taken from a process-wide pool (reused by later calls, freed at process
+ *     exit); they record nothing thread-local, make no runtime call, and run with every signal
+ *     blocked.  A failing item stops the workers from starting later items; the lowest failing
+ *     index is reported as "item N: ...".
  *  3. pack (calling thread): results are moved together and their segments written.
  * Returns STDC_OK when every item was done, STDC_BATCH_MORE when only a prefix was (out_segs
  * says how many): call again with the remaining pairs. */

@@ -28,7 +28,8 @@ _first_offset = struct.Struct("=Q").unpack_from
 # Each call's packed output is written by the C workers straight into memory that becomes the
 # result: not zeroed first, and not copied after (for a result of at least KEEP_AT_LEAST bytes,
 # which keeps the whole 1 MiB allocation).  Fresh pages are then first touched by the workers,
-# in parallel: a batch of 100 MB spends about as long in page faults as in decoding.
+# in parallel: copying each result out on the calling thread, with its page faults, was about
+# a third of a 100 MB batch's time (docs/batch.md).
 KEEP_AT_LEAST = _runtime.MAX_STRING // 2
 
 

@@ -646,7 +646,6 @@ static PyObject *first_longer(PyObject *module, PyObject *args)
     return PyLong_FromSsize_t(found);
 }
 
-
 /* ---- call_into: one call of a codec entry with its output over the caller's buffer ----
  *
  * What the M runtime does around a call, as _runtime.Runtime.string_op(into=True) describes it:
@@ -671,6 +670,14 @@ typedef long (*call_op4)(int, call_string_t *, call_string_t *, long, long);
 #define CALL_RELEASE_GIL_AT (32L << 10)
 enum { CALL_INPUT_TOO_LARGE = -1, CALL_EXCEEDSPREALLOC = -2, CALL_MAXSTRLEN = -3,
        CALL_MOVED_TOO_LONG = -4 };
+
+static long call_entry(void *fn, long nints, long argc, call_string_t *in, call_string_t *out,
+                       long a, long b)
+{
+    return nints == 0 ? ((call_op2)fn)((int)argc, in, out)
+         : nints == 1 ? ((call_op3)fn)((int)argc, in, out, a)
+                      : ((call_op4)fn)((int)argc, in, out, a, b);
+}
 
 static PyObject *call_into(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -725,14 +732,10 @@ static PyObject *call_into(PyObject *module, PyObject *const *args, Py_ssize_t n
     out.address[0] = 0;
     if (in.length + cap > CALL_RELEASE_GIL_AT) {
         Py_BEGIN_ALLOW_THREADS
-        ret = nints == 0 ? ((call_op2)fn)((int)argc, &in, &out)
-            : nints == 1 ? ((call_op3)fn)((int)argc, &in, &out, a)
-                         : ((call_op4)fn)((int)argc, &in, &out, a, b);
+        ret = call_entry(fn, nints, argc, &in, &out, a, b);
         Py_END_ALLOW_THREADS
     } else {
-        ret = nints == 0 ? ((call_op2)fn)((int)argc, &in, &out)
-            : nints == 1 ? ((call_op3)fn)((int)argc, &in, &out, a)
-                         : ((call_op4)fn)((int)argc, &in, &out, a, b);
+        ret = call_entry(fn, nints, argc, &in, &out, a, b);
     }
     length = out.length;
     if (out.address == (char *)dst.buf) {

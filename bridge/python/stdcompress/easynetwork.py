@@ -332,15 +332,8 @@ class BufferedIncrementalPacketSerializer(
                     ret, got = decode(block, out, size) if sized else decode(block, out)
                     ok = ret == 0 and got == size
                 if ok:
-                    try:
-                        packet = self.__serializer.deserialize(out)
-                    except DeserializeError as exc:
-                        raise IncrementalDeserializeError(
-                            f"Error while deserializing decompressed data: {exc}",
-                            remaining_data=view[end:n], error_info=exc.error_info) from exc
-                    finally:
-                        self.__give_back(out)
-                    return packet, view[end:n]
+                    rest = view[end:n]
+                    return self.__packet(out, rest), rest
                 self.__give_back(out)
                 del out
         r = _BufferReader(view)
@@ -410,15 +403,20 @@ class BufferedIncrementalPacketSerializer(
                 yield from r.skip(left)
             raise CorruptPacketError(error, remaining_data=r.rest(),
                                      error_info={"codec": _NAMES[codec], "size": size})
+        rest = r.rest()
+        return self.__packet(out, rest), rest
+
+    def __packet(self, out: bytearray, rest):
+        """The wrapped serializer's packet from the decompressed bytes (which then go back to
+        the pool); its error as easynetwork's, with ``rest`` as the remaining data."""
         try:
-            packet = self.__serializer.deserialize(out)
+            return self.__serializer.deserialize(out)
         except DeserializeError as exc:
             raise IncrementalDeserializeError(
                 f"Error while deserializing decompressed data: {exc}",
-                remaining_data=r.rest(), error_info=exc.error_info) from exc
+                remaining_data=rest, error_info=exc.error_info) from exc
         finally:
-            self.__give_back(out)
-        return packet, r.rest()
+            self.__give_back(out, names=2)  # the reading frame's name and this one
 
     def __check_header(self, magic, codec, log2, reserved, size, payload) -> int:
         if magic != MAGIC or reserved or codec not in _NAMES:
@@ -462,7 +460,8 @@ class BufferedIncrementalPacketSerializer(
             del out[size:]
         return out
 
-    def __give_back(self, out: bytearray) -> None:
-        # kept only when nothing else holds it (a packet or an error that kept the bytes)
-        if sys.getrefcount(out) <= _ALONE + 1 and len(self.__pool) < POOL_SIZE:
+    def __give_back(self, out: bytearray, names: int = 1) -> None:
+        # kept only when nothing holds it but our own `names` local names (a packet or an
+        # error may keep the bytes: then they are left to it)
+        if sys.getrefcount(out) <= _ALONE + names and len(self.__pool) < POOL_SIZE:
             self.__pool.append(out)
