@@ -1,9 +1,11 @@
 """Builds the C call-outs into the package, so `pip install .` gives a self-contained bridge:
-stdcompress/_data/ holds libstdcompress.so, its header and the call-out table; the compiled
+stdcompress/_data/ holds libstdcompress.so (the bundled codecs linked in
+statically), its header and the call-out table; the compiled
 trampoline (stdcompress._trampoline) is built by cffi."""
 
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -11,6 +13,8 @@ from setuptools import Extension, setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+from third_party import codecs  # noqa: E402  the bundled codecs (third_party/codecs.lock)
 
 
 class BuildPyWithCallouts(build_py):
@@ -19,7 +23,8 @@ class BuildPyWithCallouts(build_py):
         data = Path(self.build_lib) / "stdcompress" / "_data"
         data.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory() as out:
-            subprocess.check_call(["make", "-s", "-C", str(ROOT / "callouts"), f"OUT={out}"])
+            subprocess.check_call(["make", "-s", "-C", str(ROOT / "callouts"), f"OUT={out}",
+                                   f"CODECS={codecs.build(quiet=True)}"])
             for name in ("libstdcompress.so", "stdcompress.h"):
                 shutil.copy2(Path(out) / name, data / name)
         shutil.copy2(ROOT / "xc" / "stdcompress.xc", data / "stdcompress.xc")

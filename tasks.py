@@ -78,20 +78,51 @@ PYLZ4_STREAM_VERSION = "4.4.5"
 def _build_pylz4_stream():
     """lz4.stream is not in python-lz4's wheels: build it from the sdist with
     PYLZ4_EXPERIMENTAL=1 into a target directory of its own (it shadows nothing; the tests load
-    it from there, tests/pylz4_stream_peer.py)."""
-    if any((PYLZ4_STREAM / "lz4" / "stream").glob("_stream*.so")):
+    it from there, tests/pylz4_stream_peer.py).  It links the bundled liblz4 (through a pkg-config
+    file naming the static archive), so peer and library are one lz4 version and their streams
+    can be compared byte for byte; it is rebuilt when the bundled codecs change."""
+    codecs = codecs_prefix()
+    stamp = PYLZ4_STREAM / ".codecs"
+    if any((PYLZ4_STREAM / "lz4" / "stream").glob("_stream*.so")) and stamp.exists() and \
+            stamp.read_text() == str(codecs):
         return
-    env = dict(os.environ, PYLZ4_EXPERIMENTAL="1")
+    shutil.rmtree(PYLZ4_STREAM, ignore_errors=True)
+    pcdir = BUILD / "pylz4-stream-pkgconfig"
+    pcdir.mkdir(parents=True, exist_ok=True)
+    version = (codecs / "versions.txt").read_text().split("lz4\t")[1].split()[0]
+    (pcdir / "liblz4.pc").write_text(
+        f"Name: lz4\nDescription: the bundled liblz4\nVersion: {version}\n"
+        f"Cflags: -I{codecs / 'include'}\nLibs: -L{codecs / 'lib'} -llz4\n")
+    env = dict(os.environ, PYLZ4_EXPERIMENTAL="1", PKG_CONFIG_LIBDIR=str(pcdir),
+               PKG_CONFIG_PATH="")
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                    "--root-user-action=ignore", "--no-deps", "--no-binary", "lz4", "--target",
-                    str(PYLZ4_STREAM), f"lz4=={PYLZ4_STREAM_VERSION}"], check=True, env=env)
+                    "--root-user-action=ignore", "--no-deps", "--no-binary", "lz4",
+                    "--no-cache-dir",  # a cached wheel may be linked to another liblz4
+                    "--target", str(PYLZ4_STREAM), f"lz4=={PYLZ4_STREAM_VERSION}"],
+                   check=True, env=env)
+    stamp.write_text(str(codecs))
 
 
-@task
-def build(c, sanitize="", out=""):
-    """Build the shared object (make in callouts/)."""
-    out = out or str(BUILD / ("so" if not sanitize else "san"))
-    args = ["make", "-s", "-C", str(ROOT / "callouts"), f"OUT={out}"]
+def codecs_prefix() -> Path:
+    """The bundled codecs (third_party/codecs.lock): fetched, checked and built into build/codecs/
+    once, reused while the lock file and its builder are unchanged."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from third_party import codecs
+    try:
+        return codecs.build(quiet=True)
+    except codecs.SourceError as e:
+        sys.exit(f"codecs: {e}")
+
+
+@task(help={"system_libs": "link the system's codec libraries (the -dev packages) instead of "
+                           "the bundled ones; default out build/so-system"})
+def build(c, sanitize="", out="", system_libs=False):
+    """Build the shared object (make in callouts/), the bundled codecs linked in statically."""
+    default = "so-system" if system_libs else ("so" if not sanitize else "san")
+    out = out or str(BUILD / default)
+    codecs = "" if system_libs else str(codecs_prefix())
+    args = ["make", "-s", "-C", str(ROOT / "callouts"), f"OUT={out}", f"CODECS={codecs}"]
     if sanitize:
         args.append(f"SANITIZE={sanitize}")
     subprocess.run(args, check=True)

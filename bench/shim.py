@@ -10,6 +10,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from third_party.codecs import compile_flags as codec_link
+
 from .corpus import Corpus
 from .report import Row, Target
 from .timing import Plan
@@ -32,7 +34,7 @@ def compile_program() -> None:
     tmp = PROGRAM.with_name(f"{PROGRAM.name}.{os.getpid()}")  # another run may be compiling too
     subprocess.run(["cc", "-O2", "-g", "-std=c11", "-Wall", "-Wextra", "-Werror",
                     f"-I{ROOT / 'callouts'}", "-o", str(tmp), str(SOURCE), f"-L{LIBDIR}",
-                    f"-Wl,-rpath,{LIBDIR}", "-lstdcompress", "-lzstd", "-ldeflate"], check=True)
+                    f"-Wl,-rpath,{LIBDIR}", "-lstdcompress", *codec_link()], check=True)
     os.replace(tmp, PROGRAM)
 
 

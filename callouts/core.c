@@ -236,13 +236,22 @@ gtm_long_t stdc_available(int argc, gtm_string_t *out)
 	return put_text(argc, out, "available", missing[0] ? missing + 1 : "");
 }
 
+/* Which codec libraries were linked: the pinned ones of third_party/codecs.lock (static, the
+ * default) or the system's shared ones (invoke build --system-libs, for packagers). */
+#ifdef STDC_BUNDLED_CODECS
+#define STDC_CODECS "bundled"
+#else
+#define STDC_CODECS "system"
+#endif
+
 gtm_long_t stdc_versions(int argc, gtm_string_t *out)
 {
 	char text[200];
 	uint32_t br = BrotliDecoderVersion(); /* 0xMMMmmmppp: major << 24 | minor << 12 | patch */
 
 	snprintf(text, sizeof(text),
-		 "stdcompress=%s,libdeflate=%s,libz=%s,libzstd=%s,liblz4=%s,libbrotli=%u.%u.%u",
+		 "stdcompress=%s,libdeflate=%s,libz=%s,libzstd=%s,liblz4=%s,libbrotli=%u.%u.%u,"
+		 "codecs=" STDC_CODECS,
 		 STDC_VERSION, LIBDEFLATE_VERSION_STRING, zlibVersion(), ZSTD_versionString(),
 		 LZ4_versionString(), (unsigned)(br >> 24), (unsigned)(br >> 12 & 0xFFF),
 		 (unsigned)(br & 0xFFF));

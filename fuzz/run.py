@@ -38,7 +38,10 @@ def command(target) -> list[str]:
 def build(targets) -> None:
     c = [t for t in targets if t.kind == "c"]
     if c:
+        sys.path.insert(0, str(ROOT))
+        from third_party import codecs
         subprocess.run(["make", "-s", "-C", str(HERE), f"OUT={OUT}", "-j2",
+                        f"CODECS={codecs.build(quiet=True)}",
                         *(str(OUT / "bin" / t.name) for t in c)], check=True)
 
 

@@ -6,10 +6,15 @@ module loads only its extension and wrapper from there, under private names, so 
 package the rest of the process imports (the wheel's) is untouched.
 
     peer, why = load()   # peer: a module with LZ4StreamCompressor, ...; or None and the reason
+    block = load_block()  # the same build's lz4.block extension (compress, decompress), or None
+
+Both link the bundled liblz4 (tasks._build_pylz4_stream), so they are the peer of the library's
+own lz4 version even where the installed python-lz4 links another.
 """
 
 from __future__ import annotations
 
+import importlib.machinery
 import importlib.util
 import sys
 import types
@@ -43,3 +48,18 @@ def load(target: Path = TARGET):
     wrapper.VERSION = dist[-1].name[4:-len(".dist-info")] if dist else "?"
     _cache[target] = (wrapper, "")
     return _cache[target]
+
+
+def load_block(target: Path = TARGET):
+    """The native lz4.block of the same build (its PyInit__block), under the private name
+    "_pylz4_block"; None when it is not built."""
+    ext = next(iter(sorted((target / "lz4" / "block").glob("_block*.so"))), None)
+    if ext is None:
+        return None
+    if "_pylz4_block" not in _cache:
+        loader = importlib.machinery.ExtensionFileLoader("_block", str(ext))
+        spec = importlib.util.spec_from_file_location("_block", ext, loader=loader)
+        module = importlib.util.module_from_spec(spec)
+        loader.exec_module(module)
+        _cache["_pylz4_block"] = module
+    return _cache["_pylz4_block"]

@@ -242,14 +242,25 @@ def test_threads_match_a_serial_run():
     assert run_threads(worker, [()] * 4) == []
 
 
+LIBRARY_OF_PIN = {"zstd": "libzstd", "libdeflate": "libdeflate", "lz4": "liblz4", "zlib": "libz",
+                  "brotli": "libbrotli"}
+
+
 def test_available_and_versions():
     assert sc.available() == ""
     v = sc.versions()
-    assert set(v) == {"stdcompress", "libdeflate", "libz", "libzstd", "liblz4", "libbrotli"}
+    assert set(v) == {"stdcompress", "libdeflate", "libz", "libzstd", "liblz4", "libbrotli",
+                      "codecs"}
     assert v["stdcompress"] == sc.__version__
-    assert v["libz"] == pyzlib.ZLIB_RUNTIME_VERSION
-    out = subprocess.run(["zstd", "--version"], capture_output=True, text=True).stdout
-    assert v["libzstd"] in out
+    if v["codecs"] == "bundled":  # the versions codecs.lock pins, whatever the system has
+        from third_party.codecs import pins
+        assert {LIBRARY_OF_PIN[p.codec]: p.version for p in pins().values()} == \
+            {k: x for k, x in v.items() if k.startswith("lib")}
+    else:  # --system-libs: the same libraries Python's zlib and the zstd CLI use
+        assert v["codecs"] == "system"
+        assert v["libz"] == pyzlib.ZLIB_RUNTIME_VERSION
+        out = subprocess.run(["zstd", "--version"], capture_output=True, text=True).stdout
+        assert v["libzstd"] in out
 
 
 def test_errors_carry_codes():

@@ -192,6 +192,9 @@ class Recipe:
     sources: tuple[str, ...]
     flags: tuple[str, ...]
     headers: tuple[tuple[str, str], ...]  # (path in tree, path under include/)
+    # The codec's own CLI, built against the archive into bin/: the tests compare the library's
+    # bytes with the CLI of the same version (lz4 -N, brotli -q N), whatever the system has.
+    program: tuple[str, tuple[str, ...]] | None = None  # (name, sources)
 
 
 RECIPES = {
@@ -209,19 +212,21 @@ RECIPES = {
     "lz4": Recipe("liblz4.a", ("lib/lz4.c", "lib/lz4hc.c", "lib/lz4frame.c", "lib/xxhash.c"),
                   ("-O3", "-DXXH_NAMESPACE=LZ4_", "-Ilib"),
                   (("lib/lz4.h", "lz4.h"), ("lib/lz4hc.h", "lz4hc.h"),
-                   ("lib/lz4frame.h", "lz4frame.h"))),
+                   ("lib/lz4frame.h", "lz4frame.h")),
+                  ("lz4", ("programs/*.c",))),
     # The deflate-family streams only: no gz* file functions.
     "zlib": Recipe("libz.a",
                    tuple(f"{n}.c" for n in ("adler32", "compress", "crc32", "deflate", "infback",
                                             "inffast", "inflate", "inftrees", "trees",
                                             "uncompr", "zutil")),
-                   ("-O2", "-DHAVE_UNISTD_H", "-I."),
+                   ("-O3", "-DHAVE_UNISTD_H", "-I."),  # zlib's configure default
                    (("zlib.h", "zlib.h"), ("zconf.h", "zconf.h"))),
     "brotli": Recipe("libbrotli.a", ("c/common/*.c", "c/enc/*.c", "c/dec/*.c"),
                      ("-O2", "-Ic/include"),
                      tuple((f"c/include/brotli/{h}", f"brotli/{h}")
                            for h in ("decode.h", "encode.h", "port.h", "shared_dictionary.h",
-                                     "types.h"))),
+                                     "types.h")),
+                     ("brotli", ("c/tools/brotli.c",))),
 }
 COMMON_FLAGS = ("-fPIC", "-fvisibility=hidden", "-g", "-DNDEBUG", "-pthread", "-w")
 
@@ -287,13 +292,35 @@ def build(quiet: bool = False) -> Path:
             target = tmp / "include" / dest
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(tree / rel, target)
+        if recipe.program:
+            name, sources = recipe.program
+            (tmp / "bin").mkdir(exist_ok=True)
+            subprocess.run([cc, *COMMON_FLAGS, *recipe.flags, "-o", str(tmp / "bin" / name),
+                            *map(str, _expand(tree, sources)), str(tmp / "lib" / recipe.archive),
+                            "-lm"], check=True, cwd=tree)
     shutil.rmtree(tmp / "obj")
     (tmp / "versions.txt").write_text(
         "".join(f"{p.codec}\t{p.version}\n" for p in pins().values()))
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)
     done.write_text(key())
+    for stale in WORK.iterdir():  # the builds of earlier lock files
+        if stale != out and (stale / ".complete").exists():
+            shutil.rmtree(stale, ignore_errors=True)
     return out
+
+
+def program(name: str) -> Path:
+    """The bundled codec's own CLI (bin/lz4, bin/brotli), built first if need be."""
+    return build(quiet=True) / "bin" / name
+
+
+def compile_flags() -> list[str]:
+    """The flags a C program (the bench's floors and shim program) needs to call the bundled
+    codecs directly: their headers, their archives, the libraries they need. Builds them first."""
+    out = build(quiet=True)
+    return [f"-isystem{out / 'include'}",
+            *(str(out / "lib" / r.archive) for r in RECIPES.values()), "-lm", "-lpthread"]
 
 
 def main(argv: list[str]) -> int:

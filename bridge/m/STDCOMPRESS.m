@@ -18,7 +18,7 @@ STDCOMPRESS ; gzip, deflate, zlib, zstd, LZ4 and brotli for M through the stdcom
  ;   $$brotliCompress^STDCOMPRESS(data,.out[,quality][,lgwin])  brotli stream (RFC 7932)
  ;   $$brotliDecompress^STDCOMPRESS(data,.out)
  ;   $$available^STDCOMPRESS()  "" or the missing backends ("libz,libzstd"); never raises
- ;   $$versions^STDCOMPRESS()   "stdcompress=X,libdeflate=X,libz=X,libzstd=X,liblz4=X,libbrotli=X"
+ ;   $$versions^STDCOMPRESS()   "stdcompress=X,libdeflate=X,...,libbrotli=X,codecs=bundled|system"
  ;   $$lastError^STDCOMPRESS()  "CODE message" of the last failure, "" if none
  ;   $$limits^STDCOMPRESS()     "name=value;..." limits and level ranges, as the C library says
  ; LZ4 block streams (python-lz4's lz4.stream format; docs/lz4-stream.md), behind handles:
