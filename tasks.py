@@ -140,12 +140,14 @@ def _pytest(args, env):
         sys.exit(r.returncode)
 
 
-@task
-def conformance(c, host=""):
+@task(help={"system_libs": "against the --system-libs build (version drift is reported, "
+                           "not failed)"})
+def conformance(c, host="", system_libs=False):
     """Run the conformance corpus through every host available (or --host NAME); print the report."""
-    build(c)
+    build(c, system_libs=system_libs)
+    libdir = BUILD / ("so-system" if system_libs else "so")
     r = subprocess.run([sys.executable, "-m", "conformance.runner", *(["--host", host] if host else [])],
-                       cwd=ROOT, env=dev_env())
+                       cwd=ROOT, env=dev_env(libdir))
     if r.returncode != 0:
         sys.exit(r.returncode)
 
