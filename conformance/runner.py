@@ -42,6 +42,7 @@ class HostResult:
     unavailable: str | None
     seconds: float = 0.0
     checks: list[Check] = field(default_factory=list)
+    versions: dict[str, str] = field(default_factory=dict)  # what the host linked, its engine
 
     def count(self, status: str) -> int:
         return sum(c.status == status for c in self.checks)
@@ -120,6 +121,7 @@ def check_host(host: Host, planned: list[tuple[Row, Case, bytes]]) -> HostResult
     outcomes = host.run([case for _, case, _ in planned])
     result.seconds = time.monotonic() - start
     linked = host.versions()
+    result.versions = linked
     for row, case, expected in planned:
         status, detail = judge(row, case, expected, outcomes.get(case.key), linked)
         result.checks.append(Check(host.name, row, case.op, status, detail))
@@ -137,6 +139,11 @@ def format_report(report: Report) -> str:
     lines = [f"conformance: {len(report.rows)} rows ({compress} compress, "
              f"{len(report.rows) - compress} decode-only)",
              f"{'host':<10}{'pass':>6}{'fail':>6}{'drift':>7}{'skip':>6}  note"]
+    for h in reversed(report.hosts):  # the report names what ran: engine, codec versions
+        if h.versions:
+            libs = ", ".join(f"{k} {v}" for k, v in h.versions.items() if k.startswith("lib"))
+            lines.insert(1, f"  {h.name}: {h.versions.get('engine', 'Python')}; "
+                            f"{h.versions.get('codecs', '?')} codecs: {libs}")
     for h in report.hosts:
         note = f"unavailable: {h.unavailable}" if h.unavailable else f"{h.seconds:.1f}s"
         lines.append(f"{h.name:<10}" + "".join(f"{h.count(s):>{w}}" for s, w in

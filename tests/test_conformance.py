@@ -10,6 +10,8 @@ import subprocess
 
 import pytest
 
+import stdcompress as sc
+
 from conformance import generate, independent, runner
 from conformance.hosts import Case, Host, Outcome, UnavailableHost, registry
 from conformance.manifest import Corpus, Row, sha256
@@ -51,6 +53,10 @@ def test_bridge_host_conforms():
     assert bridge.unavailable is None, bridge.unavailable
     assert not report.failed, runner.format_report(report)
     assert bridge.count("pass") == sum(2 if r.op == "compress" else 1 for r in ROWS)
+    # the report's header names what ran and the library versions it linked
+    v = sc.versions()
+    assert (f"  bridge: Python; {v['codecs']} codecs: libdeflate {v['libdeflate']}, "
+            f"libz {v['libz']}, libzstd {v['libzstd']}") in runner.format_report(report)
 
 
 def test_manifest_matches_files_on_disk():

@@ -78,6 +78,12 @@ writeFile(path,data) ; replace file path with the bytes of data
  close path use io
  quit
  ;
-versions ; print $$versions^STDCOMPRESS(), for the host's versions()
- write $$versions^STDCOMPRESS(),!
+versions ; print $$versions^STDCOMPRESS() and engine=NAME VERSION, for the host's versions()
+ new engine set engine=$piece($zversion," ",1,2)
+ do yottadb(.engine)
+ write $$versions^STDCOMPRESS(),",engine=",engine,!
+ quit
+yottadb(engine) ; $ZYRELEASE exists in YottaDB only: xecuted, GT.M's error trapped
+ new $etrap set $etrap="set $ecode="""" quit"
+ xecute "set engine=$piece($zyrelease,"" "",1,2)"
  quit
