@@ -89,7 +89,8 @@ def _build_pylz4_stream():
     shutil.rmtree(PYLZ4_STREAM, ignore_errors=True)
     pcdir = BUILD / "pylz4-stream-pkgconfig"
     pcdir.mkdir(parents=True, exist_ok=True)
-    version = (codecs / "versions.txt").read_text().split("lz4\t")[1].split()[0]
+    from third_party.codecs import pins
+    version = pins()["lz4"].version
     (pcdir / "liblz4.pc").write_text(
         f"Name: lz4\nDescription: the bundled liblz4\nVersion: {version}\n"
         f"Cflags: -I{codecs / 'include'}\nLibs: -L{codecs / 'lib'} -llz4\n")
@@ -117,8 +118,9 @@ def codecs_prefix() -> Path:
 
 @task(help={"system_libs": "link the system's codec libraries (the -dev packages) instead of "
                            "the bundled ones; default out build/so-system"})
-def build(c, sanitize="", out="", system_libs=False):
-    """Build the shared object (make in callouts/), the bundled codecs linked in statically."""
+def build(c, sanitize="", out="", system_libs=False) -> Path:
+    """Build the shared object (make in callouts/), the bundled codecs linked in statically.
+    Returns the directory it is in."""
     default = "so-system" if system_libs else ("so" if not sanitize else "san")
     out = out or str(BUILD / default)
     codecs = "" if system_libs else str(codecs_prefix())
@@ -132,6 +134,7 @@ def build(c, sanitize="", out="", system_libs=False):
     # stdcompress._buffers: the buffer types of stdcompress.zstd (issue 7), in place
     subprocess.run([sys.executable, str(ROOT / "bridge" / "python" / "stdcompress" /
                                         "_buffers_build.py")], check=True, stdout=subprocess.DEVNULL)
+    return Path(out)
 
 
 def _pytest(args, env):
@@ -144,8 +147,7 @@ def _pytest(args, env):
                            "not failed)"})
 def conformance(c, host="", system_libs=False):
     """Run the conformance corpus through every host available (or --host NAME); print the report."""
-    build(c, system_libs=system_libs)
-    libdir = BUILD / ("so-system" if system_libs else "so")
+    libdir = build(c, system_libs=system_libs)
     r = subprocess.run([sys.executable, "-m", "conformance.runner", *(["--host", host] if host else [])],
                        cwd=ROOT, env=dev_env(libdir))
     if r.returncode != 0:

@@ -19,6 +19,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from third_party import codecs
+
 from .seeds import write as write_seeds
 from .targets import BY_NAME, TARGETS
 
@@ -38,8 +40,6 @@ def command(target) -> list[str]:
 def build(targets) -> None:
     c = [t for t in targets if t.kind == "c"]
     if c:
-        sys.path.insert(0, str(ROOT))
-        from third_party import codecs
         subprocess.run(["make", "-s", "-C", str(HERE), f"OUT={OUT}", "-j2",
                         f"CODECS={codecs.build(quiet=True)}",
                         *(str(OUT / "bin" / t.name) for t in c)], check=True)

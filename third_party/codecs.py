@@ -87,7 +87,7 @@ def _debian_uri() -> str:
     raise SourceError("no Debian archive in this machine's apt configuration")
 
 
-def _apt(args: list[str], suite: str) -> subprocess.CompletedProcess:
+def _apt(args: list[str], suite: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     apt = WORK / "apt" / suite
     (apt / "lists" / "partial").mkdir(parents=True, exist_ok=True)
     (apt / "cache").mkdir(parents=True, exist_ok=True)
@@ -98,7 +98,7 @@ def _apt(args: list[str], suite: str) -> subprocess.CompletedProcess:
     opts = [f"-oDir::Etc::SourceList={sources}", "-oDir::Etc::SourceParts=/dev/null",
             f"-oDir::State::Lists={apt / 'lists'}", f"-oDir::Cache={apt / 'cache'}",
             "-oAPT::Sandbox::User=root", "-qq"]
-    return subprocess.run(["apt-get", *opts, *args], capture_output=True, text=True)
+    return subprocess.run(["apt-get", *opts, *args], capture_output=True, text=True, cwd=cwd)
 
 
 def _fetch_debian(pin: Pin, suite: str) -> None:
@@ -108,20 +108,10 @@ def _fetch_debian(pin: Pin, suite: str) -> None:
             raise SourceError(f"apt-get update ({suite} sources) failed: {r.stderr.strip()}")
     # apt exits non-zero when a .dsc or .debian.tar of the package 404s even though the
     # orig tarball arrived: the tarball and its checksum decide.
-    r = _apt_in(DOWNLOADS, ["source", "--download-only", pin.package], suite)
+    r = _apt(["source", "--download-only", pin.package], suite, cwd=DOWNLOADS)
     if not (DOWNLOADS / pin.file).exists():
         raise SourceError(f"{pin.codec}: {pin.file} did not arrive from Debian {suite}'s "
                           f"source package {pin.package}: {r.stderr.strip()[-400:]}")
-
-
-def _apt_in(cwd: Path, args: list[str], suite: str) -> subprocess.CompletedProcess:
-    cwd.mkdir(parents=True, exist_ok=True)
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return _apt(args, suite)
-    finally:
-        os.chdir(old)
 
 
 def _fetch_pypi(pin: Pin) -> None:
