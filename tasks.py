@@ -217,12 +217,11 @@ def engine(c):
     _pytest(["-q", "-m", "engine"], dev_env())
 
 
-@task
-def install(c, prefix):
-    """Lay out PREFIX/plugin as a YottaDB plugin: library, header, table, r/*.m, o/*.o (M mode)
-    and o/utf8/*.o (UTF-8 mode).  Objects need an engine; without one they are left out."""
-    build(c)
-    plugin = Path(prefix).resolve() / "plugin"
+def _lay_out_plugin(plugin: Path, objects_required: bool = False) -> None:
+    """Lay out the directory plugin as a YottaDB plugin: the library of build/so, its header, the
+    table, r/*.m, o/*.o (M mode) and o/utf8/*.o (UTF-8 mode).  Objects need an engine: without
+    one (or without its UTF-8 mode) they are left out with a warning, or, with
+    objects_required, that is an error."""
     for d in (plugin / "r", plugin / "o" / "utf8"):
         d.mkdir(parents=True, exist_ok=True)
     shutil.copy2(BUILD / "so" / "libstdcompress.so", plugin / "libstdcompress.so")
@@ -230,18 +229,32 @@ def install(c, prefix):
     shutil.copy2(ROOT / "xc" / "stdcompress.xc", plugin / "stdcompress.xc")
     for name in M_ROUTINES:
         shutil.copy2(ROOT / "bridge" / "m" / f"{name}.m", plugin / "r" / f"{name}.m")
+
+    def missing(why):
+        if objects_required:
+            sys.exit(f"{why}: the M objects cannot be compiled")
+        print(f"warning: {why}", file=sys.stderr)
+
     eng = _engine()
     if eng is None:
-        print("warning: no GT.M/YottaDB found: plugin/o is empty (routines compile on first use"
-              " only if o/ is writable)", file=sys.stderr)
-        return
+        return missing("no GT.M/YottaDB found: plugin/o is empty (routines compile on first use"
+                       " only if o/ is writable)")
     for mode, objdir in (("M", plugin / "o"), ("UTF-8", plugin / "o" / "utf8")):
         if mode == "UTF-8" and eng.utf8_unavailable():
-            print(f"warning: no UTF-8 objects: {eng.utf8_unavailable()}", file=sys.stderr)
+            missing(f"no UTF-8 objects: {eng.utf8_unavailable()}")
             continue
         problems = eng.compile(mode, plugin / "r", objdir, M_ROUTINES)
         if problems:
             sys.exit(f"compiling for {mode} mode: " + "; ".join(problems))
+
+
+@task
+def install(c, prefix):
+    """Lay out PREFIX/plugin as a YottaDB plugin: library, header, table, r/*.m, o/*.o (M mode)
+    and o/utf8/*.o (UTF-8 mode).  Objects need an engine; without one they are left out."""
+    build(c)
+    plugin = Path(prefix).resolve() / "plugin"
+    _lay_out_plugin(plugin)
     print(f"installed {plugin}")
 
 
