@@ -10,13 +10,19 @@
     invoke env          print the exports an M user needs (GT.M and YottaDB, M and UTF-8 mode)
     invoke engine       install GT.M if missing, build, run the engine tests (pytest -m engine)
     invoke install      --prefix DIR: lay out DIR/plugin (library, header, table, routines, objects)
+    invoke dist         [--out DIR]: that layout as DIR/stdcompress-<version>-linux-<machine>.tar.gz
 """
 
+import gzip
+import json
 import os
+import platform
 import shlex
 import shutil
 import subprocess
 import sys
+import tarfile
+import tempfile
 from pathlib import Path
 
 from invoke import task
@@ -256,6 +262,88 @@ def install(c, prefix):
     plugin = Path(prefix).resolve() / "plugin"
     _lay_out_plugin(plugin)
     print(f"installed {plugin}")
+
+
+# ---- invoke dist: the plugin as one archive for M users (docs/dist.md) ----
+# The archive's README.md, with @VERSION@ and @ARCHIVE@ (the archive's file name) filled in.
+DIST_README = ROOT / "docs" / "dist-README.md"
+# The licence of each bundled codec, as its source tree names it: the library carries their code.
+CODEC_LICENSES = {"zstd": "LICENSE", "libdeflate": "COPYING", "lz4": "lib/LICENSE",
+                  "zlib": "LICENSE", "brotli": "LICENSE"}
+
+
+def _library_version(libdir: Path) -> str:
+    """stdcompress's version as the library in libdir reports it (versions()); refuses a library
+    not built with the bundled codecs, or one whose version is not the Python package's."""
+    r = subprocess.run([sys.executable, "-c", "import json, stdcompress as s; print(json.dumps("
+                        "[s.__version__, s.versions()]))"], env=dev_env(libdir), cwd=ROOT,
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"versions() of {libdir / 'libstdcompress.so'} failed: {r.stderr.strip()}")
+    package, versions = json.loads(r.stdout)
+    if versions.get("codecs") != "bundled":
+        sys.exit(f"the library reports codecs={versions.get('codecs')}, not bundled")
+    if versions["stdcompress"] != package:
+        sys.exit(f"the library is stdcompress {versions['stdcompress']}, the package {package}")
+    return package
+
+
+def _tar_gz(top: Path, archive: Path, mtime: int) -> None:
+    """archive: top and everything below it, entries sorted, owner root, modes 755 (directories,
+    the library) or 644, every mtime the same (GT.M keeps objects that are not older than their
+    sources), gzip without a name or time: the same files give the same bytes."""
+    paths = [top, *sorted(top.rglob("*"), key=lambda p: p.relative_to(top).parts)]
+    tmp = archive.with_name(archive.name + ".tmp")
+    with open(tmp, "wb") as raw, \
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=mtime) as gz, \
+            tarfile.open(fileobj=gz, mode="w", format=tarfile.GNU_FORMAT) as tar:
+        for p in paths:
+            info = tar.gettarinfo(str(p), arcname=str(p.relative_to(top.parent)))
+            info.mtime, info.uid, info.gid, info.uname, info.gname = mtime, 0, 0, "root", "root"
+            info.mode = 0o755 if p.is_dir() or p.suffix == ".so" else 0o644
+            if p.is_dir():
+                tar.addfile(info)
+            else:
+                with open(p, "rb") as f:
+                    tar.addfile(info, f)
+    tmp.replace(archive)
+
+
+def _source_date() -> int:
+    """SOURCE_DATE_EPOCH when set, else the time of the last commit (0 outside git)."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    r = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True,
+                       text=True)
+    return int(r.stdout.strip() or 0) if r.returncode == 0 else 0
+
+
+@task(help={"out": "directory the archive is written to (default build/dist)"})
+def dist(c, out="") -> Path:
+    """OUT/stdcompress-<version>-linux-<machine>.tar.gz: the plugin layout of `invoke install`
+    (the bundled-codec library, table, header, routines, M and UTF-8 objects) under
+    stdcompress-<version>/, with a README for M users and the licences.  Needs an engine (the
+    objects); returns the archive's path."""
+    libdir = build(c)
+    version = _library_version(libdir)
+    name = f"stdcompress-{version}"
+    out_dir = Path(out or BUILD / "dist").resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    archive = out_dir / f"{name}-{platform.system().lower()}-{platform.machine()}.tar.gz"
+    with tempfile.TemporaryDirectory(prefix="stdc-dist-") as tmp:
+        top = Path(tmp) / name
+        _lay_out_plugin(top / "plugin", objects_required=True)
+        readme = DIST_README.read_text().replace("@ARCHIVE@", archive.name)
+        (top / "README.md").write_text(readme.replace("@VERSION@", version))
+        (top / "licenses").mkdir()
+        shutil.copy2(ROOT / "LICENSE", top / "licenses" / "stdcompress.txt")
+        from third_party import codecs
+        for codec, pin in codecs.pins().items():
+            shutil.copy2(codecs.source_tree(codec) / CODEC_LICENSES[codec],
+                         top / "licenses" / f"{codec}-{pin.version}.txt")
+        _tar_gz(top, archive, _source_date())
+    print(archive)
+    return archive
 
 
 @task
