@@ -5,12 +5,35 @@ environment is conformance/engine_host.py's job; this module only adds what test
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pytest
 
 from conformance.engine_host import M_SOURCES, MODES, Engine, find_engine  # noqa: F401
 
 TEST_ROUTINE = M_SOURCES / "STDCOMPRESSTST.m"
+
+# The seed STDCOMPRESS module's usage example, verbatim (code written for the seed must run).
+SEED_EXAMPLE = textwrap.dedent('''\
+    SEEDEX ; the seed module's usage example
+     new buf,raw,$etrap
+     set $etrap="write $zstatus,! set $ecode="""" quit"
+     if '$$gzip^STDCOMPRESS("hello, world",.buf) write $ecode,! quit
+     if '$$gunzip^STDCOMPRESS(buf,.raw) write $ecode,! quit
+     write raw,! ; "hello, world"
+     quit
+    ''')
+
+
+def engine_or_skip(needs: str) -> Engine:
+    """The installed engine, or a skip saying how to install one and what needs it."""
+    e = find_engine()
+    if e is None:
+        pytest.skip("GT.M is not installed (no mumps: apt-get install fis-gtm-7.0, or set "
+                    f"gtm_dist); {needs}")
+    return e
 
 
 def m_test_labels(path: Path = TEST_ROUTINE) -> list[str]:

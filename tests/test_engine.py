@@ -19,24 +19,14 @@ import pytest
 
 from conformance.engine_host import EngineHost, icu_version
 from conformance.hosts import Case
-from engine_support import MODES, M_SOURCES, Modes, find_engine, m_test_labels, parse_m_run
+from engine_support import (MODES, M_SOURCES, SEED_EXAMPLE, Modes, engine_or_skip, m_test_labels,
+                            parse_m_run)
 
 pytestmark = pytest.mark.engine
 
 ROOT = Path(__file__).resolve().parent.parent
 M_LABELS = m_test_labels()
 MISSING_BACKENDS = "libz,libzstd,liblz4,libbrotli"
-
-# The seed STDCOMPRESS module's usage example, verbatim (code written for the seed must run).
-SEED_EXAMPLE = textwrap.dedent('''\
-    SEEDEX ; the seed module's usage example
-     new buf,raw,$etrap
-     set $etrap="write $zstatus,! set $ecode="""" quit"
-     if '$$gzip^STDCOMPRESS("hello, world",.buf) write $ecode,! quit
-     if '$$gunzip^STDCOMPRESS(buf,.raw) write $ecode,! quit
-     write raw,! ; "hello, world"
-     quit
-    ''')
 
 
 def _library_dir() -> Path:
@@ -46,10 +36,7 @@ def _library_dir() -> Path:
 @pytest.fixture(scope="session")
 def engine():
     """The installed engine (gtm_dist found from the environment or the Debian package)."""
-    e = find_engine()
-    if e is None:
-        pytest.skip("GT.M is not installed (no mumps: apt-get install fis-gtm-7.0, or set "
-                    "gtm_dist); the engine tests need a real M engine")
+    e = engine_or_skip("the engine tests need a real M engine")
     lib = _library_dir() / "libstdcompress.so"
     assert lib.exists(), f"{lib} is missing: run `invoke build` first"
     return e

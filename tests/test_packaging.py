@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from library_checks import assert_exports_only_entries, assert_needs_only_system_libraries
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -57,6 +59,17 @@ def test_installed_package_works_with_a_clean_environment(installed, tmp_path):
             "from stdcompress.lz4.stream import LZ4StreamCompressor as C, LZ4StreamDecompressor as D;"
             "assert D('ring_buffer', 99).decompress(C('ring_buffer', 99).compress(d[:99])[4:])==d[:99]")
     _run_installed(installed, tmp_path, code)
+
+
+def test_wheel_library_is_self_contained(installed, tmp_path):
+    """The wheel's library carries its codecs (ldd: no codec library) and says so."""
+    import zipfile
+    lib = tmp_path / "libstdcompress.so"
+    lib.write_bytes(zipfile.ZipFile(installed[1]).read("stdcompress/_data/libstdcompress.so"))
+    assert_needs_only_system_libraries(lib)
+    assert_exports_only_entries(lib)
+    _run_installed(installed, tmp_path, "import stdcompress as s; v = s.versions();"
+                   "assert v['codecs'] == 'bundled', v; print(s.__file__)")
 
 
 # ---- easynetwork serializer: the extra from the installed wheel ----
