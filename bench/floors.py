@@ -1,0 +1,66 @@
+"""The C floors: the codec library's own streaming functions called from C on the same chunks
+as the Python rows, with no bridge at all (bench/*_floor.c, compiled against the bundled codecs
+of third_party/codecs.lock, the very archives libstdcompress.so links).  Run in the same bench
+run as the rows they bound, so a stream row's ratio to its floor compares like with like."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+from third_party.codecs import compile_flags
+
+ROOT = Path(__file__).resolve().parent.parent
+PROGRAMS = ROOT / "build" / "bench"
+
+
+def compile_c(source: Path, program: Path, args: list[str]) -> Path:
+    """cc -O2 SOURCE ARGS -o PROGRAM, when the program is older than its source (or missing).
+    Compiled to a temporary name first: another run may be compiling it too."""
+    if program.exists() and program.stat().st_mtime >= source.stat().st_mtime:
+        return program
+    program.parent.mkdir(parents=True, exist_ok=True)
+    tmp = program.with_name(f"{program.name}.{os.getpid()}")
+    subprocess.run(["cc", "-O2", "-g", "-std=c11", "-D_POSIX_C_SOURCE=200809L", "-Wall",
+                    "-Wextra", "-o", str(tmp), str(source), *args], check=True)
+    os.replace(tmp, program)
+    return program
+
+
+def run(name: str, item: bytes) -> str:
+    """Compiles bench/<name>.c against the bundled codecs, runs it on ITEM (written to a
+    temporary file), returns its stdout."""
+    program = compile_c(ROOT / "bench" / f"{name}.c", PROGRAMS / name, compile_flags())
+    with tempfile.NamedTemporaryFile(prefix="stdcfloor") as f:
+        f.write(item)
+        f.flush()
+        return subprocess.run([str(program), f.name], check=True, capture_output=True,
+                              text=True, timeout=600).stdout
+
+
+def _ms(text: str, pattern: str) -> float:
+    """The figure in milliseconds that PATTERN (a regex with one group) finds, in microseconds."""
+    m = re.search(pattern, text)
+    if m is None:
+        raise RuntimeError(f"bench floor output has no {pattern!r}: {text!r}")
+    return float(m.group(1)) * 1e3
+
+
+def zstd_stream(item: bytes) -> dict[str, float]:
+    """libzstd streaming 16 shifted copies of the 1 MiB ITEM, level 3 with a checksum, 1 MiB in
+    and out per call: {"compress": us, "decompress": us}."""
+    out = run("zstdstream_floor", item)
+    return {"compress": _ms(out, r"compress +one-shot +[\d.]+ ms +stream +([\d.]+) ms"),
+            "decompress": _ms(out, r"decompress +one-shot +[\d.]+ ms +stream +([\d.]+) ms")}
+
+
+def lz4_stream(item: bytes) -> dict[str, float]:
+    """liblz4's *_continue over 10 MiB (ITEM repeated) in 8 KiB pages: us for
+    "double_buffer compress", "double_buffer decompress" and "ring_buffer compress"."""
+    out = run("lz4stream_floor", item)
+    return {"double_buffer compress": _ms(out, r"double buffer +compress +([\d.]+) ms"),
+            "double_buffer decompress": _ms(out, r"double buffer .*decompress +([\d.]+) ms"),
+            "ring_buffer compress": _ms(out, r"ring buffer +compress +([\d.]+) ms")}
