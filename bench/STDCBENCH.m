@@ -4,7 +4,8 @@ STDCBENCH ; timing loops of the benchmark (bench/engine.py runs them); not part 
  ; For each JOB (a name in loop below) on the bytes of file DIR/JOB.in: a warm-up loop, then
  ; the best of REPEATS loops of N calls timed with $ZH, less the best empty loop of N; prints
  ; "JOB <microseconds per call> <input bytes>" and writes the last call's result to DIR/JOB.out
- ; for the caller to compare with the bridge's.  A job that fails prints "JOB skipped <$ZSTATUS>"
+ ; for the caller to compare with the bridge's.  Job floor.<n>: the runtime alone (a call-out
+ ; of bench/runtime_floor.c, no work) returning an n-byte result through a 1 MiB output.  A job that fails prints "JOB skipped <$ZSTATUS>"
  ; and the others still run.
  quit
  ;
@@ -35,7 +36,7 @@ best(job,data,n,reps) ; least microseconds per call of job over reps loops of n 
  quit min/n
  ;
 loop(job,n) ; microseconds for n calls of job on data; the result is left in out
- new i,rc,t0
+ new i,rc,t0,size
  set rc=0,t0=$zh
  if job="empty" for i=1:1:n set rc=0
  if job="raw.zstdCompress1k" for i=1:1:n set rc=$&stdcompress.zstdCompress1k(data,.out)
@@ -48,6 +49,7 @@ loop(job,n) ; microseconds for n calls of job on data; the result is left in out
  if job="wrap.gunzip" for i=1:1:n set rc='$$gunzip^STDCOMPRESS(data,.out)
  if job="wrap.zstdCompress" for i=1:1:n set rc='$$zstdCompress^STDCOMPRESS(data,.out)
  if job="wrap.zstdDecompress" for i=1:1:n set rc='$$zstdDecompress^STDCOMPRESS(data,.out)
+ if $piece(job,".")="floor" set size=$piece(job,".",2) for i=1:1:n set rc=$&stdcbench.declare(data,.out,size)
  set t0=$$us(t0,$zh)
  if rc set $ecode=",U-BENCH-"_job_"-RETURNED-"_rc_","
  quit t0

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import stdcompress
 
+from . import floors
 from .corpus import SMALL_SIZES, Corpus, gtm_dist
 from .report import Row, Target
 from .timing import Plan
@@ -40,6 +41,10 @@ def _same(item: bytes) -> bytes:
     return item
 
 
+FLOOR_SUFFIX = " vs bridge + runtime cost"
+# the C floor's rows (bench/engine_floor.c), context under the targets
+FLOOR_JOBS = ("gzip-libdeflate", "gzip-zlib-small", "zstd")
+
 # job on a 1 MiB item: (the bridge row's job, M entry and label, the M input made from the item,
 # the expected M result made from the item)
 BIG_JOBS = [
@@ -50,8 +55,19 @@ BIG_JOBS = [
 ]
 
 
+def _runtime_floor_table() -> Path:
+    """bench/runtime_floor.c as its own call-out package (stdcbench) with its own table."""
+    lib = floors.compile_c(ROOT / "bench" / "runtime_floor.c", OBJECTS.parent / "libstdcbench.so",
+                           ["-shared", "-fPIC", f"-I{ROOT / 'callouts'}"])
+    table = OBJECTS.parent / "stdcbench.xc"
+    table.write_text(f"{lib}\ndeclare: gtm_long_t stdcbench_declare(I:gtm_string_t*,"
+                     "O:gtm_string_t*[1048576],I:gtm_long_t)\n")
+    return table
+
+
 def _environment(dist: Path) -> dict:
-    env = dict(os.environ, gtm_dist=str(dist), gtm_chset="M", LC_ALL="C")
+    env = dict(os.environ, gtm_dist=str(dist), gtm_chset="M", LC_ALL="C",
+               GTMXC_stdcbench=str(_runtime_floor_table()))
     sources = " ".join(str(d) for d in (ROOT / "bench", WRAPPER.parent) if d.is_dir())
     env["gtmroutines"] = f"{OBJECTS}({sources}) {dist}/libgtmutil.so {dist}"
     return env
@@ -110,10 +126,21 @@ def small_rows(c: Corpus, plan: Plan) -> list[Row]:
     jobs = [j for j in SMALL_JOBS if not _wrapper_missing(j[1])]
     results = run_m({job: item for _, job, _ in jobs}, plan.engine_small_calls,
                     plan.engine_repeats)
-    return [_row(SMALL, label, c.name, len(item),
-                 results.get(job, (None, _wrapper_missing(job))), expect(item),
-                 kind="abs", target=Target("<=", 3.0))
+    floor = c_floor(item, plan.engine_small_calls)
+    floor["gzip"] = min(floor["gzip-libdeflate"], floor["gzip-zlib-small"])
+    rows = [_row(SMALL, label, c.name, len(item),
+                 results.get(job, (None, _wrapper_missing(job))), expect(item), kind="time",
+                 peer=floor[label.split()[0]], peer_name="C floor", target=Target("<=", 1.3))
             for label, job, expect in SMALL_JOBS]
+    return rows + [Row(SMALL, f"C floor: {name}", c.name, len(item), "abs", "us", floor[name])
+                   for name in FLOOR_JOBS]
+
+
+def c_floor(item: bytes, calls: int) -> dict[str, float]:
+    """bench/engine_floor.c on ITEM: microseconds per call by job (gzip-libdeflate,
+    gzip-zlib-small, zstd)."""
+    out = floors.run("engine_floor", item, str(calls))
+    return {job: float(us) for job, us in (line.split() for line in out.splitlines())}
 
 
 def big_rows(c: Corpus, plan: Plan, bridge_us: dict[str, float]) -> list[Row]:
@@ -121,9 +148,23 @@ def big_rows(c: Corpus, plan: Plan, bridge_us: dict[str, float]) -> list[Row]:
     wrapper when it is there (what M programs call), else the raw call-out."""
     item = c.item()
     kind = "wrap" if WRAPPER.exists() else "raw"
-    results = run_m({f"{kind}.{entry}": make(item) for _, entry, make, _ in BIG_JOBS},
-                    plan.engine_big_calls, plan.engine_repeats)
-    return [_row(BIG, f"{job}, " + (f"$${entry} wrapper" if kind == "wrap" else f"raw {entry}"),
-                 c.name, len(item), results[f"{kind}.{entry}"], expect(item), kind="speed",
-                 peer=bridge_us.get(job), peer_name="bridge", target=Target(">=", 0.85))
-            for job, entry, _, expect in BIG_JOBS]
+    inputs = {f"{kind}.{entry}": make(item) for _, entry, make, _ in BIG_JOBS}
+    # the runtime's own cost of each job's call: its input in, its result's size out, no work
+    inputs.update({f"floor.{len(expect(item))}.{entry}": make(item)
+                   for _, entry, make, expect in BIG_JOBS})
+    results = run_m(inputs, plan.engine_big_calls, plan.engine_repeats)
+    rows = []
+    for job, entry, _, expect in BIG_JOBS:
+        label = f"{job}, " + (f"$${entry} wrapper" if kind == "wrap" else f"raw {entry}")
+        rows.append(_row(BIG, label, c.name, len(item), results[f"{kind}.{entry}"],
+                         expect(item), kind="speed", peer=bridge_us.get(job), peer_name="bridge"))
+        runtime_us = results[f"floor.{len(expect(item))}.{entry}"][0]
+        floor = None if runtime_us is None or job not in bridge_us else \
+            bridge_us[job] + runtime_us
+        rows.append(Row(BIG, f"{job}{FLOOR_SUFFIX}", c.name, len(item), "speed", "us",
+                        rows[-1].ours, floor, peer_name="bridge + runtime",
+                        target=Target(">=", 1.0),
+                        skipped=rows[-1].skipped or ("" if floor else "no runtime floor")))
+        rows.append(Row(BIG, f"{job}: runtime cost alone", c.name, len(item), "abs", "us",
+                        runtime_us, skipped="" if runtime_us is not None else "no runtime floor"))
+    return rows

@@ -30,14 +30,14 @@ def compile_c(source: Path, program: Path, args: list[str]) -> Path:
     return program
 
 
-def run(name: str, item: bytes) -> str:
+def run(name: str, item: bytes, *args: str) -> str:
     """Compiles bench/<name>.c against the bundled codecs, runs it on ITEM (written to a
-    temporary file), returns its stdout."""
+    temporary file) and ARGS, returns its stdout."""
     program = compile_c(ROOT / "bench" / f"{name}.c", PROGRAMS / name, compile_flags())
     with tempfile.NamedTemporaryFile(prefix="stdcfloor") as f:
         f.write(item)
         f.flush()
-        return subprocess.run([str(program), f.name], check=True, capture_output=True,
+        return subprocess.run([str(program), f.name, *args], check=True, capture_output=True,
                               text=True, timeout=600).stdout
 
 

@@ -20,6 +20,8 @@ JOB_ROWS = [
     *batch.JOBS,
     *(label for label, _, _ in engine.SMALL_JOBS),
     *(f"{job}, " for job, _, _, _ in engine.BIG_JOBS),
+    *(f"{job}{engine.FLOOR_SUFFIX}" for job, _, _, _ in engine.BIG_JOBS),
+    *(f"C floor: {name}" for name in engine.FLOOR_JOBS),
     *(f"shim {name}" for name in shim.JOBS.values()),
     "Python allocation, ", "peak RSS, ",
 ]
