@@ -17,10 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 PROGRAMS = ROOT / "build" / "bench"
 
 
-def compile_c(source: Path, program: Path, args: list[str]) -> Path:
-    """cc -O2 SOURCE ARGS -o PROGRAM, when the program is older than its source (or missing).
-    Compiled to a temporary name first: another run may be compiling it too."""
-    if program.exists() and program.stat().st_mtime >= source.stat().st_mtime:
+def compile_c(source: Path, program: Path, args: list[str], after: tuple[Path, ...] = ()) -> Path:
+    """cc -O2 SOURCE ARGS -o PROGRAM, when the program is older than its source or than AFTER
+    (or missing).  Compiled to a temporary name first: another run may be compiling it too."""
+    newest = max(p.stat().st_mtime for p in (source, *after))
+    if program.exists() and program.stat().st_mtime >= newest:
         return program
     program.parent.mkdir(parents=True, exist_ok=True)
     tmp = program.with_name(f"{program.name}.{os.getpid()}")

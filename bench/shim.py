@@ -3,15 +3,15 @@ directly, counted by callgrind (exact and repeatable, unlike time).  See shim_ov
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
-from third_party.codecs import compile_flags as codec_link
+from third_party.codecs import compile_flags
 
+from . import floors
 from .corpus import Corpus
 from .report import Row, Target
 from .timing import Plan
@@ -27,15 +27,9 @@ JOBS = {"zstd-compress": "zstd -3 compress", "zstd-decompress": "zstd decompress
 
 def compile_program() -> None:
     """Builds build/bench/shim_overhead against build/so/libstdcompress.so (when out of date)."""
-    newest = max(p.stat().st_mtime for p in (SOURCE, LIBDIR / "libstdcompress.so"))
-    if PROGRAM.exists() and PROGRAM.stat().st_mtime >= newest:
-        return
-    PROGRAM.parent.mkdir(parents=True, exist_ok=True)
-    tmp = PROGRAM.with_name(f"{PROGRAM.name}.{os.getpid()}")  # another run may be compiling too
-    subprocess.run(["cc", "-O2", "-g", "-std=c11", "-Wall", "-Wextra", "-Werror",
-                    f"-I{ROOT / 'callouts'}", "-o", str(tmp), str(SOURCE), f"-L{LIBDIR}",
-                    f"-Wl,-rpath,{LIBDIR}", "-lstdcompress", *codec_link()], check=True)
-    os.replace(tmp, PROGRAM)
+    floors.compile_c(SOURCE, PROGRAM, ["-Werror", f"-I{ROOT / 'callouts'}", f"-L{LIBDIR}",
+                                       f"-Wl,-rpath,{LIBDIR}", "-lstdcompress", *compile_flags()],
+                     after=(LIBDIR / "libstdcompress.so",))
 
 
 def instructions(variant: str, job: str, item: Path, tmp: Path) -> int:
