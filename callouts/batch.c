@@ -175,12 +175,10 @@ static int prepare(struct batch *b, struct stdc_thread *t, size_t i)
 			     (t->lz4_fast = malloc((size_t)LZ4_sizeofState())) != NULL;
 		break;
 	default:
+		/* compressors: made by stdc_deflate_encode for the item's path on first use */
 		if (b->decompress)
 			ok = t->deflate_d != NULL ||
 			     (t->deflate_d = libdeflate_alloc_decompressor()) != NULL;
-		else
-			ok = t->deflate_c[b->level] != NULL ||
-			     (t->deflate_c[b->level] = libdeflate_alloc_compressor(b->level)) != NULL;
 		break;
 	}
 	if (!ok)
@@ -257,12 +255,14 @@ static int code_item(struct batch *b, struct stdc_thread *t, size_t i)
 		return 0;
 	default:
 		if (!b->decompress) {
-			r = stdc_deflate_encode(deflate_format(b->codec), t->deflate_c[b->level], src,
-						it->in_len, dst, it->cap);
-			if (r == 0)
+			n = stdc_deflate_encode(deflate_format(b->codec), t, b->level, src,
+						it->in_len, dst, it->cap, &it->len);
+			if (n == -STDC_E_NO_MEMORY)
+				return record(b, i, STDC_E_NO_MEMORY, "no memory for a %s context",
+					      codec_names[b->codec]);
+			if (n != STDC_OK)
 				return record(b, i, STDC_E_OUTPUT_TOO_LARGE, "the result does not fit "
 					      "the %zu bytes of output left", it->cap);
-			it->len = r;
 			return 0;
 		}
 		n = stdc_deflate_decode(deflate_format(b->codec), t->deflate_d, src, it->in_len, dst,
@@ -607,7 +607,7 @@ static gtm_long_t run_call(struct call *c)
 			switch (c->codec) {
 			case ZSTD: region = ZSTD_compressBound(it->in_len); break;
 			case LZ4: region = (size_t)LZ4_compressBound((int)it->in_len); break;
-			default: region = stdc_deflate_bound(deflate_format(c->codec), NULL, it->in_len);
+			default: region = stdc_deflate_bound(deflate_format(c->codec), it->in_len);
 			}
 		} else {
 			uint64_t size = c->sizes->length > 0 ? u64_at(c->sizes->address, n) : 0;

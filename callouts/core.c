@@ -57,6 +57,8 @@ void stdc_thread_free(struct stdc_thread *t)
 	stdc_dict_free_all(t);
 	for (size_t i = 0; i < sizeof(t->deflate_c) / sizeof(t->deflate_c[0]); i++)
 		libdeflate_free_compressor(t->deflate_c[i]);
+	for (size_t i = 0; i < sizeof(t->deflate_small) / sizeof(t->deflate_small[0]); i++)
+		stdc_deflate_free_small(t->deflate_small[i]);
 	libdeflate_free_decompressor(t->deflate_d);
 	ZSTD_freeCCtx(t->zstd_c);
 	ZSTD_freeDCtx(t->zstd_d);
@@ -277,9 +279,9 @@ gtm_long_t stdc_limits(int argc, gtm_string_t *out)
 
 	n = snprintf(text, sizeof(text),
 		 "max_string=%d;deflate_level_min=%d;deflate_level_max=%d;deflate_level_default=%d;"
-		 "zstd_level_min=%d;zstd_level_max=%d;zstd_level_default=%d",
+		 "deflate_small_max=%d;zstd_level_min=%d;zstd_level_max=%d;zstd_level_default=%d",
 		 STDC_MAX_STRING, STDC_DEFLATE_LEVEL_MIN, STDC_DEFLATE_LEVEL_MAX,
-		 STDC_DEFLATE_LEVEL_DEFAULT, ZSTD_minCLevel(), ZSTD_maxCLevel(),
+		 STDC_DEFLATE_LEVEL_DEFAULT, STDC_DEFLATE_SMALL_MAX, ZSTD_minCLevel(), ZSTD_maxCLevel(),
 		 STDC_ZSTD_LEVEL_DEFAULT);
 	/* LZ4 (blocks and frames) and brotli (quality, lgwin = window bits) */
 	snprintf(text + n, sizeof(text) - (size_t)n,

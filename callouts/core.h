@@ -9,6 +9,7 @@
 
 #include <libdeflate.h>
 #include <lz4frame.h>
+#include <zlib.h>
 #include <zstd.h>
 
 #include "stdcompress.h"
@@ -20,6 +21,7 @@
 #define STDC_DEFLATE_LEVEL_MIN 1     /* 0 (stored) is refused, as the seed did */
 #define STDC_DEFLATE_LEVEL_MAX 12    /* 10..12: libdeflate's slow, strongest levels */
 #define STDC_DEFLATE_LEVEL_DEFAULT 6
+#define STDC_DEFLATE_SMALL_MAX 128   /* deflate.c: items up to this size go through zlib */
 #define STDC_ZSTD_LEVEL_DEFAULT 3
 /* LZ4 (blocks and frames): level N means `lz4 -N`, level -N means `lz4 --fast=N`. */
 #define STDC_LZ4_LEVEL_MIN (-65536) /* acceleration 65537, LZ4's maximum */
@@ -37,6 +39,7 @@
  * do not fit a small output tier, and the held result.  Freed at thread and process exit. */
 struct stdc_thread {
 	struct libdeflate_compressor *deflate_c[STDC_DEFLATE_LEVEL_MAX + 1]; /* by level */
+	z_stream *deflate_small[10]; /* deflate.c's small-item path, by level 1..9 */
 	struct libdeflate_decompressor *deflate_d;
 	ZSTD_CCtx *zstd_c;
 	ZSTD_DCtx *zstd_d;
@@ -94,12 +97,17 @@ struct stdc_thread *stdc_thread_get(void);
 void stdc_thread_free(struct stdc_thread *t);
 
 /* deflate.c: the codec work of the deflate family without recording anything, so it may run
- * in any thread.  encode returns the bytes written, 0 when cap is too small; decode returns
- * STDC_OK (*len set), STDC_NOSPACE, or -STDC_E_LIBZ_FAIL with the reason in msg. */
+ * in any thread.  encode makes this thread's context for the level on first use and returns
+ * STDC_OK (*len set), STDC_NOSPACE, or -STDC_E_NO_MEMORY; bound is the most encode writes for
+ * n bytes at any level; decode returns STDC_OK (*len set), STDC_NOSPACE, or -STDC_E_LIBZ_FAIL
+ * with the reason in msg. */
 enum stdc_deflate_format { STDC_GZIP, STDC_RAW, STDC_ZLIB };
-size_t stdc_deflate_encode(enum stdc_deflate_format f, struct libdeflate_compressor *c,
-			   const unsigned char *src, size_t n, unsigned char *dst, size_t cap);
-size_t stdc_deflate_bound(enum stdc_deflate_format f, struct libdeflate_compressor *c, size_t n);
+int stdc_deflate_encode(enum stdc_deflate_format f, struct stdc_thread *t, int level,
+			const unsigned char *src, size_t n, unsigned char *dst, size_t cap,
+			size_t *len);
+size_t stdc_deflate_bound(enum stdc_deflate_format f, size_t n);
+/* Frees one of stdc_thread's small-item streams (NULL is nothing). */
+void stdc_deflate_free_small(z_stream *z);
 int stdc_deflate_decode(enum stdc_deflate_format f, struct libdeflate_decompressor *d,
 			const unsigned char *src, size_t n, unsigned char *dst, size_t cap,
 			size_t *len, char *msg, size_t msg_len);

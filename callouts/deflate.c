@@ -6,7 +6,10 @@
  * the last complete member or stream are an error: nothing is silently dropped. */
 #include "core.h"
 
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 enum format { GZIP = STDC_GZIP, RAW = STDC_RAW, ZLIB = STDC_ZLIB };
 
@@ -23,29 +26,149 @@ static struct libdeflate_compressor *compressor(struct stdc_thread *t, int level
 	return t->deflate_c[level];
 }
 
-/* A job with what the deflate family adds: the format and the compressor for the level. */
-struct deflate_job {
-	struct stdc_job job;
-	enum format format;
-	struct libdeflate_compressor *c;
-};
+/* ---- small items ----
+ * libdeflate spends about 6 us on any input, most of it clearing 64 KiB of hash tables; zlib's
+ * deflate on a reused stream with a 512-byte window and memLevel 2 clears about 1 KiB.  So
+ * items of at most STDC_DEFLATE_SMALL_MAX bytes at levels 1..9 go through zlib (2-3x faster at
+ * 32..100 B, the same sizes; the two cross near 200 B, bench/engine_floor.c measures it).  The
+ * parameters are fixed, so the bytes depend on the input and the level only: fixtures stay
+ * exact.  The wrapper is libdeflate's, byte for byte, so both paths write the same headers. */
 
-size_t stdc_deflate_encode(enum stdc_deflate_format f, struct libdeflate_compressor *c,
-			   const unsigned char *src, size_t n, unsigned char *dst, size_t cap)
+#define SMALL_WINDOW_BITS 9 /* zlib's smallest window, 512 bytes: holds the whole item */
+#define SMALL_MEM_LEVEL 2   /* 256 symbols per block: the item is one block */
+
+static z_stream *small_stream(struct stdc_thread *t, int level)
 {
-	switch (f) {
-	case STDC_GZIP: return libdeflate_gzip_compress(c, src, n, dst, cap);
-	case STDC_RAW: return libdeflate_deflate_compress(c, src, n, dst, cap);
-	default: return libdeflate_zlib_compress(c, src, n, dst, cap);
+	z_stream *z = t->deflate_small[level];
+
+	if (z != NULL)
+		return z;
+	if ((z = calloc(1, sizeof(*z))) == NULL)
+		return NULL;
+	if (deflateInit2(z, level, Z_DEFLATED, -SMALL_WINDOW_BITS, SMALL_MEM_LEVEL,
+			 Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(z);
+		return NULL;
+	}
+	return t->deflate_small[level] = z;
+}
+
+void stdc_deflate_free_small(z_stream *z)
+{
+	if (z != NULL) {
+		deflateEnd(z);
+		free(z);
 	}
 }
 
-size_t stdc_deflate_bound(enum stdc_deflate_format f, struct libdeflate_compressor *c, size_t n)
+static void put_le32(unsigned char *p, uint32_t v)
 {
+	p[0] = (unsigned char)v, p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16), p[3] = (unsigned char)(v >> 24);
+}
+
+/* libdeflate's gzip and zlib headers for the level (lib/gzip_compress.c, lib/zlib_compress.c):
+ * gzip with no name, no mtime, OS unknown and XFL from the level (10 bytes); zlib declaring a
+ * 32 KiB window (a stream made with a smaller one decodes with it) and the level's hint (2). */
+static void put_header(enum format f, int level, unsigned char *p)
+{
+	static const unsigned char gzip[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff};
+	unsigned hdr;
+
 	switch (f) {
-	case STDC_GZIP: return libdeflate_gzip_compress_bound(c, n);
-	case STDC_RAW: return libdeflate_deflate_compress_bound(c, n);
-	default: return libdeflate_zlib_compress_bound(c, n);
+	case GZIP:
+		memcpy(p, gzip, sizeof(gzip));
+		p[8] = level < 2 ? 4 : level >= 8 ? 2 : 0;
+		break;
+	case ZLIB:
+		hdr = 0x7800 | (unsigned)(level < 2 ? 0 : level < 6 ? 1 : level < 8 ? 2 : 3) << 6;
+		hdr |= 31 - hdr % 31;
+		p[0] = (unsigned char)(hdr >> 8), p[1] = (unsigned char)hdr;
+		break;
+	default:
+		break;
+	}
+}
+
+/* The small-item path: the same contract as stdc_deflate_encode. */
+static int small_encode(enum format f, z_stream *z, int level, const unsigned char *src,
+			size_t n, unsigned char *dst, size_t cap, size_t *len)
+{
+	size_t head = f == GZIP ? 10 : f == ZLIB ? 2 : 0, trailer = f == GZIP ? 8 : f == ZLIB ? 4 : 0;
+	size_t made, room;
+	int r;
+
+	if (cap < head + trailer)
+		return STDC_NOSPACE; /* not even room for the header and trailer */
+	put_header(f, level, dst);
+	room = cap - head - trailer;
+	z->next_in = (unsigned char *)src;
+	z->avail_in = (uInt)n;
+	z->next_out = dst + head;
+	z->avail_out = room < UINT_MAX ? (uInt)room : UINT_MAX;
+	r = deflate(z, Z_FINISH);
+	made = z->total_out;
+	deflateReset(z);
+	if (r != Z_STREAM_END)
+		return STDC_NOSPACE;
+	dst += head + made;
+	if (f == GZIP) {
+		put_le32(dst, libdeflate_crc32(0, src, n));
+		put_le32(dst + 4, (uint32_t)n);
+	} else if (f == ZLIB) {
+		uint32_t a = libdeflate_adler32(1, src, n);
+
+		dst[0] = (unsigned char)(a >> 24), dst[1] = (unsigned char)(a >> 16);
+		dst[2] = (unsigned char)(a >> 8), dst[3] = (unsigned char)a;
+	}
+	*len = head + made + trailer;
+	return STDC_OK;
+}
+
+/* ---- end of small items ---- */
+
+/* A job with what the deflate family adds: the format. */
+struct deflate_job {
+	struct stdc_job job;
+	enum format format;
+};
+
+int stdc_deflate_encode(enum stdc_deflate_format f, struct stdc_thread *t, int level,
+			const unsigned char *src, size_t n, unsigned char *dst, size_t cap,
+			size_t *len)
+{
+	struct libdeflate_compressor *c;
+	size_t made;
+
+	if (n <= STDC_DEFLATE_SMALL_MAX && level <= 9) {
+		z_stream *z = small_stream(t, level);
+
+		if (z == NULL)
+			return -STDC_E_NO_MEMORY;
+		return small_encode((enum format)f, z, level, src, n, dst, cap, len);
+	}
+	if ((c = compressor(t, level)) == NULL)
+		return -STDC_E_NO_MEMORY;
+	switch (f) {
+	case STDC_GZIP: made = libdeflate_gzip_compress(c, src, n, dst, cap); break;
+	case STDC_RAW: made = libdeflate_deflate_compress(c, src, n, dst, cap); break;
+	default: made = libdeflate_zlib_compress(c, src, n, dst, cap); break;
+	}
+	if (made == 0)
+		return STDC_NOSPACE;
+	*len = made;
+	return STDC_OK;
+}
+
+size_t stdc_deflate_bound(enum stdc_deflate_format f, size_t n)
+{
+	/* libdeflate's bound (NULL: any level; n + 5 up to 5000 bytes, raw) holds for the small
+	 * path too: zlib writes one block of at most 256 symbols, stored (n + 5 bytes) when
+	 * that is no larger. */
+	switch (f) {
+	case STDC_GZIP: return libdeflate_gzip_compress_bound(NULL, n);
+	case STDC_RAW: return libdeflate_deflate_compress_bound(NULL, n);
+	default: return libdeflate_zlib_compress_bound(NULL, n);
 	}
 }
 
@@ -53,19 +176,17 @@ static int run_compress(const struct stdc_job *job, struct stdc_thread *t, unsig
 			size_t cap, size_t *len)
 {
 	const struct deflate_job *dj = (const struct deflate_job *)job;
-	size_t n;
+	int r = stdc_deflate_encode((enum stdc_deflate_format)dj->format, t, job->level, job->in,
+				    job->in_len, dst, cap, len);
 
-	(void)t;
-	n = stdc_deflate_encode((enum stdc_deflate_format)dj->format, dj->c, job->in, job->in_len,
-				dst, cap);
-	if (n == 0)
-		return STDC_NOSPACE;
-	*len = n;
-	return STDC_OK;
+	if (r == -STDC_E_NO_MEMORY)
+		return (int)stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a level %d compressor",
+				      format_op[dj->format][0], job->level);
+	return r;
 }
 
-static gtm_long_t compress(enum format format, int argc, gtm_string_t *in, gtm_string_t *out,
-			   gtm_long_t level)
+static gtm_long_t one_shot_compress(enum format format, int argc, gtm_string_t *in,
+				    gtm_string_t *out, gtm_long_t level)
 {
 	const char *op = format_op[format][0];
 	struct deflate_job dj = {.job.run = run_compress, .format = format};
@@ -82,11 +203,7 @@ static gtm_long_t compress(enum format format, int argc, gtm_string_t *in, gtm_s
 	if (r != STDC_OK)
 		return r;
 	dj.job.level = (int)level;
-	dj.c = compressor(t, (int)level);
-	if (dj.c == NULL)
-		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a level %ld compressor", op,
-				 (long)level);
-	dj.job.estimate = stdc_deflate_bound((enum stdc_deflate_format)format, dj.c, dj.job.in_len);
+	dj.job.estimate = stdc_deflate_bound((enum stdc_deflate_format)format, dj.job.in_len);
 	return stdc_deliver(t, &dj.job, out, cap);
 }
 
@@ -156,7 +273,8 @@ static int run_decompress(const struct stdc_job *job, struct stdc_thread *t, uns
 	return r;
 }
 
-static gtm_long_t decompress(enum format format, int argc, gtm_string_t *in, gtm_string_t *out)
+static gtm_long_t one_shot_decompress(enum format format, int argc, gtm_string_t *in,
+				      gtm_string_t *out)
 {
 	const char *op = format_op[format][1];
 	struct deflate_job dj = {.job.run = run_decompress, .format = format};
@@ -182,30 +300,30 @@ static gtm_long_t decompress(enum format format, int argc, gtm_string_t *in, gtm
 
 gtm_long_t stdc_gzip(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	return compress(GZIP, argc, in, out, level);
+	return one_shot_compress(GZIP, argc, in, out, level);
 }
 
 gtm_long_t stdc_gunzip(int argc, gtm_string_t *in, gtm_string_t *out)
 {
-	return decompress(GZIP, argc, in, out);
+	return one_shot_decompress(GZIP, argc, in, out);
 }
 
 gtm_long_t stdc_deflate(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	return compress(RAW, argc, in, out, level);
+	return one_shot_compress(RAW, argc, in, out, level);
 }
 
 gtm_long_t stdc_inflate(int argc, gtm_string_t *in, gtm_string_t *out)
 {
-	return decompress(RAW, argc, in, out);
+	return one_shot_decompress(RAW, argc, in, out);
 }
 
 gtm_long_t stdc_zlib(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	return compress(ZLIB, argc, in, out, level);
+	return one_shot_compress(ZLIB, argc, in, out, level);
 }
 
 gtm_long_t stdc_unzlib(int argc, gtm_string_t *in, gtm_string_t *out)
 {
-	return decompress(ZLIB, argc, in, out);
+	return one_shot_decompress(ZLIB, argc, in, out);
 }

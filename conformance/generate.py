@@ -21,6 +21,8 @@ import tempfile
 import zlib
 from pathlib import Path
 
+import stdcompress
+
 from . import independent
 from .hosts import BridgeHost, Case
 from .manifest import CODECS, Corpus, Row, sha256
@@ -178,6 +180,7 @@ def our_fixtures(texts: dict[str, bytes]) -> list[tuple[Row, bytes]]:
     if host.unavailable():
         raise GenerationError(f"the bridge is unavailable: {host.unavailable()}")
     versions = host.versions()
+    small_max = stdcompress.limits()["deflate_small_max"]
     plan = [(name, Case(f"{codec}-l{level}-{stem(name)}", "compress", codec, level, data))
             for name, data in texts.items() for codec, levels in LEVELS.items() for level in levels]
     outcomes = host.run([case for _, case in plan])
@@ -195,8 +198,11 @@ def our_fixtures(texts: dict[str, bytes]) -> list[tuple[Row, bytes]]:
         if case.codec == "lz4" and out.result[:4] != len(texts[name]).to_bytes(4, "little"):
             raise GenerationError(f"{case.key}: the size prefix is not the plaintext's size")
         function = BridgeHost.FUNCTIONS[case.codec][0]
+        library = codec.library
+        if codec.small_library and len(texts[name]) <= small_max and case.level <= 9:
+            library = codec.small_library
         made.append(_row(case.key, "compress", case.codec, case.level, name, texts[name], out.result,
-                         f"{codec.library} {versions[codec.library]}",
+                         f"{library} {versions[library]}",
                          f"stdcompress {versions['stdcompress']}: stdcompress.{function}(data, {case.level})"))
     return made
 

@@ -32,12 +32,14 @@ class Codec:
     name: str
     ext: str      # fixture file extension
     library: str  # the backend stdcompress uses for it, as named by stdcompress.versions()
+    small_library: str = ""  # the backend of small items (limits()["deflate_small_max"] bytes
+                             # or fewer at levels 1..9, callouts/deflate.c), if another
 
 
 CODECS = {c.name: c for c in (
-    Codec("gzip", "gz", "libdeflate"),
-    Codec("deflate", "deflate", "libdeflate"),
-    Codec("zlib", "zlib", "libdeflate"),
+    Codec("gzip", "gz", "libdeflate", "libz"),
+    Codec("deflate", "deflate", "libdeflate", "libz"),
+    Codec("zlib", "zlib", "libdeflate", "libz"),
     Codec("zstd", "zst", "libzstd"),
     Codec("lz4", "lz4b", "liblz4"),
     Codec("lz4frame", "lz4", "liblz4"),
