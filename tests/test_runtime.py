@@ -384,3 +384,52 @@ def test_table_location_follows_the_runtime_variables():
 def test_header_declares_exactly_the_exported_entries(rt):
     protos = _runtime._header_prototypes((ROOT / "callouts" / "stdcompress.h").read_text())
     assert {e.cfunc for e in rt.table.entries.values()} == set(protos)
+
+
+# ---- bytes_op: the one-shot caller of the bridge (compiled half: _buffers.Entry) ----
+
+@pytest.mark.c_facing
+@pytest.mark.parametrize("name", CODEC_ENTRIES)
+def test_bytes_op_compiled_and_python_paths_agree(rt, name):
+    """Both give the bytes string_op gives, or the same failure code, for every tier and
+    kind of buffer; the compiled one also over its direct (>= 64 KiB input) and take paths."""
+    assert _runtime._buffers is not None, "invoke build builds _buffers"
+    plain = bytes(range(256)) * 40
+    big = (b"a large item, " * 6000)[:80000]  # over the direct threshold
+    encode = {"gunzip": sc.gzip, "inflate": sc.deflate, "unzlib": sc.zlib,
+              "zstdDecompress": sc.zstd_compress}.get(name)
+    inputs = [plain, b"", bytearray(b"xy"), memoryview(plain), big]
+    if encode:
+        inputs = [encode(x) for x in (plain, b"", b"xy", big)]
+        inputs.append(encode(b"\0" * 900000))  # a small input whose result is taken
+    for data in inputs:
+        for tier in ("", "64k", "1k"):
+            fast, slow = rt.bytes_op(name + tier), rt.bytes_op(name + tier, compiled=False)
+            ret, out = rt.string_op(name + tier)(data)
+            if ret > 0:
+                ret, (out,) = rt.call("take", None)
+            expected = out if ret == 0 else ret
+            assert fast(data) == slow(data) == expected
+            if encode is None:
+                assert fast(data, 9) == slow(data, 9)
+                assert fast(data, 0) == slow(data, 0) == -2  # BAD-LEVEL
+                for caller in (fast, slow):
+                    with pytest.raises(sc.StdcompressError, match="FMLLSTMISSING"):
+                        caller(data, 1, 2)
+    for caller in (rt.bytes_op(name), rt.bytes_op(name, compiled=False)):
+        with pytest.raises(TypeError, match="not str"):
+            caller("text")
+        with pytest.raises(RuntimeCheckError, match="MAXSTRLEN"):
+            caller(bytes(_runtime.MAX_STRING + 1))
+
+
+def test_bytes_op_small_cap_takes_larger_results(rt):
+    """An output of small_cap bytes: a larger result is held by the C side and taken."""
+    plain = bytes(range(256)) * 200
+    packed = sc.zstd_compress(plain)
+    for cap in (1, 100, len(plain) - 1, len(plain), 1 << 20):
+        assert rt.bytes_op("zstdDecompress", small_cap=cap)(packed) == plain
+    with pytest.raises(TypeError):
+        rt.bytes_op("zstdDecompress")(packed, level=1)
+    with pytest.raises(TypeError):
+        rt.bytes_op("zstdDecompress")()

@@ -41,47 +41,37 @@ def _check_level(level) -> None:
         raise TypeError(f"level must be an int, not {type(level).__name__}")
 
 
-def _check_data(data) -> None:
-    if isinstance(data, str):
-        raise TypeError("data must be a bytes-like object, not str")
-
-
 _callers: dict = {}
 
 
 def _bind(name: str):
-    caller = _callers[name] = _runtime.default().string_op(name)
+    caller = _callers[name] = _runtime.default().bytes_op(name)
     return caller
 
 
-# The two functions below are the hot path of every small call: one dictionary lookup, one
-# call, no checks that the C side or cffi already make (cffi refuses str and non-contiguous
-# buffers; the checks here only improve the message).
+# The three functions below are the hot path of every one-shot call: one dictionary lookup and
+# one call of a compiled caller that returns bytes, or the entry's failure code (an int).  No
+# checks that the C side or the caller already make; the ones here only improve the message.
 
 def compress(name: str, data, level=None) -> bytes:
     """Runs a compressing entry; level None lets the C side apply the codec's default."""
     caller = _callers.get(name) or _bind(name)
-    try:
-        if level is None:
-            ret, out = caller(data)
-        else:
-            if level.__class__ is not int:
-                _check_level(level)
-            ret, out = caller(data, level)
-    except TypeError:
-        _check_data(data)
-        raise
-    return out if ret == 0 else _finish(_runtime.default(), name, ret, [out])
+    if level is None:
+        out = caller(data)
+    else:
+        if level.__class__ is not int:
+            _check_level(level)
+        out = caller(data, level)
+    if out.__class__ is bytes:
+        return out
+    raise last_error(name)
 
 
 def decompress(name: str, data) -> bytes:
-    caller = _callers.get(name) or _bind(name)
-    try:
-        ret, out = caller(data)
-    except TypeError:
-        _check_data(data)
-        raise
-    return out if ret == 0 else _finish(_runtime.default(), name, ret, [out])
+    out = (_callers.get(name) or _bind(name))(data)
+    if out.__class__ is bytes:
+        return out
+    raise last_error(name)
 
 
 def call_ints(name: str, data, *ints) -> bytes:
@@ -91,12 +81,10 @@ def call_ints(name: str, data, *ints) -> bytes:
     for value in ints:
         if value.__class__ is not int:
             raise TypeError(f"{name}: integer arguments must be int, not {type(value).__name__}")
-    try:
-        ret, out = caller(data, *ints)
-    except TypeError:
-        _check_data(data)
-        raise
-    return out if ret == 0 else _finish(_runtime.default(), name, ret, [out])
+    out = caller(data, *ints)
+    if out.__class__ is bytes:
+        return out
+    raise last_error(name)
 
 
 def text(name: str) -> str:

@@ -12,7 +12,8 @@
  * holds references to its BufferWithSegments.  None of these types can form a cycle among
  * themselves, so they are not GC-tracked (like the peer's).
  *
- * Also call_into, the compiled half of the runtime layer's string_op(into=True).
+ * Also call_into, the compiled half of the runtime layer's string_op(into=True), and Entry,
+ * the compiled half of its bytes_op (every one-shot call of the bridge).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -756,6 +757,245 @@ done:
     return Py_BuildValue("ll", ret, length);
 }
 
+
+/* ---- Entry: one codec entry as a callable returning bytes ----
+ *
+ * Entry(address, nints, n, take, check_error, name[, small_cap]): the hot path of every one-shot call of
+ * the bridge, entry(data, *ints) -> bytes, or the entry's nonzero return value (an int) when it
+ * failed.  The same protocol as call_into and as the M runtime: the input as a gtm_string_t
+ * over the caller's bytes, argc = 2 + the integers given (the others passed as 0, ignored), the
+ * output prepared as the table declares it (address[0] = 0), the runtime's checks afterwards
+ * (check_error(message, code) raised for MAXSTRLEN and EXCEEDSPREALLOC).
+ *
+ * Where the result goes: an input of ENTRY_DIRECT_AT bytes or more gets a bytes object of the
+ * entry's full N as its output, shrunk to the result afterwards (no copy of a large result);
+ * a smaller one gets an output of small_cap bytes (default ENTRY_SMALL_CAP, a small M output
+ * tier; a stream's binding gives its chunk size), and a result larger than that is taken (`take`) into a bytes object of its size, as M takes
+ * a held result. */
+
+#define ENTRY_DIRECT_AT (64L << 10)
+#define ENTRY_SMALL_CAP (16L << 10)
+
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    void *fn, *take;
+    long nints, n, small_cap;
+    PyObject *check_error, *name;
+} Entry;
+
+typedef long (*take_op)(int, call_string_t *);
+
+/* Raises check_error(message, code), the runtime's error as the bridge reports it. */
+static PyObject *entry_raise(Entry *e, PyObject *message, const char *code)
+{
+    PyObject *err = PyObject_CallFunction(e->check_error, "Os", message, code);
+
+    if (err != NULL) {
+        PyErr_SetObject((PyObject *)Py_TYPE(err), err);
+        Py_DECREF(err);
+    }
+    return NULL;
+}
+
+static PyObject *entry_check_error(Entry *e, const char *what, const char *code)
+{
+    PyObject *msg = PyUnicode_FromFormat("%U: %s", e->name, what);
+
+    if (msg != NULL) {
+        entry_raise(e, msg, code);
+        Py_DECREF(msg);
+    }
+    return NULL;
+}
+
+/* A held result of `held` bytes into a new bytes object, or the nonzero return of take. */
+static PyObject *entry_take(Entry *e, long held)
+{
+    PyObject *result = PyBytes_FromStringAndSize(NULL, held);
+    call_string_t out;
+    long ret;
+
+    if (result == NULL)
+        return NULL;
+    out.length = held;
+    out.address = PyBytes_AS_STRING(result);
+    out.address[0] = 0;
+    ret = ((take_op)e->take)(1, &out);
+    if (ret != 0 || out.length != held || out.address != PyBytes_AS_STRING(result)) {
+        Py_DECREF(result);
+        return ret != 0 ? PyLong_FromLong(ret)
+                        : entry_check_error(e, "take: the held result changed", "MAXSTRLEN");
+    }
+    return result;
+}
+
+static PyObject *Entry_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
+                                  PyObject *kwnames)
+{
+    Entry *e = (Entry *)self;
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf), given = nargs - 1;
+    long ints[2] = {0, 0}, ret, cap, length;
+    PyObject *result = NULL;
+    Py_buffer src;
+    call_string_t in, out;
+    char *buf;
+
+    if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) > 0) {
+        PyErr_Format(PyExc_TypeError, "%U takes no keyword arguments", e->name);
+        return NULL;
+    }
+    if (nargs < 1) {
+        PyErr_Format(PyExc_TypeError, "%U takes data and at most %ld integer(s)", e->name,
+                     e->nints);
+        return NULL;
+    }
+    if (given > e->nints) { /* what the runtime says of more actuals than the table's */
+        PyObject *msg = PyUnicode_FromFormat("%U: %zd arguments, the table declares %ld",
+                                             e->name, 1 + nargs, 2 + e->nints);
+
+        if (msg != NULL) {
+            entry_raise(e, msg, "FMLLSTMISSING");
+            Py_DECREF(msg);
+        }
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < given; i++) {
+        ints[i] = PyLong_AsLong(args[1 + i]);
+        if (ints[i] == -1 && PyErr_Occurred())
+            return NULL;
+    }
+    if (PyBytes_CheckExact(args[0])) { /* the common case, with no buffer protocol */
+        src.buf = PyBytes_AS_STRING(args[0]);
+        src.len = PyBytes_GET_SIZE(args[0]);
+        src.obj = NULL;
+    } else if (PyUnicode_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "data must be a bytes-like object, not str");
+        return NULL;
+    } else if (PyObject_GetBuffer(args[0], &src, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
+    if (src.len > CALL_MAX_STRING) {
+        PyObject *msg = PyUnicode_FromFormat("%U: input of %zd bytes exceeds the %ld-byte "
+                                             "string limit", e->name, src.len,
+                                             CALL_MAX_STRING);
+        if (src.obj != NULL)
+            PyBuffer_Release(&src);
+        if (msg != NULL) {
+            entry_raise(e, msg, "MAXSTRLEN");
+            Py_DECREF(msg);
+        }
+        return NULL;
+    }
+    cap = src.len >= ENTRY_DIRECT_AT || e->n < e->small_cap ? e->n : e->small_cap;
+    result = PyBytes_FromStringAndSize(NULL, cap);
+    if (result == NULL)
+        goto done;
+    buf = PyBytes_AS_STRING(result);
+    in.length = (long)src.len;
+    in.address = src.buf;
+    out.length = cap;
+    out.address = buf;
+    buf[0] = 0;
+    if (in.length + cap > CALL_RELEASE_GIL_AT) {
+        Py_BEGIN_ALLOW_THREADS
+        ret = call_entry(e->fn, e->nints, 2 + (long)given, &in, &out, ints[0], ints[1]);
+        Py_END_ALLOW_THREADS
+    } else {
+        ret = call_entry(e->fn, e->nints, 2 + (long)given, &in, &out, ints[0], ints[1]);
+    }
+    length = out.length;
+    if ((out.address == buf && length > cap) || length < 0 || length > CALL_MAX_STRING) {
+        Py_CLEAR(result);
+        entry_check_error(e, "output breaks the runtime's check",
+                          out.address == buf && length > cap ? "EXCEEDSPREALLOC" : "MAXSTRLEN");
+        goto done;
+    }
+    if (ret != 0) {
+        Py_CLEAR(result);
+        result = ret > 0 && e->take != NULL ? entry_take(e, ret) : PyLong_FromLong(ret);
+        goto done;
+    }
+    if (out.address != buf) { /* memory of the C side's own: the runtime copies it */
+        PyObject *copy = PyBytes_FromStringAndSize(out.address, length);
+
+        Py_DECREF(result);
+        result = copy;
+    } else if (_PyBytes_Resize(&result, length) < 0) {
+        result = NULL;
+    }
+done:
+    if (src.obj != NULL)
+        PyBuffer_Release(&src);
+    return result;
+}
+
+static PyObject *Entry_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    PyObject *fn, *take, *check_error, *name;
+    long nints, n, small_cap = ENTRY_SMALL_CAP;
+    Entry *e;
+
+    if (kwargs != NULL && PyDict_Size(kwargs) > 0) {
+        PyErr_SetString(PyExc_TypeError, "Entry takes no keyword arguments");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "OllOOU|l", &fn, &nints, &n, &take, &check_error, &name,
+                          &small_cap))
+        return NULL;
+    if (nints < 0 || nints > 2 || n < 1 || n > CALL_MAX_STRING + 1 || small_cap < 1 ||
+        !PyCallable_Check(check_error)) {
+        PyErr_SetString(PyExc_ValueError, "Entry: bad nints, N, small_cap or check_error");
+        return NULL;
+    }
+    e = (Entry *)type->tp_alloc(type, 0);
+    if (e == NULL)
+        return NULL;
+    e->vectorcall = Entry_vectorcall;
+    e->fn = PyLong_AsVoidPtr(fn);
+    e->take = take == Py_None ? NULL : PyLong_AsVoidPtr(take);
+    if (PyErr_Occurred() || e->fn == NULL) {
+        Py_DECREF(e);
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "Entry: a NULL address");
+        return NULL;
+    }
+    e->nints = nints;
+    e->n = n;
+    e->small_cap = small_cap;
+    Py_INCREF(check_error);
+    e->check_error = check_error;
+    Py_INCREF(name);
+    e->name = name;
+    return (PyObject *)e;
+}
+
+static void Entry_dealloc(Entry *self)
+{
+    Py_XDECREF(self->check_error);
+    Py_XDECREF(self->name);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyObject *Entry_repr(Entry *self)
+{
+    return PyUnicode_FromFormat("<stdcompress entry %U>", self->name);
+}
+
+static PyTypeObject Entry_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "stdcompress._buffers.Entry",
+    .tp_basicsize = sizeof(Entry),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_doc = "Entry(address, nints, n, take, check_error, name): a codec entry, called "
+              "entry(data, *ints) -> bytes or the entry's nonzero return value; see _buffers.c.",
+    .tp_new = Entry_new,
+    .tp_dealloc = (destructor)Entry_dealloc,
+    .tp_repr = (reprfunc)Entry_repr,
+    .tp_call = PyVectorcall_Call,
+    .tp_vectorcall_offset = offsetof(Entry, vectorcall),
+};
+
 static PyMethodDef module_methods[] = {
     {"call_into", (PyCFunction)(void (*)(void))call_into, METH_FASTCALL,
      "call_into(address, nints, argc, data, buffer, n, a, b) -> (ret, length): see _buffers.c."},
@@ -778,9 +1018,10 @@ static struct PyModuleDef module_def = {
 
 PyMODINIT_FUNC PyInit__buffers(void)
 {
-    static PyTypeObject *types[] = {&BWS_Type, &Segment_Type, &Segments_Type, &Collection_Type};
+    static PyTypeObject *types[] = {&BWS_Type, &Segment_Type, &Segments_Type, &Collection_Type,
+                                    &Entry_Type};
     static const char *names[] = {"BufferWithSegments", "BufferSegment", "BufferSegments",
-                                  "BufferWithSegmentsCollection"};
+                                  "BufferWithSegmentsCollection", "Entry"};
     PyObject *m;
     size_t i;
 

@@ -364,6 +364,34 @@ class Runtime:
         call.__name__ = name
         return call
 
+    def bytes_op(self, name: str, compiled: bool = True, small_cap: int = 16384):
+        """The one-shot caller of a codec entry: ``f(data, *ints) -> bytes`` on success (a held
+        result taken), else the entry's nonzero return value (an int; lastError says why).
+        The same protocol and checks as string_op; its compiled half is _buffers.Entry, which
+        also gives a large result its own bytes object as the output (no copy), and an input
+        under 64 KiB an output of small_cap bytes (the result taken when it is larger).  Without that module,
+        or with compiled=False, string_op's path."""
+        op = self.string_op(name) if not compiled or _buffers is None else None
+        if op is None:
+            entry, ffi = self.entry(name), self.ffi
+            self.string_op(name)  # the same shape checks
+            take = self._funcs.get("take")
+            return _buffers.Entry(int(ffi.cast("uintptr_t", self._funcs[name])),
+                                  len(entry.params) - 2, entry.params[1].prealloc,
+                                  None if take is None else int(ffi.cast("uintptr_t", take)),
+                                  RuntimeCheckError, name, small_cap)
+
+        def call(data, *ints):
+            if isinstance(data, str):  # the compiled caller's message
+                raise TypeError("data must be a bytes-like object, not str")
+            ret, out = op(data, *ints)
+            if ret > 0:  # held: only a smaller tier than the result can cause this
+                ret, (out,) = self.call("take", None)
+            return out if ret == 0 else ret
+
+        call.__name__ = name
+        return call
+
     @staticmethod
     def _call_into_op(name: str, address: int, n: int, nints: int):
         """string_op(into=True) through _buffers.call_into: the same protocol and checks, the

@@ -42,16 +42,15 @@ class LZ4StreamError(Liblz4Error):
 
 class _Ops:
     """The call-outs, bound once per process: precomputed callers for the per-chunk entries
-    (the compiled trampoline when it is built), the generic call for the rest."""
+    (compiled when the extension modules are built), the generic call for the rest."""
 
     _lock = threading.Lock()
     _bound: "_Ops | None" = None
 
     def __init__(self):
         rt = self.rt = _runtime.default()
-        self.compress = rt.string_op("lz4StreamCompress")
-        self.decompress = rt.string_op("lz4StreamDecompress")
         self.get_block = rt.string_op("lz4StreamGetBlock")
+        self._chunk_ops: dict = {}
         for name in ("lz4StreamCompressOpen", "lz4StreamDecompressOpen", "handleFree",
                      "lastError", "take"):
             rt.entry(name)  # CalloutMissingError now, not in the middle of a stream
@@ -65,6 +64,15 @@ class _Ops:
                     cls._bound = cls()
                 ops = cls._bound
         return ops
+
+    def chunk_op(self, name: str, largest: int):
+        """The caller of a per-chunk entry for results of at most `largest` bytes: each gets
+        an output of that size, so no result is held and taken (bytes_op)."""
+        key = (name, largest)
+        op = self._chunk_ops.get(key)
+        if op is None:
+            op = self._chunk_ops[key] = self.rt.bytes_op(name, small_cap=max(1, largest))
+        return op
 
     def error(self, name: str) -> Exception:
         """The exception for the failure this thread's last call recorded; LZ4's own failures
@@ -195,7 +203,9 @@ class LZ4StreamCompressor(_Stream):
         self._open("lz4StreamCompressOpen", buffer_size, store_comp_size, mode_b, level,
                    dictionary, strategy_b)
         self._bs = buffer_size
-        self._op = self._ops.compress
+        # the largest block: LZ4_COMPRESSBOUND(buffer_size) after its prefix
+        self._op = self._ops.chunk_op("lz4StreamCompress",
+                                      buffer_size + buffer_size // 255 + 16 + store_comp_size)
 
     def compress(self, chunk):
         """Compresses ``chunk`` (at most buffer_size bytes, any buffer) into one block with
@@ -206,10 +216,10 @@ class LZ4StreamCompressor(_Stream):
         if len(chunk) > self._bs:
             raise OverflowError(f"Input too large for LZ4 API: a chunk of {len(chunk)} bytes, "
                                 f"buffer_size is {self._bs}")
-        ret, out = self._op(chunk, self._h)
-        if ret:
-            return self._fail("lz4StreamCompress", ret, out)
-        return bytearray(out) if self._bytearray else out
+        out = self._op(chunk, self._h)
+        if out.__class__ is bytes:
+            return bytearray(out) if self._bytearray else out
+        return self._fail("lz4StreamCompress", out, b"")
 
 
 class LZ4StreamDecompressor(_Stream):
@@ -228,7 +238,7 @@ class LZ4StreamDecompressor(_Stream):
                    strategy_b)
         self._width = store_comp_size
         self._block_max = _WIDTH_MAX[store_comp_size]
-        self._op = self._ops.decompress
+        self._op = self._ops.chunk_op("lz4StreamDecompress", buffer_size)
         self._get = self._ops.get_block
 
     def decompress(self, chunk):
@@ -243,10 +253,10 @@ class LZ4StreamDecompressor(_Stream):
                                 f"({self._width}) value")
         if n > _MAX:  # what such a block holds cannot fit any buffer_size we accept
             raise LZ4StreamError(f"a block of {n} bytes may hold more than buffer_size")
-        ret, out = self._op(chunk, self._h)
-        if ret:
-            return self._fail("lz4StreamDecompress", ret, out)
-        return bytearray(out) if self._bytearray else out
+        out = self._op(chunk, self._h)
+        if out.__class__ is bytes:
+            return bytearray(out) if self._bytearray else out
+        return self._fail("lz4StreamDecompress", out, b"")
 
     def get_block(self, stream, offset=0):
         """The block whose size prefix starts at byte ``offset`` of ``stream`` (any buffer),
