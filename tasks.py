@@ -380,12 +380,14 @@ def clean(c):
 
 
 @task
-def bench(c, quick=False, compare=""):
+def bench(c, quick=False, compare="", only=""):
     """Benchmark (issue 4): build, then print the table and write build/bench/*.json.
-    --quick: a smoke run of seconds; --compare FILE: also print deltas against an earlier JSON."""
+    --quick: a smoke run of seconds; --compare FILE: also print deltas against an earlier JSON;
+    --only 'lz4 stream,small items': only the sections whose names contain those parts."""
     build(c)
     args = [*(["--quick"] if quick else []), *(["--compare", str(Path(compare).resolve())]
-                                                if compare else [])]
+                                                if compare else []),
+            *(["--only", only] if only else [])]
     r = subprocess.run([sys.executable, "-m", "bench.run", *args], cwd=ROOT, env=dev_env())
     if r.returncode != 0:
         sys.exit(r.returncode)

@@ -5,8 +5,9 @@ STDCBENCH ; timing loops of the benchmark (bench/engine.py runs them); not part 
  ; the best of REPEATS loops of N calls timed with $ZH, less the best empty loop of N; prints
  ; "JOB <microseconds per call> <input bytes>" and writes the last call's result to DIR/JOB.out
  ; for the caller to compare with the bridge's.  Job floor.<n>: the runtime alone (a call-out
- ; of bench/runtime_floor.c, no work) returning an n-byte result through a 1 MiB output.  A job that fails prints "JOB skipped <$ZSTATUS>"
- ; and the others still run.
+ ; of bench/runtime_floor.c, no work) returning an n-byte result through a 1 MiB output;
+ ; floor1k.<n>.<job>: the same through a 1 KiB output (the small-item jobs' raw tier).
+ ; A job that fails prints "JOB skipped <$ZSTATUS>" and the others still run.
  quit
  ;
 run ;
@@ -50,6 +51,7 @@ loop(job,n) ; microseconds for n calls of job on data; the result is left in out
  if job="wrap.zstdCompress" for i=1:1:n set rc='$$zstdCompress^STDCOMPRESS(data,.out)
  if job="wrap.zstdDecompress" for i=1:1:n set rc='$$zstdDecompress^STDCOMPRESS(data,.out)
  if $piece(job,".")="floor" set size=$piece(job,".",2) for i=1:1:n set rc=$&stdcbench.declare(data,.out,size)
+ if $piece(job,".")="floor1k" set size=$piece(job,".",2) for i=1:1:n set rc=$&stdcbench.declare1k(data,.out,size)
  set t0=$$us(t0,$zh)
  if rc set $ecode=",U-BENCH-"_job_"-RETURNED-"_rc_","
  quit t0

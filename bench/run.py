@@ -1,9 +1,9 @@
 """Runs the benchmark, prints one table, writes build/bench/<timestamp>.json and latest.json.
 
-    python -m bench.run [--quick] [--compare FILE] [--out DIR]
+    python -m bench.run [--quick] [--compare FILE] [--out DIR] [--only SECTIONS]
 
 --quick is a smoke run (seconds, tiny repeat counts, the same table; its figures mean nothing)
-and writes latest-quick.json instead of latest.json.  --compare FILE prints, after the table,
+and writes latest-quick.json instead of latest.json (--only: latest-partial.json).  --compare FILE prints, after the table,
 the change of every row against an earlier JSON record.  Exit status 0 whether or not targets
 are met: this measures, it does not judge.
 """
@@ -93,13 +93,16 @@ def environment(corpora) -> dict:
             "corpus": {c.name: c.source or f"missing: {c.missing}" for c in corpora}}
 
 
-def measure(plan, corpora, progress=lambda s: None) -> list[Row]:
-    """Every section, in table order."""
+def measure(plan, corpora, progress=lambda s: None, sections=()) -> list[Row]:
+    """Every section, in table order; with `sections`, only those whose name contains one of
+    them (the engine 1 MiB rows then compare with the bridge rows only if those ran too)."""
     present = [c for c in corpora if not c.missing]
     absent = [c for c in corpora if c.missing]
     rows: list[Row] = []
 
     def section(name, per_corpus, only=None):
+        if sections and not any(s in name for s in sections):
+            return
         for c in only or present:
             progress(f"{name}: {c.name}")
             rows.extend(per_corpus(c))
@@ -114,8 +117,9 @@ def measure(plan, corpora, progress=lambda s: None) -> list[Row]:
         c, plan, {job: us for (name, job), us in bridge_us.items() if name == c.name}))
     section(lz4stream.SECTION, lambda c: lz4stream.rows(c, plan))
     section(streams.SECTION, lambda c: streams.rows(c, plan))
-    progress(batch.SECTION)
-    rows.extend(batch.rows(plan))
+    if not sections or any(s in batch.SECTION for s in sections):
+        progress(batch.SECTION)
+        rows.extend(batch.rows(plan))
     section(shim.SECTION, lambda c: shim.rows(c, plan), only=present[:1])
     section(memory.SECTION, lambda c: memory.rows(c, plan), only=present[:1])
     section(network.SECTION, lambda c: network.rows(c, plan), only=present[:1])  # easynetwork
@@ -127,6 +131,8 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="smoke run: seconds, figures meaningless")
     ap.add_argument("--compare", default="", help="an earlier JSON record to print deltas against")
     ap.add_argument("--out", default=str(ROOT / "build" / "bench"), help="directory for the JSON")
+    ap.add_argument("--only", default="", help="comma-separated parts of section names: measure "
+                    "only those sections (e.g. 'lz4 stream,small items')")
     args = ap.parse_args(argv)
     old = json.loads(Path(args.compare).read_text()) if args.compare else None
 
@@ -142,7 +148,8 @@ def main(argv=None) -> int:
     print(flush=True)
 
     started = time.monotonic()
-    rows = measure(plan, corpora, lambda s: print(f"  measuring {s}", file=sys.stderr, flush=True))
+    rows = measure(plan, corpora, lambda s: print(f"  measuring {s}", file=sys.stderr, flush=True),
+                   tuple(filter(None, args.only.split(","))))
     print(report.table(rows))
     print()
     print("notes:")
@@ -150,11 +157,11 @@ def main(argv=None) -> int:
     print("  ratio: " + "; ".join(f"{k} = {v}" for k, v in report.RATIO_KINDS.items()))
     print(report.summary(rows))
 
-    record = {"timestamp": stamp, "quick": args.quick, "method": plan.describe(),
+    record = {"timestamp": stamp, "quick": args.quick, "only": args.only, "method": plan.describe(),
               "environment": env, "notes": NOTES + batch.NOTES_EXTRA, "seconds": round(time.monotonic() - started, 1),
               "rows": [r.as_json() for r in rows]}
-    path = report.write(record, Path(args.out), stamp + ("-quick" if args.quick else ""),
-                        "latest-quick.json" if args.quick else "latest.json")
+    kind = "-quick" if args.quick else "-partial" if args.only else ""
+    path = report.write(record, Path(args.out), stamp + kind, f"latest{kind}.json")
     print(f"written: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     if old is not None:
         print()

@@ -1,7 +1,8 @@
 /* runtime_floor.c - a call-out that does no work: the M runtime's own cost of a call that passes
  * the job's input and returns an n-byte result through an output declared as large as the
- * library's (1 MiB).  The floor under the "engine (GT.M), 1 MiB items" rows: engine time <= the
- * bridge's time + this.  Loaded by the bench from its own table (package stdcbench), never by
+ * library's (1 MiB; `declare`) or as its small tier (1 KiB; `declare1k`).  The floor under the
+ * "engine (GT.M)" rows: for 1 MiB items engine time <= the bridge's time + this, for 100 B
+ * items the C floor + this.  Loaded by the bench from its own table (package stdcbench), never by
  * the library's.  The result's bytes are left as the runtime allocated them: copying them in
  * would be work, and this measures the runtime alone. */
 #include "stdcompress.h"

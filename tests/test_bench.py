@@ -19,6 +19,8 @@ JOB_ROWS = [
     *streams.JOBS, *streams.FLOOR_JOBS,
     *batch.JOBS,
     *(label for label, _, _ in engine.SMALL_JOBS),
+    *(f"{label}{engine.SMALL_FLOOR_SUFFIX}" for label, _, _ in engine.SMALL_JOBS),
+    *(f"runtime cost alone: {job}" for _, job, _ in engine.SMALL_JOBS),
     *(f"{job}, " for job, _, _, _ in engine.BIG_JOBS),
     *(f"{job}{engine.FLOOR_SUFFIX}" for job, _, _, _ in engine.BIG_JOBS),
     *(f"C floor: {name}" for name in engine.FLOOR_JOBS),
