@@ -410,6 +410,7 @@ def test_bytes_op_compiled_and_python_paths_agree(rt, name):
                 ret, (out,) = rt.call("take", None)
             expected = out if ret == 0 else ret
             assert fast(data) == slow(data) == expected
+            assert rt.bytes_op(name + tier, direct=False)(data) == expected  # staged and taken
             if encode is None:
                 assert fast(data, 9) == slow(data, 9)
                 assert fast(data, 0) == slow(data, 0) == -2  # BAD-LEVEL

@@ -94,7 +94,7 @@ def lz4_block_compress(data, level: int | None = None) -> bytes:
 
 def lz4_block_decompress(data, size: int) -> bytes:
     """Decodes one raw LZ4 block that must decode to exactly ``size`` bytes (0..1 MiB)."""
-    return _bindings.call_ints("lz4BlockDecompress", data, size)
+    return _bindings.call_ints("lz4BlockDecompress", data, size, decoding=True)
 
 
 def lz4_frame_compress(data, level: int | None = None) -> bytes:

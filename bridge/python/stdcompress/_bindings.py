@@ -44,8 +44,10 @@ def _check_level(level) -> None:
 _callers: dict = {}
 
 
-def _bind(name: str):
-    caller = _callers[name] = _runtime.default().bytes_op(name)
+def _bind(name: str, decoding: bool):
+    """Decoding entries write large results straight into their bytes object; compressing
+    ones into the C side's buffer, then copied out at their size (bytes_op's direct)."""
+    caller = _callers[name] = _runtime.default().bytes_op(name, direct=decoding)
     return caller
 
 
@@ -55,7 +57,7 @@ def _bind(name: str):
 
 def compress(name: str, data, level=None) -> bytes:
     """Runs a compressing entry; level None lets the C side apply the codec's default."""
-    caller = _callers.get(name) or _bind(name)
+    caller = _callers.get(name) or _bind(name, False)
     if level is None:
         out = caller(data)
     else:
@@ -68,16 +70,16 @@ def compress(name: str, data, level=None) -> bytes:
 
 
 def decompress(name: str, data) -> bytes:
-    out = (_callers.get(name) or _bind(name))(data)
+    out = (_callers.get(name) or _bind(name, True))(data)
     if out.__class__ is bytes:
         return out
     raise last_error(name)
 
 
-def call_ints(name: str, data, *ints) -> bytes:
+def call_ints(name: str, data, *ints, decoding: bool = False) -> bytes:
     """Runs a codec entry with trailing integer arguments that are all given (an LZ4 block's
     size, brotli's quality and window); the C side checks their ranges."""
-    caller = _callers.get(name) or _bind(name)
+    caller = _callers.get(name) or _bind(name, decoding)
     for value in ints:
         if value.__class__ is not int:
             raise TypeError(f"{name}: integer arguments must be int, not {type(value).__name__}")

@@ -760,16 +760,17 @@ done:
 
 /* ---- Entry: one codec entry as a callable returning bytes ----
  *
- * Entry(address, nints, n, take, check_error, name[, small_cap]): the hot path of every one-shot call of
+ * Entry(address, nints, n, take, check_error, name[, small_cap[, direct_at]]): the hot path of every one-shot call of
  * the bridge, entry(data, *ints) -> bytes, or the entry's nonzero return value (an int) when it
  * failed.  The same protocol as call_into and as the M runtime: the input as a gtm_string_t
  * over the caller's bytes, argc = 2 + the integers given (the others passed as 0, ignored), the
  * output prepared as the table declares it (address[0] = 0), the runtime's checks afterwards
  * (check_error(message, code) raised for MAXSTRLEN and EXCEEDSPREALLOC).
  *
- * Where the result goes: an input of ENTRY_DIRECT_AT bytes or more gets a bytes object of the
- * entry's full N as its output, shrunk to the result afterwards (no copy of a large result);
- * a smaller one gets an output of small_cap bytes (default ENTRY_SMALL_CAP, a small M output
+ * Where the result goes: an input of direct_at bytes or more (default ENTRY_DIRECT_AT; 0:
+ * never, what compressing entries use) gets a bytes object of the entry's full N as its
+ * output, shrunk to the result afterwards (no copy of a large decoded result, at the price of
+ * N bytes allocated for a moment); any other gets an output of small_cap bytes (default ENTRY_SMALL_CAP, a small M output
  * tier; a stream's binding gives its chunk size), and a result larger than that is taken (`take`) into a bytes object of its size, as M takes
  * a held result. */
 
@@ -780,7 +781,7 @@ typedef struct {
     PyObject_HEAD
     vectorcallfunc vectorcall;
     void *fn, *take;
-    long nints, n, small_cap;
+    long nints, n, small_cap, direct_at;
     PyObject *check_error, *name;
 } Entry;
 
@@ -887,7 +888,8 @@ static PyObject *Entry_vectorcall(PyObject *self, PyObject *const *args, size_t 
         }
         return NULL;
     }
-    cap = src.len >= ENTRY_DIRECT_AT || e->n < e->small_cap ? e->n : e->small_cap;
+    cap = (e->direct_at > 0 && src.len >= e->direct_at) || e->n < e->small_cap ? e->n
+                                                                              : e->small_cap;
     result = PyBytes_FromStringAndSize(NULL, cap);
     if (result == NULL)
         goto done;
@@ -933,17 +935,18 @@ done:
 static PyObject *Entry_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
     PyObject *fn, *take, *check_error, *name;
-    long nints, n, small_cap = ENTRY_SMALL_CAP;
+    long nints, n, small_cap = ENTRY_SMALL_CAP, direct_at = ENTRY_DIRECT_AT;
     Entry *e;
 
     if (kwargs != NULL && PyDict_Size(kwargs) > 0) {
         PyErr_SetString(PyExc_TypeError, "Entry takes no keyword arguments");
         return NULL;
     }
-    if (!PyArg_ParseTuple(args, "OllOOU|l", &fn, &nints, &n, &take, &check_error, &name,
-                          &small_cap))
+    if (!PyArg_ParseTuple(args, "OllOOU|ll", &fn, &nints, &n, &take, &check_error, &name,
+                          &small_cap, &direct_at))
         return NULL;
     if (nints < 0 || nints > 2 || n < 1 || n > CALL_MAX_STRING + 1 || small_cap < 1 ||
+        direct_at < 0 ||
         !PyCallable_Check(check_error)) {
         PyErr_SetString(PyExc_ValueError, "Entry: bad nints, N, small_cap or check_error");
         return NULL;
@@ -963,6 +966,7 @@ static PyObject *Entry_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     e->nints = nints;
     e->n = n;
     e->small_cap = small_cap;
+    e->direct_at = direct_at;
     Py_INCREF(check_error);
     e->check_error = check_error;
     Py_INCREF(name);

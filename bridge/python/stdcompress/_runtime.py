@@ -364,12 +364,15 @@ class Runtime:
         call.__name__ = name
         return call
 
-    def bytes_op(self, name: str, compiled: bool = True, small_cap: int = 16384):
+    def bytes_op(self, name: str, compiled: bool = True, small_cap: int = 16384,
+                 direct: bool = True):
         """The one-shot caller of a codec entry: ``f(data, *ints) -> bytes`` on success (a held
         result taken), else the entry's nonzero return value (an int; lastError says why).
         The same protocol and checks as string_op; its compiled half is _buffers.Entry, which
-        also gives a large result its own bytes object as the output (no copy), and an input
-        under 64 KiB an output of small_cap bytes (the result taken when it is larger).  Without that module,
+        also gives an input of 64 KiB or more a bytes object of the entry's whole output as its
+        output, shrunk to the result (no copy; direct=False turns that off, for compressing
+        entries, whose results are smaller than their input and would hold N bytes for
+        nothing), and any other an output of small_cap bytes (a larger result taken).  Without that module,
         or with compiled=False, string_op's path."""
         op = self.string_op(name) if not compiled or _buffers is None else None
         if op is None:
@@ -379,7 +382,7 @@ class Runtime:
             return _buffers.Entry(int(ffi.cast("uintptr_t", self._funcs[name])),
                                   len(entry.params) - 2, entry.params[1].prealloc,
                                   None if take is None else int(ffi.cast("uintptr_t", take)),
-                                  RuntimeCheckError, name, small_cap)
+                                  RuntimeCheckError, name, small_cap, 65536 if direct else 0)
 
         def call(data, *ints):
             if isinstance(data, str):  # the compiled caller's message
