@@ -25,6 +25,7 @@ import zstandard
 
 import stdcompress
 
+from . import floors
 from .corpus import SMALL_SIZES, Corpus
 from .report import Row, Target
 from .timing import Plan, best_of
@@ -39,6 +40,10 @@ except ImportError:  # pragma: no cover
     BROTLI = None
 
 BIG = "bridge, 1 MiB items"
+# decoding jobs whose C floor (bench/bridge_floor.c: the library's own decoder on the same bytes)
+# the bench measures: job -> bridge_floor's format
+FLOOR_JOBS = {"gunzip": "gzip", "inflate": "raw", "unzlib": "zlib", "zstd decompress": "zstd"}
+FLOOR_SUFFIX = " vs C floor"
 SMALL = "bridge, small items (per call)"
 ZSTD_CHK = zstandard.ZstdCompressor(level=3, write_checksum=True)
 ZSTD_DEFAULT = zstandard.ZstdCompressor(level=3)
@@ -85,8 +90,25 @@ def big_rows(c: Corpus, plan: Plan) -> list[Row]:
           {"": lambda: ZSTD_D.decompress(frame),
            "no-chk peer": lambda: ZSTD_D.decompress(frame_plain)},
           {"": Target(">=", 1.0)})
+    rows.extend(floor_rows(c, plan, {"gunzip": gz, "inflate": raw, "unzlib": zl,
+                                     "zstd decompress": frame}, rows))
     rows.extend(lz4_brotli_rows(c, plan, item))
     return rows
+
+
+def floor_rows(c: Corpus, plan: Plan, inputs: dict[str, bytes], rows: list[Row]) -> list[Row]:
+    """Each decoding job against the library's own C call on the same bytes, measured now: the
+    floor that bounds its target against the Python peer (context, no target of its own)."""
+    ours = {r.job: r.ours for r in rows}
+    out = []
+    for job, fmt in FLOOR_JOBS.items():
+        us, size = floors.run("bridge_floor", inputs[job], fmt,
+                              str(max(1, plan.engine_big_calls))).split()
+        if int(size) != len(c.item()):
+            raise AssertionError(f"bench: bridge_floor {fmt} made {size} bytes")
+        out.append(Row(BIG, f"{job}{FLOOR_SUFFIX}", c.name, len(c.item()), "speed", "us",
+                       ours[job], float(us), peer_name="C floor"))
+    return out
 
 
 LZ4_BROTLI_JOBS = ("lz4 block compress", "lz4 block compress size", "lz4 block decompress",
