@@ -20,6 +20,13 @@ from third_party import codecs  # noqa: E402  the bundled codecs (third_party/co
 class BuildPyWithCallouts(build_py):
     def run(self):
         super().run()
+        if getattr(self, "editable_mode", False):
+            # pip install -e: the package stays in the tree and finds xc/stdcompress.xc and
+            # build/so/ there (_runtime.work_tree), where `invoke build` puts the library too
+            subprocess.check_call(["make", "-s", "-C", str(ROOT / "callouts"),
+                                   f"OUT={ROOT / 'build' / 'so'}",
+                                   f"CODECS={codecs.build(quiet=True)}"])
+            return
         data = Path(self.build_lib) / "stdcompress" / "_data"
         data.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory() as out:

@@ -98,3 +98,35 @@ def test_wheel_carries_the_buffer_types(installed, tmp_path):
             "assert [s.tobytes() for s in r] == [b'x' * 100] * 2; print(z.__file__)")
     _run_installed(installed, tmp_path, code)
 # ---- end of stdcompress.zstd ----
+
+
+def test_work_tree_package_finds_its_own_table_and_build(tmp_path):
+    """pip install -e . puts bridge/python on sys.path (a .pth file): the package then has no
+    _data/ and must find the tree's xc/stdcompress.xc and build/so/ with no variables set."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("GTMXC_stdcompress", "ydb_xc_stdcompress", "STDCOMPRESS_LIBDIR")}
+    env["PYTHONPATH"] = str(ROOT / "bridge" / "python")
+    code = ("import stdcompress as s, gzip; d=b'editable'*50;"
+            "assert gzip.decompress(s.gzip(d))==d; print(s._runtime.default().table.library)")
+    r = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == str(ROOT / "build" / "so" / "libstdcompress.so")
+
+
+def test_work_tree_is_found_only_without_installed_data(tmp_path):
+    from stdcompress import _runtime
+    pkg = tmp_path / "bridge" / "python" / "stdcompress"
+    pkg.mkdir(parents=True)
+    assert _runtime.work_tree(pkg) is None  # no table in the tree
+    (tmp_path / "xc").mkdir()
+    (tmp_path / "xc" / "stdcompress.xc").write_text("x\n")
+    assert _runtime.work_tree(pkg) == tmp_path
+    path, env = _runtime.locate_table({}, pkg)
+    assert path == str(tmp_path / "xc" / "stdcompress.xc")
+    assert env["STDCOMPRESS_LIBDIR"] == str(tmp_path / "build" / "so")
+    assert _runtime.locate_table({"GTMXC_stdcompress": "/t.xc"}, pkg)[0] == "/t.xc"
+    (pkg / "_data").mkdir()
+    (pkg / "_data" / "stdcompress.xc").write_text("x\n")  # an installed package: its own copy
+    assert _runtime.work_tree(pkg) is None
+    assert _runtime.locate_table({}, pkg)[0] == str(pkg / "_data" / "stdcompress.xc")

@@ -134,15 +134,30 @@ def _header_prototypes(header_text: str) -> dict[str, list[str]]:
     return protos
 
 
-def locate_table(environ=None) -> tuple[str, dict]:
+def work_tree(package: Path) -> Path | None:
+    """The source tree a package directory sits in (bridge/python/stdcompress of a checkout:
+    an editable install, or the tree on PYTHONPATH), when it has no installed _data/ of its own
+    and the tree holds the table; else None."""
+    root = package.parent.parent.parent
+    if (package / "_data" / "stdcompress.xc").exists() or package.parent.name != "python":
+        return None
+    return root if (root / "xc" / "stdcompress.xc").is_file() else None
+
+
+def locate_table(environ=None, package: Path = _DATA.parent) -> tuple[str, dict]:
     """The table path the runtimes would use (ydb_xc_stdcompress, then GTMXC_stdcompress), else
-    the copy installed with the package; and the environment to expand it with."""
+    the copy installed with the package, else (an editable install) the work tree's own table
+    and build/so; and the environment to expand it with."""
     environ = dict(os.environ if environ is None else environ)
     for var in TABLE_ENV:
         if environ.get(var):
             return environ[var], environ
-    environ.setdefault("STDCOMPRESS_LIBDIR", str(_DATA))
-    return str(_DATA / "stdcompress.xc"), environ
+    tree = work_tree(package)
+    if tree is not None:
+        environ.setdefault("STDCOMPRESS_LIBDIR", str(tree / "build" / "so"))
+        return str(tree / "xc" / "stdcompress.xc"), environ
+    environ.setdefault("STDCOMPRESS_LIBDIR", str(package / "_data"))
+    return str(package / "_data" / "stdcompress.xc"), environ
 
 
 class _Outputs(threading.local):
