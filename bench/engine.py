@@ -133,29 +133,26 @@ def small_rows(c: Corpus, plan: Plan) -> list[Row]:
     runtime alone costs more than 30% of the C work."""
     item = c.items(SMALL_SIZES[0])[0]
     jobs = [j for j in SMALL_JOBS if not _wrapper_missing(j[1])]
+    # each job's runtime floor: a wrapper's includes the M function frame every wrapper is
+    floor_job = {job: f"{'frame1k' if job.startswith('wrap.') else 'floor1k'}."
+                      f"{len(expect(item))}.{job}" for _, job, expect in SMALL_JOBS}
     inputs = {job: item for _, job, _ in jobs}
-    inputs.update({f"{kind}.{len(expect(item))}.{job}": item for _, job, expect in jobs
-                   for kind in ("floor1k", "frame1k")})
+    inputs.update({floor_job[job]: item for _, job, _ in jobs})
     results = run_m(inputs, plan.engine_small_calls, plan.engine_repeats)
+    runtime = {job: results.get(floor_job[job], (None, ""))[0] for _, job, _ in SMALL_JOBS}
     floor = c_floor(item, plan.engine_small_calls)
     floor["gzip"] = min(floor["gzip-libdeflate"], floor["gzip-zlib-small"])
     rows = []
     for label, job, expect in SMALL_JOBS:
-        c_us = floor[label.split()[0]]
+        c_us, runtime_us = floor[label.split()[0]], runtime[job]
         rows.append(_row(SMALL, label, c.name, len(item),
                          results.get(job, (None, _wrapper_missing(job))), expect(item),
                          kind="time", peer=c_us, peer_name="C floor", target=Target("<=", 1.3)))
-        # a wrapper's floor includes the M function frame every wrapper is
-        kind = "frame1k" if job.startswith("wrap.") else "floor1k"
-        runtime_us = results.get(f"{kind}.{len(expect(item))}.{job}", (None, ""))[0]
         rows.append(Row(SMALL, f"{label}{SMALL_FLOOR_SUFFIX}", c.name, len(item), "time", "us",
                         rows[-1].ours, None if runtime_us is None else c_us + runtime_us,
                         peer_name="C floor + runtime", target=Target("<=", 1.3),
                         skipped=rows[-1].skipped or ("" if runtime_us is not None
                                                      else "no runtime floor")))
-    runtime = {job: results.get(f"{'frame1k' if job.startswith('wrap.') else 'floor1k'}."
-                                f"{len(expect(item))}.{job}", (None, ""))[0]
-               for label, job, expect in SMALL_JOBS}
     rows += [Row(SMALL, f"C floor: {name}", c.name, len(item), "abs", "us", floor[name])
              for name in FLOOR_JOBS]
     return rows + [Row(SMALL, f"runtime cost alone: {job}", c.name, len(item), "abs", "us", us,

@@ -1,4 +1,5 @@
-/* deflate.c - gzip (RFC 1952), raw deflate (RFC 1951) and zlib (RFC 1950) through libdeflate.
+/* deflate.c - gzip (RFC 1952), raw deflate (RFC 1951) and zlib (RFC 1950) through libdeflate;
+ * items of at most STDC_DEFLATE_SMALL_MAX bytes are compressed by zlib ("small items" below).
  *
  * Decoding rules: gunzip accepts one or more concatenated members (as gzip -d does) with any
  * of the optional header fields, and an empty input is zero members (empty result).  Raw

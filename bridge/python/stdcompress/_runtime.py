@@ -383,17 +383,15 @@ class Runtime:
                  direct: bool = True):
         """The one-shot caller of a codec entry: ``f(data, *ints) -> bytes`` on success (a held
         result taken), else the entry's nonzero return value (an int; lastError says why).
-        The same protocol and checks as string_op; its compiled half is _buffers.Entry, which
-        also gives an input of 64 KiB or more a bytes object of the entry's whole output as its
-        output, shrunk to the result (no copy; direct=False turns that off, for compressing
-        entries, whose results are smaller than their input and would hold N bytes for
-        nothing), and any other an output of small_cap bytes (a larger result taken).  Without that module,
-        or with compiled=False, string_op's path."""
-        op = self.string_op(name) if not compiled or _buffers is None else None
-        if op is None:
-            entry, ffi = self.entry(name), self.ffi
-            self.string_op(name)  # the same shape checks
-            take = self._funcs.get("take")
+        The same protocol and checks as string_op.  Its compiled half is _buffers.Entry: an
+        input of 64 KiB or more gets a bytes object of the entry's whole output as its output,
+        shrunk to the result (no copy; direct=False turns that off, for compressing entries,
+        whose results are smaller than their input and would hold N bytes for nothing), any
+        other an output of small_cap bytes (a larger result taken).  Without that module, or
+        with compiled=False, string_op's path."""
+        op = self.string_op(name)  # also the shape checks
+        if compiled and _buffers is not None:
+            entry, ffi, take = self.entry(name), self.ffi, self._funcs.get("take")
             return _buffers.Entry(int(ffi.cast("uintptr_t", self._funcs[name])),
                                   len(entry.params) - 2, entry.params[1].prealloc,
                                   None if take is None else int(ffi.cast("uintptr_t", take)),
