@@ -435,3 +435,41 @@ def test_bytes_op_small_cap_takes_larger_results(rt):
         rt.bytes_op("zstdDecompress")(packed, level=1)
     with pytest.raises(TypeError):
         rt.bytes_op("zstdDecompress")()
+
+
+@pytest.mark.c_facing
+@pytest.mark.parametrize("compiled", [True, False])
+def test_bytes_op_statuses_give_stream_codes_and_bytes(rt, compiled):
+    """statuses=2 (the stream entries): (code, bytes) for DONE, MORE and END, each the same
+    step string_op takes; the failure code as an int; nothing taken."""
+    plain = bytes(range(256)) * 8192  # 2 MiB: the 1 MiB outputs fill, so MORE comes back
+    packed = sc.zstd_compress(plain[:1 << 20]) + sc.zstd_compress(plain[1 << 20:])
+    write = rt.bytes_op("streamWrite", compiled=compiled, small_cap=1 << 20, direct=False,
+                        statuses=2)
+    slow = rt.string_op("streamWrite")
+    handles = []
+    for _ in range(2):
+        h, _ = rt.call("streamOpen", b"zstd", b"d", 0, 0, b"", 0)
+        assert h > 0
+        handles.append(h)
+    got, codes, piece = [], [], packed
+    while True:
+        ret, out = write(piece, handles[0])
+        assert (ret, out) == slow(piece, handles[1])
+        got.append(out)
+        codes.append(ret)
+        piece = b""
+        if ret != 1:
+            break
+    assert b"".join(got) == plain and codes[-1] == 2 and 1 in codes
+    for i in range(2):
+        rt.call("handleFree", handles[i])
+        fresh, _ = rt.call("streamOpen", b"zstd", b"d", 0, 0, b"", 0)
+        assert fresh > 0
+        handles.append(fresh)
+    bad = write(b"not a zstd frame", handles[2])
+    assert bad.__class__ is int and bad < 0 and slow(b"not a zstd frame", handles[3])[0] == bad
+    for h in handles[2:]:
+        rt.call("handleFree", h)
+    with pytest.raises(ValueError, match="statuses"):
+        sc._runtime._buffers.Entry(1, 1, 16, 1, RuntimeCheckError, "x", 16, 0, 2)

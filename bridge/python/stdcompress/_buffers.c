@@ -760,7 +760,7 @@ done:
 
 /* ---- Entry: one codec entry as a callable returning bytes ----
  *
- * Entry(address, nints, n, take, check_error, name[, small_cap[, direct_at]]): the hot path of every one-shot call of
+ * Entry(address, nints, n, take, check_error, name[, small_cap[, direct_at[, statuses]]]): the hot path of every one-shot call of
  * the bridge, entry(data, *ints) -> bytes, or the entry's nonzero return value (an int) when it
  * failed.  The same protocol as call_into and as the M runtime: the input as a gtm_string_t
  * over the caller's bytes, argc = 2 + the integers given (the others passed as 0, ignored), the
@@ -772,7 +772,11 @@ done:
  * output, shrunk to the result afterwards (no copy of a large decoded result, at the price of
  * N bytes allocated for a moment); any other gets an output of small_cap bytes (default ENTRY_SMALL_CAP, a small M output
  * tier; a stream's binding gives its chunk size), and a result larger than that is taken (`take`) into a bytes object of its size, as M takes
- * a held result. */
+ * a held result.
+ *
+ * statuses (default 0): for entries whose success is 0..statuses rather than 0 alone (the
+ * stream entries: DONE, MORE, END), the result is (code, bytes) for those and the int for any
+ * other return; nothing is taken. */
 
 #define ENTRY_DIRECT_AT (64L << 10)
 #define ENTRY_SMALL_CAP (16L << 10)
@@ -781,7 +785,7 @@ typedef struct {
     PyObject_HEAD
     vectorcallfunc vectorcall;
     void *fn, *take;
-    long nints, n, small_cap, direct_at;
+    long nints, n, small_cap, direct_at, statuses;
     PyObject *check_error, *name;
 } Entry;
 
@@ -913,7 +917,7 @@ static PyObject *Entry_vectorcall(PyObject *self, PyObject *const *args, size_t 
                           out.address == buf && length > cap ? "EXCEEDSPREALLOC" : "MAXSTRLEN");
         goto done;
     }
-    if (ret != 0) {
+    if (ret != 0 && (ret < 0 || ret > e->statuses)) {
         Py_CLEAR(result);
         result = ret > 0 && e->take != NULL ? entry_take(e, ret) : PyLong_FromLong(ret);
         goto done;
@@ -926,6 +930,11 @@ static PyObject *Entry_vectorcall(PyObject *self, PyObject *const *args, size_t 
     } else if (_PyBytes_Resize(&result, length) < 0) {
         result = NULL;
     }
+    if (e->statuses > 0 && result != NULL) {
+        PyObject *pair = Py_BuildValue("lN", ret, result);
+
+        result = pair;
+    }
 done:
     if (src.obj != NULL)
         PyBuffer_Release(&src);
@@ -935,20 +944,20 @@ done:
 static PyObject *Entry_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
     PyObject *fn, *take, *check_error, *name;
-    long nints, n, small_cap = ENTRY_SMALL_CAP, direct_at = ENTRY_DIRECT_AT;
+    long nints, n, small_cap = ENTRY_SMALL_CAP, direct_at = ENTRY_DIRECT_AT, statuses = 0;
     Entry *e;
 
     if (kwargs != NULL && PyDict_Size(kwargs) > 0) {
         PyErr_SetString(PyExc_TypeError, "Entry takes no keyword arguments");
         return NULL;
     }
-    if (!PyArg_ParseTuple(args, "OllOOU|ll", &fn, &nints, &n, &take, &check_error, &name,
-                          &small_cap, &direct_at))
+    if (!PyArg_ParseTuple(args, "OllOOU|lll", &fn, &nints, &n, &take, &check_error, &name,
+                          &small_cap, &direct_at, &statuses))
         return NULL;
     if (nints < 0 || nints > 2 || n < 1 || n > CALL_MAX_STRING + 1 || small_cap < 1 ||
-        direct_at < 0 ||
+        direct_at < 0 || statuses < 0 || (statuses > 0 && take != Py_None) ||
         !PyCallable_Check(check_error)) {
-        PyErr_SetString(PyExc_ValueError, "Entry: bad nints, N, small_cap or check_error");
+        PyErr_SetString(PyExc_ValueError, "Entry: bad nints, N, small_cap, statuses or check_error");
         return NULL;
     }
     e = (Entry *)type->tp_alloc(type, 0);
@@ -967,6 +976,7 @@ static PyObject *Entry_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     e->n = n;
     e->small_cap = small_cap;
     e->direct_at = direct_at;
+    e->statuses = statuses;
     Py_INCREF(check_error);
     e->check_error = check_error;
     Py_INCREF(name);

@@ -380,7 +380,7 @@ class Runtime:
         return call
 
     def bytes_op(self, name: str, compiled: bool = True, small_cap: int = 16384,
-                 direct: bool = True):
+                 direct: bool = True, statuses: int = 0):
         """The one-shot caller of a codec entry: ``f(data, *ints) -> bytes`` on success (a held
         result taken), else the entry's nonzero return value (an int; lastError says why).
         The same protocol and checks as string_op.  Its compiled half is _buffers.Entry: an
@@ -388,19 +388,27 @@ class Runtime:
         shrunk to the result (no copy; direct=False turns that off, for compressing entries,
         whose results are smaller than their input and would hold N bytes for nothing), any
         other an output of small_cap bytes (a larger result taken).  Without that module, or
-        with compiled=False, string_op's path."""
+        with compiled=False, string_op's path.
+
+        ``statuses``: for entries whose success is any of 0..statuses (the stream entries:
+        DONE, MORE, END), ``(code, bytes)`` for those, the int for any other return, and
+        nothing taken."""
         op = self.string_op(name)  # also the shape checks
         if compiled and _buffers is not None:
             entry, ffi, take = self.entry(name), self.ffi, self._funcs.get("take")
             return _buffers.Entry(int(ffi.cast("uintptr_t", self._funcs[name])),
                                   len(entry.params) - 2, entry.params[1].prealloc,
-                                  None if take is None else int(ffi.cast("uintptr_t", take)),
-                                  RuntimeCheckError, name, small_cap, 65536 if direct else 0)
+                                  None if take is None or statuses else
+                                  int(ffi.cast("uintptr_t", take)),
+                                  RuntimeCheckError, name, small_cap, 65536 if direct else 0,
+                                  statuses)
 
         def call(data, *ints):
             if isinstance(data, str):  # the compiled caller's message
                 raise TypeError("data must be a bytes-like object, not str")
             ret, out = op(data, *ints)
+            if statuses:
+                return (ret, out) if 0 <= ret <= statuses else ret
             if ret > 0:  # held: only a smaller tier than the result can cause this
                 ret, (out,) = self.call("take", None)
             return out if ret == 0 else ret

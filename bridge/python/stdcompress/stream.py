@@ -35,7 +35,9 @@ class _Ops:
 
     def __init__(self):
         rt = self.rt = _runtime.default()
-        self.write = rt.string_op("streamWrite")
+        # (code, bytes) or the failure code; each call gets the table's whole output (1 MiB),
+        # shrunk to the result, so a stream step is never held or cut short by its output
+        self.write = rt.bytes_op("streamWrite", small_cap=_MAX, direct=False, statuses=_END)
         self.write_into = rt.string_op("streamWrite", into=True)
         from . import limits  # the package is complete by the first stream
         self.min_output = limits()["stream_min_output"]
@@ -98,7 +100,10 @@ class _Stream:
         everything is delivered; returns the final code."""
         write, h = self._ops.write, self._h
         while ret == _MORE:
-            ret, out = write(b"", h)
+            r = write(b"", h)
+            if r.__class__ is int:
+                raise self._ops.error("streamWrite")
+            ret, out = r
             if out:
                 parts.append(out)
         if ret < 0:
@@ -152,7 +157,10 @@ class Compressor(_Stream):
         view = data if data.__class__ is bytes and len(data) <= _MAX else _view(data)
         parts = []
         for start in range(0, len(view), _MAX):
-            ret, out = write(view[start:start + _MAX] if len(view) > _MAX else view, h)
+            r = write(view[start:start + _MAX] if len(view) > _MAX else view, h)
+            if r.__class__ is int:
+                raise self._ops.error("streamWrite")
+            ret, out = r
             if out:
                 parts.append(out)
             if ret:
@@ -213,9 +221,10 @@ class Decompressor(_Stream):
         return out
 
     def _step(self, piece) -> bytes:
-        ret, out = self._ops.write(piece, self._h)
-        if ret < 0:
+        r = self._ops.write(piece, self._h)
+        if r.__class__ is int:
             raise self._ops.error("streamWrite")
+        ret, out = r
         self._pending = ret == _MORE
         self._eof = ret == _END  # a new gzip member or zstd frame after an end clears it
         return out
