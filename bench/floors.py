@@ -42,7 +42,7 @@ def run(name: str, item: bytes, *args: str) -> str:
                               text=True, timeout=600).stdout
 
 
-def _ms(text: str, pattern: str) -> float:
+def ms_as_us(text: str, pattern: str) -> float:
     """The figure in milliseconds that PATTERN (a regex with one group) finds, in microseconds."""
     m = re.search(pattern, text)
     if m is None:
@@ -50,18 +50,10 @@ def _ms(text: str, pattern: str) -> float:
     return float(m.group(1)) * 1e3
 
 
-def zstd_stream(item: bytes) -> dict[str, float]:
-    """libzstd streaming 16 shifted copies of the 1 MiB ITEM, level 3 with a checksum, 1 MiB in
-    and out per call: {"compress": us, "decompress": us}."""
-    out = run("zstdstream_floor", item)
-    return {"compress": _ms(out, r"compress +one-shot +[\d.]+ ms +stream +([\d.]+) ms"),
-            "decompress": _ms(out, r"decompress +one-shot +[\d.]+ ms +stream +([\d.]+) ms")}
-
-
 def lz4_stream(item: bytes) -> dict[str, float]:
     """liblz4's *_continue over 10 MiB (ITEM repeated) in 8 KiB pages: us for
     "double_buffer compress", "double_buffer decompress" and "ring_buffer compress"."""
     out = run("lz4stream_floor", item)
-    return {"double_buffer compress": _ms(out, r"double buffer +compress +([\d.]+) ms"),
-            "double_buffer decompress": _ms(out, r"double buffer .*decompress +([\d.]+) ms"),
-            "ring_buffer compress": _ms(out, r"ring buffer +compress +([\d.]+) ms")}
+    return {"double_buffer compress": ms_as_us(out, r"double buffer +compress +([\d.]+) ms"),
+            "double_buffer decompress": ms_as_us(out, r"double buffer .*decompress +([\d.]+) ms"),
+            "ring_buffer compress": ms_as_us(out, r"ring buffer +compress +([\d.]+) ms")}

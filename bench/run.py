@@ -116,6 +116,7 @@ def measure(plan, corpora, progress=lambda s: None, sections=()) -> list[Row]:
     section(engine.BIG, lambda c: engine.big_rows(
         c, plan, {job: us for (name, job), us in bridge_us.items() if name == c.name}))
     section(lz4stream.SECTION, lambda c: lz4stream.rows(c, plan))
+    section(streams.FLOOR_SECTION, lambda c: streams.floor_rows(c, plan))
     section(streams.SECTION, lambda c: streams.rows(c, plan))
     if not sections or any(s in batch.SECTION for s in sections):
         progress(batch.SECTION)

@@ -1,15 +1,22 @@
-"""Streams of any length: stdcompress.Compressor / Decompressor (the stream call-outs) against
-the one-shot entries on the same data, 16 MiB (--quick: 4 MiB) in 1 MiB chunks.
+"""Streams of any length: stdcompress.Compressor / Decompressor (the stream call-outs).
 
-Target rows ("vs C floor", >= 0.9x): streaming zstd -3 against libzstd's own streaming
-functions called from C on the same chunks (bench/zstdstream_floor.c, the bundled libzstd, same
-run).  Context rows: the stream against one-shot zstd -3 over the same 1 MiB items.  Context rows: the same streams through
-python-zstandard's compressobj/decompressobj (libzstd's streaming API too: how much of the gap
-to one-shot is libzstd's own: buffering the input into its window, decoding through it); gzip -6 (zlib's z_stream against
-libdeflate's one-shot, a different library, hence no target) and the stream's size against the
-one-shot frames'.  The data are the corpus's first MiB, each copy with its byte values shifted
-(b -> b + i mod 256): as compressible as the original, but with nothing a stream could reuse
-from the previous MiB, so the stream wins no matches the one-shot frames cannot find.
+Section FLOOR_SECTION, the targets (>= 0.9x): every stream codec, in 1 MiB and 8 KiB chunks,
+against the same library's own streaming functions called from C on the same chunks
+(bench/stream_floor.c: zlib's deflate/inflate, ZSTD_compressStream2/ZSTD_decompressStream,
+LZ4F_compressUpdate/LZ4F_decompress, BrotliEncoderCompressStream/BrotliDecoderDecompressStream;
+the stream call-outs' parameters, the bundled codecs, same run).  4 MiB (--quick: 2 MiB) each;
+ours keeps the compressed pieces and drops the decoded ones, as the floor, which decodes into
+one reused buffer.
+
+Section SECTION, context: 16 MiB (--quick: 4 MiB) in 1 MiB chunks, zstd -3 and gzip -6 streams
+against the one-shot entries on the same data; the same zstd stream through python-zstandard's
+compressobj/decompressobj (libzstd's streaming API too: how much of the gap to one-shot is
+libzstd's own: buffering the input into its window, decoding through it); gzip -6 is zlib's
+z_stream against libdeflate's one-shot, a different library; the stream's size against the
+one-shot frames'; libzstd's worker threads.  The data are the corpus's first MiB, each copy
+with its byte values shifted (b -> b + i mod 256): as compressible as the original, but with
+nothing a stream could reuse from the previous MiB, so the stream wins no matches the one-shot
+frames cannot find.
 """
 
 from __future__ import annotations
@@ -32,13 +39,60 @@ JOBS = ("stream zstd -3 compress", "stream zstd decompress", "stream zstd -3 siz
         "stream zstd decompress (zstandard stream peer)",
         "stream gzip -6 compress", "stream gunzip",
         "stream zstd -3 compress, 1 worker", "stream zstd -3 compress, 2 workers")
-FLOOR_JOBS = ("stream zstd -3 compress vs C floor", "stream zstd decompress vs C floor")
+FLOOR_SECTION = "streams vs C floor"
+FLOOR_LEVELS = {"gzip": 6, "deflate": 6, "zlib": 6, "zstd": 3, "lz4": 1, "brotli": 5}
+FLOOR_CHUNKS = {"1 MiB": MIB, "8 KiB": 8192}
+FLOOR_JOBS = tuple(f"stream {codec} {what}, {label} chunks vs C floor"
+                   for codec, level in FLOOR_LEVELS.items() for label in FLOOR_CHUNKS
+                   for what in (f"-{level} compress", "decompress"))
+
+
+def shifted(item: bytes, count: int) -> list[bytes]:
+    """COUNT copies of ITEM, copy i with its byte values shifted by i (bench/stream_floor.c's)."""
+    return [item.translate(bytes((b + i) % 256 for b in range(256))) for i in range(count)]
+
+
+def floor_rows(c: Corpus, plan: Plan) -> list[Row]:
+    copies = 4 if plan.min_time >= 0.05 else 2
+    data = b"".join(shifted(c.item(), copies))
+    out: list[Row] = []
+    for codec, level in FLOOR_LEVELS.items():
+        for label, chunk in FLOOR_CHUNKS.items():
+            pieces = [data[i:i + chunk] for i in range(0, len(data), chunk)]
+
+            def compress():
+                s = stdcompress.Compressor(codec, level)
+                return [s.compress(x) for x in pieces] + [s.flush()]
+
+            blob = b"".join(compress())
+            packed = [blob[i:i + chunk] for i in range(0, len(blob), chunk)]
+
+            def decompress():  # at most 1 MiB out per call, dropped as the floor drops it
+                d, n = stdcompress.Decompressor(codec), 0
+                for p in packed:
+                    n += len(d.decompress(p, MIB))
+                    while not d.needs_input and not d.eof:
+                        n += len(d.decompress(b"", MIB))
+                return n
+
+            if decompress() != len(data):
+                raise AssertionError(f"bench: the {codec} stream does not reproduce the input")
+            text = floors.run("stream_floor", c.item(), codec, str(level), str(chunk),
+                              str(copies))
+            floor = {what: floors.ms_as_us(text, rf"{what} +([\d.]+) ms")
+                     for what in ("compress", "decompress")}
+            t = best_of({"compress": compress, "decompress": decompress}, plan)
+            for what, job in (("compress", f"-{level} compress"), ("decompress", "decompress")):
+                out.append(Row(FLOOR_SECTION, f"stream {codec} {job}, {label} chunks vs C floor",
+                               c.name, len(data), "speed", "us", t[what] * 1e6, floor[what],
+                               peer_name="C floor", target=Target(">=", 0.9)))
+    return out
 
 
 def rows(c: Corpus, plan: Plan) -> list[Row]:
     count = 16 if plan.min_time >= 0.05 else 4
     item = c.item()
-    chunks = [item.translate(bytes((b + i) % 256 for b in range(256))) for i in range(count)]
+    chunks = shifted(item, count)
     size = sum(map(len, chunks))
     out: list[Row] = []
 
@@ -80,10 +134,6 @@ def rows(c: Corpus, plan: Plan) -> list[Row]:
             td["ours"] * 1e6, td[""] * 1e6)
         if codec != "zstd":
             continue
-        floor = floors.zstd_stream(item)  # 16 chunks; scaled to ours (--quick: 4)
-        for job, t, us in zip(FLOOR_JOBS, (tc, td), (floor["compress"], floor["decompress"])):
-            out.append(Row(SECTION, job, c.name, size, "speed", "us", t["ours"] * 1e6,
-                           us * count / 16, peer_name="C floor", target=Target(">=", 0.9)))
         row("stream zstd -3 size", "size", "B", len(blob), sum(map(len, frames)))
         for workers in (1, 2):  # libzstd's threads beside the caller's: context, no target
             def threaded():

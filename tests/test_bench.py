@@ -28,7 +28,7 @@ JOB_ROWS = [
     "Python allocation, ", "peak RSS, ",
 ]
 SECTIONS = [bridge.BIG, bridge.SMALL, engine.SMALL, engine.BIG, lz4stream.SECTION,
-            streams.SECTION, batch.SECTION, shim.SECTION, memory.SECTION]
+            streams.FLOOR_SECTION, streams.SECTION, batch.SECTION, shim.SECTION, memory.SECTION]
 # ---- easynetwork packets ----
 from bench import network  # noqa: E402
 
