@@ -787,10 +787,9 @@ gtm_long_t stdc_multi_compress(int argc, gtm_string_t *codec, gtm_string_t *in,
 	default:
 		if (c.level == 0)
 			c.level = STDC_DEFLATE_LEVEL_DEFAULT;
-		if (c.level < STDC_DEFLATE_LEVEL_MIN || c.level > STDC_DEFLATE_LEVEL_MAX)
-			return stdc_fail(STDC_E_BAD_LEVEL, "multiCompress: %s level %ld is outside "
-					 "%d..%d", codec_names[c.codec], (long)c.level,
-					 STDC_DEFLATE_LEVEL_MIN, STDC_DEFLATE_LEVEL_MAX);
+		rc = stdc_deflate_level(c.op, c.level, 0);
+		if (rc != STDC_OK)
+			return rc;
 	}
 	return run_call(&c);
 }

@@ -18,9 +18,14 @@
 #define STDC_UNKNOWN SIZE_MAX        /* an output size that cannot be known before decoding */
 #define STDC_NOSPACE (-1)            /* a codec run that ran out of output space */
 
-#define STDC_DEFLATE_LEVEL_MIN 1     /* 0 (stored) is refused, as the seed did */
-#define STDC_DEFLATE_LEVEL_MAX 12    /* 10..12: libdeflate's slow, strongest levels */
+/* The seed module's range for gzip, deflate and zlib: 1..9, anything else BAD-LEVEL (0, stored,
+ * too).  libdeflate's slow, strongest levels 10..12 only through the *Best entries. */
+#define STDC_DEFLATE_LEVEL_MIN 1
+#define STDC_DEFLATE_LEVEL_MAX 9
 #define STDC_DEFLATE_LEVEL_DEFAULT 6
+#define STDC_DEFLATE_BEST_MIN 10
+#define STDC_DEFLATE_BEST_MAX 12
+#define STDC_DEFLATE_BEST_DEFAULT 12
 #define STDC_DEFLATE_SMALL_MAX 128   /* deflate.c: items up to this size go through zlib */
 #define STDC_ZSTD_LEVEL_DEFAULT 3
 /* LZ4 (blocks and frames): level N means `lz4 -N`, level -N means `lz4 --fast=N`. */
@@ -38,7 +43,7 @@
 /* Per-thread state: codec contexts reused across calls, the staging buffer for results that
  * do not fit a small output tier, and the held result.  Freed at thread and process exit. */
 struct stdc_thread {
-	struct libdeflate_compressor *deflate_c[STDC_DEFLATE_LEVEL_MAX + 1]; /* by level */
+	struct libdeflate_compressor *deflate_c[STDC_DEFLATE_BEST_MAX + 1]; /* by level */
 	z_stream *deflate_small[10]; /* deflate.c's small-item path, by level 1..9 */
 	struct libdeflate_decompressor *deflate_d;
 	ZSTD_CCtx *zstd_c;
@@ -106,6 +111,9 @@ int stdc_deflate_encode(enum stdc_deflate_format f, struct stdc_thread *t, int l
 			const unsigned char *src, size_t n, unsigned char *dst, size_t cap,
 			size_t *len);
 size_t stdc_deflate_bound(enum stdc_deflate_format f, size_t n);
+/* The one check of a deflate-family level (one-shots, batches, streams): STDC_OK, or BAD-LEVEL
+ * recorded for op unless level is in 1..9, or with best in 10..12. */
+gtm_long_t stdc_deflate_level(const char *op, gtm_long_t level, int best);
 /* Frees one of stdc_thread's small-item streams (NULL is nothing). */
 void stdc_deflate_free_small(z_stream *z);
 int stdc_deflate_decode(enum stdc_deflate_format f, struct libdeflate_decompressor *d,

@@ -35,6 +35,9 @@ static struct libdeflate_compressor *compressor(struct stdc_thread *t, int level
  * parameters are fixed, so the bytes depend on the input and the level only: fixtures stay
  * exact.  The wrapper is libdeflate's, byte for byte, so both paths write the same headers. */
 
+/* zlib, here and in streams, has levels 1..9 only */
+_Static_assert(STDC_DEFLATE_LEVEL_MAX <= 9, "the plain levels are zlib's");
+
 #define SMALL_WINDOW_BITS 9 /* zlib's smallest window, 512 bytes: holds the whole item */
 #define SMALL_MEM_LEVEL 2   /* 256 symbols per block: the item is one block */
 
@@ -186,20 +189,32 @@ static int run_compress(const struct stdc_job *job, struct stdc_thread *t, unsig
 	return r;
 }
 
-static gtm_long_t one_shot_compress(enum format format, int argc, gtm_string_t *in,
+gtm_long_t stdc_deflate_level(const char *op, gtm_long_t level, int best)
+{
+	int min = best ? STDC_DEFLATE_BEST_MIN : STDC_DEFLATE_LEVEL_MIN;
+	int max = best ? STDC_DEFLATE_BEST_MAX : STDC_DEFLATE_LEVEL_MAX;
+
+	if (level >= min && level <= max)
+		return STDC_OK;
+	return stdc_fail(STDC_E_BAD_LEVEL, "%s: level %ld is outside %d..%d", op, (long)level,
+			 min, max);
+}
+
+static gtm_long_t one_shot_compress(enum format format, int best, int argc, gtm_string_t *in,
 				    gtm_string_t *out, gtm_long_t level)
 {
-	const char *op = format_op[format][0];
+	static const char *const best_op[] = {[GZIP] = "gzipBest", [RAW] = "deflateBest",
+					      [ZLIB] = "zlibBest"};
+	const char *op = best ? best_op[format] : format_op[format][0];
 	struct deflate_job dj = {.job.run = run_compress, .format = format};
 	struct stdc_thread *t;
 	size_t cap;
 	gtm_long_t r;
 
 	if (argc < 3)
-		level = STDC_DEFLATE_LEVEL_DEFAULT;
-	if (argc >= 2 && (level < STDC_DEFLATE_LEVEL_MIN || level > STDC_DEFLATE_LEVEL_MAX))
-		return stdc_fail(STDC_E_BAD_LEVEL, "%s: level %ld is outside %d..%d", op,
-				 (long)level, STDC_DEFLATE_LEVEL_MIN, STDC_DEFLATE_LEVEL_MAX);
+		level = best ? STDC_DEFLATE_BEST_DEFAULT : STDC_DEFLATE_LEVEL_DEFAULT;
+	if (argc >= 2 && (r = stdc_deflate_level(op, level, best)) != STDC_OK)
+		return r;
 	r = stdc_begin(argc, in, out, op, &dj.job, &t, &cap);
 	if (r != STDC_OK)
 		return r;
@@ -301,7 +316,12 @@ static gtm_long_t one_shot_decompress(enum format format, int argc, gtm_string_t
 
 gtm_long_t stdc_gzip(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	return one_shot_compress(GZIP, argc, in, out, level);
+	return one_shot_compress(GZIP, 0, argc, in, out, level);
+}
+
+gtm_long_t stdc_gzip_best(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
+{
+	return one_shot_compress(GZIP, 1, argc, in, out, level);
 }
 
 gtm_long_t stdc_gunzip(int argc, gtm_string_t *in, gtm_string_t *out)
@@ -311,7 +331,12 @@ gtm_long_t stdc_gunzip(int argc, gtm_string_t *in, gtm_string_t *out)
 
 gtm_long_t stdc_deflate(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	return one_shot_compress(RAW, argc, in, out, level);
+	return one_shot_compress(RAW, 0, argc, in, out, level);
+}
+
+gtm_long_t stdc_deflate_best(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
+{
+	return one_shot_compress(RAW, 1, argc, in, out, level);
 }
 
 gtm_long_t stdc_inflate(int argc, gtm_string_t *in, gtm_string_t *out)
@@ -321,7 +346,12 @@ gtm_long_t stdc_inflate(int argc, gtm_string_t *in, gtm_string_t *out)
 
 gtm_long_t stdc_zlib(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	return one_shot_compress(ZLIB, argc, in, out, level);
+	return one_shot_compress(ZLIB, 0, argc, in, out, level);
+}
+
+gtm_long_t stdc_zlib_best(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
+{
+	return one_shot_compress(ZLIB, 1, argc, in, out, level);
 }
 
 gtm_long_t stdc_unzlib(int argc, gtm_string_t *in, gtm_string_t *out)

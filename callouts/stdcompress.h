@@ -57,13 +57,17 @@ enum stdc_code {
 };
 
 /* Deflate family (RFC 1952 gzip, RFC 1951 raw deflate, RFC 1950 zlib) through libdeflate.
- * Levels 1..12, default 6; 10..12 are libdeflate's slow, strongest levels. */
+ * Levels 1..9 (the seed module's), default 6; anything else is BAD-LEVEL.  The *_best entries
+ * take only libdeflate's slow, strongest levels 10..12, default 12. */
 STDC_API gtm_long_t stdc_gzip(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level);
 STDC_API gtm_long_t stdc_gunzip(int argc, gtm_string_t *in, gtm_string_t *out);
 STDC_API gtm_long_t stdc_deflate(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level);
 STDC_API gtm_long_t stdc_inflate(int argc, gtm_string_t *in, gtm_string_t *out);
 STDC_API gtm_long_t stdc_zlib(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level);
 STDC_API gtm_long_t stdc_unzlib(int argc, gtm_string_t *in, gtm_string_t *out);
+STDC_API gtm_long_t stdc_gzip_best(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level);
+STDC_API gtm_long_t stdc_deflate_best(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level);
+STDC_API gtm_long_t stdc_zlib_best(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level);
 
 /* zstd (RFC 8878) through libzstd.  Levels 1..22 and ZSTD_minCLevel()..-1, default 3.
  * Frames carry the content size and a checksum, as zstd(1) writes them. */

@@ -190,6 +190,7 @@ gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *directi
 	struct stream *s;
 	int c = -1, comp;
 	size_t r;
+	gtm_long_t bad;
 
 	if (argc < 2)
 		return stdc_fail(STDC_E_BAD_ARGS,
@@ -246,10 +247,8 @@ gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *directi
 		return stdc_fail(STDC_E_BAD_LEVEL, "%s: quality %ld is outside %d..%d (0: default %d)",
 				 op, (long)level, STDC_BROTLI_QUALITY_MIN, STDC_BROTLI_QUALITY_MAX,
 				 STDC_BROTLI_QUALITY_DEFAULT);
-	if (comp && c <= ZLIB && (level < 1 || level > 9))
-		return stdc_fail(STDC_E_BAD_LEVEL,
-				 "%s: level %ld is outside 1..9 (zlib's levels; 0: default 6)", op,
-				 (long)level);
+	if (comp && c <= ZLIB && (bad = stdc_deflate_level(op, level, 0)) != STDC_OK)
+		return bad; /* the one-shots' 1..9: zlib's own levels hold them */
 	if (comp && c == ZSTD && (level < ZSTD_minCLevel() || level > ZSTD_maxCLevel()))
 		return stdc_fail(STDC_E_BAD_LEVEL, "%s: level %ld is outside %d..%d (0: default %d)",
 				 op, (long)level, ZSTD_minCLevel(), ZSTD_maxCLevel(),

@@ -107,14 +107,17 @@ def test_threads_give_identical_bytes(codec):
 
 def test_levels_are_the_codecs_levels():
     data, segs = pack(ITEMS[:50])
-    for codec, level in (("zstd", 19), ("zstd", -5), ("lz4", 9), ("lz4", -3), ("gzip", 12),
+    for codec, level in (("zstd", 19), ("zstd", -5), ("lz4", 9), ("lz4", -3), ("gzip", 9),
                          ("zlib", 1)):
         frames = unpack(_batch.compress(codec, data, segs, level=level))
         assert [DECODE[codec](f, len(i)) for f, i in zip(frames, ITEMS[:50])] == ITEMS[:50]
     with pytest.raises(errors.BadLevelError):
         _batch.compress("zstd", data, segs, level=23)
-    with pytest.raises(errors.BadLevelError):
-        _batch.compress("gzip", data, segs, level=13)
+    # the deflate family takes the one-shots' (the seed's) 1..9; 0 is not a level, None the default
+    for codec in ("gzip", "deflate", "zlib"):
+        for bad in (0, 10, 12, 13, "x"):
+            with pytest.raises(errors.BadLevelError):
+                _batch.compress(codec, data, segs, level=bad)
     with pytest.raises(errors.BadLevelError):
         _batch.compress("lz4", data, segs, level=0)
 

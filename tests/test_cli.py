@@ -41,6 +41,22 @@ def test_round_trip_through_files(tmp_path, codec):
     assert src.read_bytes() == DATA
 
 
+@pytest.mark.parametrize("codec", ["gzip", "deflate", "zlib"])
+def test_deflate_family_levels_are_the_seeds(tmp_path, codec, capsys):
+    """-l takes 1..9 (gzip(1)'s, the seed module's); 0, 10 and 13 fail with BAD-LEVEL and leave
+    no output file."""
+    src = tmp_path / "data.txt"
+    src.write_bytes(DATA[:50_000])
+    packed = tmp_path / ("data.txt" + cli.SUFFIX[codec])
+    for bad in ("0", "10", "13"):
+        assert cli.main(["compress", "-q", "-c", codec, "-l", bad, str(src)]) == 1
+        assert "BAD-LEVEL" in capsys.readouterr().err and not packed.exists()
+    assert cli.main(["compress", "-q", "-c", codec, "-l", "9", str(src)]) == 0
+    src.unlink()
+    assert cli.main(["decompress", "-q", str(packed)]) == 0
+    assert src.read_bytes() == DATA[:50_000]
+
+
 def test_stdin_stdout_and_gzip_cli(tmp_path):
     r = run("compress", "-l", "9", stdin=DATA)
     assert r.returncode == 0 and pygzip.decompress(r.stdout) == DATA

@@ -99,6 +99,59 @@ def test_bad_levels(codec):
         comp(b"data", True)
 
 
+# ---- the seed module's deflate-family levels, and libdeflate's strongest behind their names ----
+
+SEED = {"gzip": sc.gzip, "deflate": sc.deflate, "zlib": sc.zlib}
+BEST = {"gzip": sc.gzip_best, "deflate": sc.deflate_best, "zlib": sc.zlib_best}
+INDEPENDENT = {c: CODECS[c][2] for c in SEED}
+
+
+@pytest.mark.parametrize("codec", SEED)
+def test_seed_levels_are_1_to_9(codec):
+    """The seed's numbers, as it states them: 1..9 accepted, 0, 10..13 and "x" BAD-LEVEL."""
+    for level in range(1, 10):
+        assert INDEPENDENT[codec](SEED[codec](TEXT, level)) == TEXT
+    for level in (0, 10, 11, 12, 13, "x"):
+        with pytest.raises(sc.BadLevelError) as e:
+            SEED[codec](TEXT, level)
+        assert e.value.code == "BAD-LEVEL" and repr(level) in e.value.message
+    assert (LIMITS["deflate_level_min"], LIMITS["deflate_level_max"]) == (1, 9)
+
+
+def test_a_level_that_is_not_an_int_is_bad_level_and_a_type_error():
+    for comp in (sc.gzip, sc.gzip_best, sc.zstd_compress, sc.lz4_compress):
+        with pytest.raises(sc.BadLevelError) as e:
+            comp(b"data", "x")
+        assert isinstance(e.value, TypeError) and e.value.code == "BAD-LEVEL"
+
+
+@pytest.fixture(scope="module")
+def libdeflate(tmp_path_factory):
+    from libdeflate_ref import build
+    return build(tmp_path_factory.mktemp("libdeflate"))
+
+
+@pytest.mark.parametrize("codec", BEST)
+def test_best_names_give_libdeflates_strongest_levels(codec, libdeflate):
+    """gzip_best & co. at 10..12 are libdeflate's own bytes at that level (the pinned library,
+    called directly), decoded by Python's gzip/zlib; level 12 is the default."""
+    lo, hi = LIMITS["deflate_best_level_min"], LIMITS["deflate_best_level_max"]
+    assert (lo, hi, LIMITS["deflate_best_level_default"]) == (10, 12, 12)
+    for data in (TEXT, SAMPLES["text"][:5000], b"", b"a"):
+        for level in range(lo, hi + 1):
+            out = BEST[codec](data, level)
+            assert out == libdeflate(codec, level, data), (level, len(data))
+            assert INDEPENDENT[codec](out) == data
+            assert CODECS[codec][1](out) == data
+        assert BEST[codec](data) == BEST[codec](data, 12)
+    # the strongest levels differ from level 9 on real text: the name is not a no-op
+    assert BEST[codec](TEXT, 12) != SEED[codec](TEXT, 9)
+    for level in (0, 1, 9, 13, "x"):
+        with pytest.raises(sc.BadLevelError) as e:
+            BEST[codec](TEXT, level)
+        assert e.value.code == "BAD-LEVEL"
+
+
 @pytest.mark.parametrize("codec", CODECS)
 def test_output_too_large(codec):
     comp = CODECS[codec][0]

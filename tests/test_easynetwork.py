@@ -494,7 +494,9 @@ class Counting(BufferedIncrementalPacketSerializer):
 
 
 @pytest.mark.parametrize("codec", CODECS)
-def test_buffers_are_reused_across_packets(codec):
+def test_one_receive_buffer_and_a_bytes_object_per_packet(codec):
+    """The connection keeps its one receive buffer; each packet reaches the wrapped serializer
+    as a bytes object of its own (as easynetwork's wrappers give it), by either path."""
     inner = Recording()
     ser = Counting(inner, codec, block_size=1 << 16)
     packets = [BIG[:1000], BIG[:200_000], BIG[:50], BIG[:300_000]]
@@ -512,12 +514,149 @@ def test_buffers_are_reused_across_packets(codec):
             except StopIteration:
                 assert i < len(wire)
     assert len(ser.created) == 1  # one receive buffer for the connection
-    assert len({ident for ident, _ in inner.seen}) == 1  # one output buffer for every packet
-    assert inner.seen[0][1] is bytearray
-    # the plain-bytes path reuses the same output buffer too
     for p in packets:
         assert ser.deserialize(ser.serialize(p)) == p
-    assert len({ident for ident, _ in inner.seen}) == 1
+    assert [t for _, t in inner.seen] == [bytes] * 2 * len(packets)
+
+
+class TypeChecking(AbstractPacketSerializer):
+    """What user code may do: pass packets through, and check isinstance(data, bytes).  Records
+    the type and value deserialize() is given (thread-safe: the server calls it)."""
+    __slots__ = ("seen",)
+
+    def __init__(self):
+        self.seen = queue.Queue()
+
+    def serialize(self, packet):
+        if not isinstance(packet, bytes):
+            raise TypeError(f"serialize got {type(packet).__name__}")
+        return packet
+
+    def deserialize(self, data):
+        self.seen.put((type(data), bytes(data)))
+        if not isinstance(data, bytes):
+            raise TypeError(f"deserialize got {type(data).__name__}")
+        return data  # passed through: the packet is the object given
+
+    def drain(self) -> list:
+        out = []
+        while not self.seen.empty():
+            out.append(self.seen.get())
+        return out
+
+
+TYPED_PACKETS = [b"a", BIG[:1000], pseudo_random(1000), BIG[:200_000], BIG[:1_000_000]]
+
+
+def _typed_echo(kind: str, wrap) -> tuple[list, list, list]:
+    """The packets echoed over a real loopback server by wrap(TypeChecking()) on both ends:
+    (what came back, what the server's deserialize got, what the client's got)."""
+    server_inner, client_inner = TypeChecking(), TypeChecking()
+    with Server(make_protocol(kind, wrap(server_inner)), EchoHandler()) as srv:
+        with TCPNetworkClient(("127.0.0.1", srv.port), make_protocol(kind, wrap(client_inner)),
+                              connect_timeout=TIMEOUT) as client:
+            back = []
+            for p in TYPED_PACKETS:
+                client.send_packet(p, timeout=TIMEOUT)
+                back.append(client.recv_packet(timeout=TIMEOUT))
+        assert srv.handler.errors.empty()
+    return back, server_inner.drain(), client_inner.drain()
+
+
+@pytest.mark.parametrize("kind", ["buffered", "stream"])
+def test_deserialize_gets_bytes_as_from_easynetworks_own_wrapper(kind):
+    """Over real sockets, ours (every codec) and easynetwork's ZlibCompressorSerializer around
+    the same type-checking pass-through serializer: run both, the same types and values."""
+    from easynetwork.serializers.wrapper import ZlibCompressorSerializer
+    theirs = _typed_echo(kind, ZlibCompressorSerializer)
+    assert theirs[0] == TYPED_PACKETS
+    assert {t for seen in theirs[1:] for t, _ in seen} == {bytes}  # the peer's contract
+    for codec in CODECS:
+        ours = _typed_echo(kind, lambda inner: BufferedIncrementalPacketSerializer(inner, codec))
+        assert ours == theirs, codec
+        assert [type(p) for p in ours[0]] == [type(p) for p in theirs[0]] == [bytes] * 5
+
+
+@pytest.mark.parametrize("codec", CODECS)
+def test_every_path_hands_bytes_and_yields_bytes(codec):
+    """Against easynetwork's own wrapper driven the same way: serialize and every
+    incremental_serialize chunk are bytes, incremental_deserialize's remainder is bytes, and
+    deserialize() is given bytes on every receive path: the one-block fast path (compressed
+    and stored), the reader over several blocks, writes split anywhere, empty packets."""
+    from easynetwork.serializers.wrapper import ZlibCompressorSerializer
+    packets = [b"", b"a", BIG[:1000], pseudo_random(1000), BIG[:5000], pseudo_random(5000)]
+    both = {"ours": BufferedIncrementalPacketSerializer, "theirs": ZlibCompressorSerializer}
+    seen = {}
+    for name, wrap in both.items():
+        inner = TypeChecking()
+        ser = wrap(inner) if name == "theirs" else wrap(inner, codec, block_size=1024)
+        for p in packets:
+            assert type(ser.serialize(p)) is bytes
+            assert {type(c) for c in ser.incremental_serialize(p)} <= {bytes}
+            gen = ser.incremental_deserialize()
+            next(gen)
+            with pytest.raises(StopIteration) as stop:
+                gen.send(ser.serialize(p) + b"tail")
+            packet, rest = stop.value.value
+            assert (type(packet), packet, type(rest), bytes(rest)) == (bytes, p, bytes, b"tail")
+        wire = frames(ser, packets)
+        for feed in FEEDS.values():
+            for step in (1, 1000, 70000):
+                assert feed(ser, wire, step) == packets
+        seen[name] = inner.drain()
+    assert {t for t, _ in seen["ours"]} == {t for t, _ in seen["theirs"]} == {bytes}
+    assert len(seen["ours"]) == len(seen["theirs"])
+
+
+def test_builder_hands_out_its_bytes_only_when_no_view_is_left():
+    from stdcompress._buffers import Builder
+    b = Builder(5)
+    view = memoryview(b)
+    view[:] = b"hello"
+    part = view[1:3]
+    view.release()
+    with pytest.raises(BufferError, match="still open"):
+        b.finish()  # a slice could still write into the bytes
+    del part
+    out = b.finish()
+    assert type(out) is bytes and out == b"hello" and hash(out) == hash(b"hello")
+    with pytest.raises(BufferError, match="finished"):
+        memoryview(b)
+    with pytest.raises(BufferError, match="finished"):
+        b.finish()
+    assert Builder(0).finish() == b"" and len(Builder(3)) == 3
+    with pytest.raises(ValueError):
+        Builder(-1)
+
+
+@pytest.mark.parametrize("size", [60_000, 1_000_000])
+def test_packets_are_decoded_into_their_bytes_without_a_copy(size):
+    """Measured: receiving a packet of D bytes (one block on the fast path; 16 blocks through
+    the reader) allocates D bytes and little more; a copy of it would need 2 D."""
+    inner = TypeChecking()
+    ser = BufferedIncrementalPacketSerializer(inner, "lz4")
+    packet = BIG[:size]
+    wire = ser.serialize(packet)
+    consumer = BufferedStreamDataConsumer(BufferedStreamProtocol(ser), 1 << 20)
+    buf = consumer.get_write_buffer()  # the receive buffer, before tracing
+    got = []
+    tracemalloc.start()
+    try:
+        i = 0
+        while not got:
+            buf = consumer.get_write_buffer()
+            n = min(len(buf), len(wire) - i)
+            buf[:n] = wire[i:i + n]
+            i += n
+            try:
+                got.append(consumer.next(n))
+            except StopIteration:
+                pass
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert got == [packet] and type(got[0]) is bytes
+    assert size <= peak < size + size // 4 + (64 << 10), peak
 
 
 def test_easynetwork_serializers_read_the_output_buffer():
@@ -542,6 +681,7 @@ def test_an_output_buffer_kept_by_the_packet_is_not_reused():
     first = ser.deserialize(ser.serialize(b"first"))
     second = ser.deserialize(ser.serialize(b"second"))
     assert (first, second) == (b"first", b"second") and first is not second
+    assert type(first) is type(second) is bytes
 
 
 @pytest.mark.parametrize("codec", CODECS)

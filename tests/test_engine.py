@@ -149,6 +149,47 @@ def test_seed_usage_example_prints_hello_world(modes, mode, tmp_path):
     assert (code, out) == (0, "hello, world\n"), err
 
 
+# ---- the strongest deflate levels, behind their own names ----
+
+BEST_ROUTINE = '''\
+STDCBEST ; gzipBest/deflateBest/zlibBest of file $zcmdline piece 1 at levels 10..12 into files
+ new in,out,c,l,x,r,z,caught,$etrap
+ set $etrap="set caught=$ecode,$ecode="""" quit:$quit 0 quit",caught=""
+ set in=$piece($zcmdline," ",1),out=$piece($zcmdline," ",2)
+ set x=$$readFile^STDCOMPRESSCONF(in)
+ for c="gzip","deflate","zlib" for l=10:1:12 do
+ . set r=$select(c="gzip":$$gzipBest^STDCOMPRESS(x,.z,l),c="deflate":$$deflateBest^STDCOMPRESS(x,.z,l),1:$$zlibBest^STDCOMPRESS(x,.z,l))
+ . do writeFile^STDCOMPRESSCONF(out_"/"_c_l,z)
+ set r=$$gzip^STDCOMPRESS(x,.z,10) write r,",",caught,!
+ quit
+'''
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_best_labels_give_libdeflates_bytes(modes, mode, tmp_path):
+    """$$gzipBest^STDCOMPRESS & co. at 10..12: libdeflate's own bytes (the pinned library
+    called directly), decoded by Python's gzip/zlib; $$gzip^STDCOMPRESS at 10 is BAD-LEVEL."""
+    _need(modes, mode)
+    import gzip as pygzip
+    import zlib as pyzlib
+    from libdeflate_ref import build
+    libdeflate = build(tmp_path)
+    src = ROOT / "conformance" / "corpus" / "licenses.txt"
+    data = src.read_bytes()
+    (tmp_path / "STDCBEST.m").write_text(BEST_ROUTINE)
+    code, out, err = modes.run(mode, ["STDCBEST", str(src), str(tmp_path)],
+                               env=modes.env(mode, extra_srcdirs=[tmp_path]))
+    assert code == 0, err
+    assert out.splitlines()[-1] == "0,,U-STDCOMPRESS-BAD-LEVEL,", out + err
+    decode = {"gzip": pygzip.decompress, "deflate": lambda b: pyzlib.decompress(b, -15),
+              "zlib": pyzlib.decompress}
+    for codec in decode:
+        for level in (10, 11, 12):
+            got = (tmp_path / f"{codec}{level}").read_bytes()
+            assert got == libdeflate(codec, level, data), (codec, level)
+            assert decode[codec](got) == data
+
+
 # ---- a call-out the runtime cannot reach ----
 
 MISSING_CASES = {

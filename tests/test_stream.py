@@ -139,6 +139,20 @@ def test_empty_stream_and_levels(codec):
         Compressor(codec, bad)
 
 
+@pytest.mark.parametrize("codec", ["gzip", "deflate", "zlib"])
+def test_deflate_family_stream_levels_are_the_seeds(codec):
+    """1..9 as the one-shots; an explicit 0 is BAD-LEVEL there too (C reads 0 as "default",
+    so the bridge refuses it first); None is the default, 6."""
+    for bad in (0, 10, 12, 13, "x"):
+        with pytest.raises(BadLevelError):
+            Compressor(codec, bad)
+    made = {}
+    for level in (None, 6, 1):
+        c = Compressor(codec, level)
+        made[level] = c.compress(DATA[:100_000]) + c.flush()
+    assert made[None] == made[6] != made[1]
+
+
 @pytest.mark.parametrize("codec", CODECS)
 def test_sync_flush_makes_everything_decodable(codec):
     c = Compressor(codec)

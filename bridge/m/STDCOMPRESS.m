@@ -7,6 +7,8 @@ STDCOMPRESS ; gzip, deflate, zlib, zstd, LZ4 and brotli for M through the stdcom
  ;   $$inflate^STDCOMPRESS(data,.out)
  ;   $$zlib^STDCOMPRESS(data,.out[,level])     RFC 1950 zlib
  ;   $$unzlib^STDCOMPRESS(data,.out)
+ ;   $$gzipBest^STDCOMPRESS(data,.out[,level])  also deflateBest, zlibBest: libdeflate's
+ ;                                       strongest levels 10..12 (default 12), apart from 1..9
  ;   $$zstdCompress^STDCOMPRESS(data,.out[,level])  zstd frame (RFC 8878)
  ;   $$zstdDecompress^STDCOMPRESS(data,.out)
  ;   $$lz4Compress^STDCOMPRESS(data,.out[,level])   LZ4 block after a 4-byte size (python-lz4's)
@@ -69,7 +71,7 @@ STDCOMPRESS ; gzip, deflate, zlib, zstd, LZ4 and brotli for M through the stdcom
  ;
  ; ---- public codec labels ----
  ;
-gzip(data,out,level) ; RFC 1952 gzip of data into .out; level 1..12, default 6 (C's)
+gzip(data,out,level) ; RFC 1952 gzip of data into .out; level 1..9, default 6 (the seed's, C checks)
  quit:$$gzipC() 1 set out="" do raise quit 0
  ;
 gunzip(data,out) ; decode gzip (one or more members) into .out
@@ -86,6 +88,15 @@ zlib(data,out,level) ; RFC 1950 zlib stream of data into .out; level as gzip
  ;
 unzlib(data,out) ; decode one zlib stream into .out
  quit:$$unzlibC() 1 set out="" do raise quit 0
+ ;
+gzipBest(data,out,level) ; gzip at libdeflate's slow, strongest levels 10..12 (default 12)
+ quit:$$bestC("gzipBest") 1 set out="" do raise quit 0
+ ;
+deflateBest(data,out,level) ; raw deflate at levels 10..12 (default 12)
+ quit:$$bestC("deflateBest") 1 set out="" do raise quit 0
+ ;
+zlibBest(data,out,level) ; zlib at levels 10..12 (default 12)
+ quit:$$bestC("zlibBest") 1 set out="" do raise quit 0
  ;
 zstdCompress(data,out,level) ; zstd frame of data into .out; level 1..22 or negative, default 3
  quit:$$zstdCompressC() 1 set out="" do raise quit 0
@@ -258,6 +269,16 @@ zlibC() ;
  if $get(level)="" set n=$select(n<1025:$&stdcompress.zlib1k(data,.out),n<65537:$&stdcompress.zlib64k(data,.out),1:$&stdcompress.zlib(data,.out)) quit:'n 1 quit $$got(n,.out)
  quit:level'?.1"-"1.6N $$badLevel("zlib")
  set n=$select(n<1025:$&stdcompress.zlib1k(data,.out,level),n<65537:$&stdcompress.zlib64k(data,.out,level),1:$&stdcompress.zlib(data,.out,level))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
+bestC(op) ; the strongest levels' call frame, op its entry: one tier, 1 MiB (preparing it
+ ; costs far less than these levels' work)
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData(op)
+ if $get(level)="" set n=$select(op="gzipBest":$&stdcompress.gzipBest(data,.out),op="deflateBest":$&stdcompress.deflateBest(data,.out),1:$&stdcompress.zlibBest(data,.out)) quit:'n 1 quit $$got(n,.out)
+ quit:level'?.1"-"1.6N $$badLevel(op)
+ set n=$select(op="gzipBest":$&stdcompress.gzipBest(data,.out,level),op="deflateBest":$&stdcompress.deflateBest(data,.out,level),1:$&stdcompress.zlibBest(data,.out,level))
  quit:'n 1
  quit $$got(n,.out)
  ;

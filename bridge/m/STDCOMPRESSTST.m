@@ -5,7 +5,8 @@ STDCOMPRESSTST ; tests of STDCOMPRESS: mumps -run STDCOMPRESSTST [label ...]
  ; "DONE pass=P fail=F".  Lines starting with "#" are details.  tests/test_engine.py reads
  ; these lines and reports each label as its own test.
  ;
- ; Not tests: "missing" (run with the call-out made unreachable), "bench" (timing).  Expected levels and limits come from $$limits^STDCOMPRESS(), never literals.
+ ; Not tests: "missing" (run with the call-out made unreachable), "bench" (timing).  Expected levels and limits come from $$limits^STDCOMPRESS(), never literals,
+ ; except in tSeedLevels: the seed module's contract, in the numbers it states.
  ; Data are bytes throughout ($Z functions), so the same checks hold in UTF-8 mode.
  do run($zcmdline)
  quit
@@ -230,6 +231,31 @@ badLvl(c,l) ; level l of codec c must raise BAD-LEVEL
  set z="junk",r=$$comp(c,"hello, world",.z,l)
  do raised(r,"BAD-LEVEL",c_" level "_$$ascii(l)),eq(z,"",c_" level "_$$ascii(l)_": .out emptied")
  quit
+ ;
+tSeedLevels ;@test the seed's contract: gzip, deflate, zlib take 1..9; 0, 10..13 and "x" are BAD-LEVEL
+ new c,d,l,z,y,r,$etrap
+ set $etrap=$$catcher()
+ set d=$$text(3000)
+ for c="gzip","deflate","zlib" for l=1:1:9 do lvl(c,l)
+ for c="gzip","deflate","zlib" for l=0,10,11,12,13,"x" do badLvl(c,l)
+ quit
+ ;
+tBestLevels ;@test gzipBest, deflateBest, zlibBest: 10..12 (default 12) decode with the plain decoders; others BAD-LEVEL
+ new c,d,l,z,y,r,a,b,$etrap
+ set $etrap=$$catcher()
+ set d=$$text(20000)
+ for c="gzip","deflate","zlib" do
+ . for l=lim("deflate_best_level_min"):1:lim("deflate_best_level_max") do
+ . . set z="",y="",r=$$best(c,d,.z,l) do called(r,c_"Best level "_l)
+ . . set r=$$decomp(c,z,.y) do called(r,c_"Best level "_l_" decompress"),eq(y,d,c_"Best level "_l_" round trip")
+ . set r=$$best(c,d,.a) do called(r,c_"Best default")
+ . set r=$$best(c,d,.b,lim("deflate_best_level_default")) do called(r,c_"Best at the default level")
+ . do eq(a,b,c_"Best: omitted level = the default")
+ . for l=0,1,9,13,"x" set z="junk",r=$$best(c,"hello, world",.z,l) do raised(r,"BAD-LEVEL",c_"Best level "_l),eq(z,"",c_"Best level "_l_": .out emptied")
+ quit
+best(c,data,out,level) ; codec c's strongest-levels compressor; level optional
+ if $data(level) quit $select(c="gzip":$$gzipBest^STDCOMPRESS(data,.out,level),c="deflate":$$deflateBest^STDCOMPRESS(data,.out,level),1:$$zlibBest^STDCOMPRESS(data,.out,level))
+ quit $select(c="gzip":$$gzipBest^STDCOMPRESS(data,.out),c="deflate":$$deflateBest^STDCOMPRESS(data,.out),1:$$zlibBest^STDCOMPRESS(data,.out))
  ;
 tCorrupt ;@test corrupt, truncated and trailing-garbage input raise LIBZ-FAIL / LIBZSTD-FAIL
  new c,d,z,y,r,code,n,bad,i,$etrap

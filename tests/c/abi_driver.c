@@ -27,6 +27,22 @@ static gtm_long_t lz4framehc_c(int argc, gtm_string_t *in, gtm_string_t *out, gt
 	return stdc_lz4_frame_compress(argc, in, out, level == 1 ? 12 : level);
 }
 
+/* libdeflate's strongest levels, through their own entries (1 is BAD-LEVEL there) */
+static gtm_long_t gzip_best_c(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
+{
+	return stdc_gzip_best(argc, in, out, level == 1 ? 12 : level);
+}
+
+static gtm_long_t deflate_best_c(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
+{
+	return stdc_deflate_best(argc, in, out, level == 1 ? 11 : level);
+}
+
+static gtm_long_t zlib_best_c(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
+{
+	return stdc_zlib_best(argc, in, out, level == 1 ? 10 : level);
+}
+
 static gtm_long_t brotli_c(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
 	return stdc_brotli_compress(argc, in, out, level, 0);
@@ -40,6 +56,9 @@ static const struct {
 	{"gzip", stdc_gzip, stdc_gunzip},
 	{"deflate", stdc_deflate, stdc_inflate},
 	{"zlib", stdc_zlib, stdc_unzlib},
+	{"gzipBest", gzip_best_c, stdc_gunzip},
+	{"deflateBest", deflate_best_c, stdc_inflate},
+	{"zlibBest", zlib_best_c, stdc_unzlib},
 	{"zstd", stdc_zstd_compress, stdc_zstd_decompress},
 	{"lz4", stdc_lz4_compress, stdc_lz4_decompress},
 	{"lz4hc", lz4hc_c, stdc_lz4_decompress},

@@ -26,7 +26,8 @@ __all__ = [
 
 
 def gzip(data, level: int | None = None) -> bytes:
-    """RFC 1952 gzip member. Level 1..12 (10..12 are libdeflate's strongest); default 6."""
+    """RFC 1952 gzip member. Level 1..9, default 6; anything else is BadLevelError (the seed
+    module's range; libdeflate's strongest 10..12: gzip_best)."""
     return _bindings.compress("gzip", data, level)
 
 
@@ -36,7 +37,7 @@ def gunzip(data) -> bytes:
 
 
 def deflate(data, level: int | None = None) -> bytes:
-    """Raw RFC 1951 deflate stream. Level 1..12, default 6."""
+    """Raw RFC 1951 deflate stream. Level as gzip (1..9, default 6)."""
     return _bindings.compress("deflate", data, level)
 
 
@@ -46,13 +47,35 @@ def inflate(data) -> bytes:
 
 
 def zlib(data, level: int | None = None) -> bytes:
-    """RFC 1950 zlib stream. Level 1..12, default 6."""
+    """RFC 1950 zlib stream. Level as gzip (1..9, default 6)."""
     return _bindings.compress("zlib", data, level)
 
 
 def unzlib(data) -> bytes:
     """Decodes one zlib stream; trailing bytes are an error."""
     return _bindings.decompress("unzlib", data)
+
+
+# ---- libdeflate's slow, strongest levels (10..12, default 12), apart from the seed's 1..9 ----
+__all__ += ["gzip_best", "deflate_best", "zlib_best"]
+
+
+def gzip_best(data, level: int | None = None) -> bytes:
+    """gzip at libdeflate's level 10..12 (default 12): smaller than level 9, many times slower.
+    Decoded by gunzip like any gzip member."""
+    return _bindings.compress("gzipBest", data, level)
+
+
+def deflate_best(data, level: int | None = None) -> bytes:
+    """Raw deflate at libdeflate's level 10..12 (default 12)."""
+    return _bindings.compress("deflateBest", data, level)
+
+
+def zlib_best(data, level: int | None = None) -> bytes:
+    """zlib at libdeflate's level 10..12 (default 12)."""
+    return _bindings.compress("zlibBest", data, level)
+
+# ---- end of the strongest levels ----
 
 
 def zstd_compress(data, level: int | None = None) -> bytes:

@@ -17,7 +17,7 @@ import re
 import struct
 
 from . import _bindings, _runtime
-from .errors import BadArgumentsError, BadLevelError
+from .errors import BadArgumentsError
 
 CODECS = ("zstd", "lz4", "deflate", "zlib", "gzip")
 PAIR = 16
@@ -128,9 +128,7 @@ def _dict(dictionary) -> bytes | memoryview:
 
 def compress(codec, data, segments, level=None, threads=0, dictionary=None):
     """Compresses every item; -> [(packed output, output segments), ...] in item order."""
-    lvl = 0 if level is None else _int(level, "level")
-    if lvl == 0 and level is not None and codec != "zstd":
-        raise BadLevelError(f"{codec}: level 0 is not a level")  # 0 means default in C
+    lvl = _bindings.default_coded("multiCompress", codec, level)
     thr = _int(threads, "threads")
     dct = _dict(dictionary)
     return _run("multiCompress", codec, data, segments, None,

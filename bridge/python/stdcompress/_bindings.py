@@ -8,7 +8,7 @@ preallocation that costs M ~20 us a call costs nothing here.
 from __future__ import annotations
 
 from . import _runtime
-from .errors import StdcompressError, error_for
+from .errors import BadLevelError, LevelTypeError, StdcompressError, error_for
 
 
 def last_failure() -> tuple[str, str] | None:
@@ -36,9 +36,25 @@ def _finish(rt: _runtime.Runtime, name: str, ret: int, outs: list) -> bytes:
     raise last_error(name)
 
 
-def _check_level(level) -> None:
+def check_level(name: str, level) -> None:
+    """Levels are ints; the C side checks their range (one rule per codec, for both hosts)."""
     if not isinstance(level, int) or isinstance(level, bool):
-        raise TypeError(f"level must be an int, not {type(level).__name__}")
+        raise LevelTypeError(f"{name}: level {level!r} is not an integer")
+
+
+# Streams and batches take 0 as "the codec's default" in C; for these codecs 0 is not a level,
+# so an explicit 0 is BAD-LEVEL, as their one-shots say.
+_ZERO_IS_NO_LEVEL = frozenset({"gzip", "deflate", "zlib", "lz4"})
+
+
+def default_coded(name: str, codec, level) -> int:
+    """The level argument of an entry where 0 means the default: None is 0."""
+    if level is None:
+        return 0
+    check_level(name, level)
+    if level == 0 and codec in _ZERO_IS_NO_LEVEL:
+        raise BadLevelError(f"{name}: level 0 is not a {codec} level (None: the default)")
+    return level
 
 
 _callers: dict = {}
@@ -62,7 +78,7 @@ def compress(name: str, data, level=None) -> bytes:
         out = caller(data)
     else:
         if level.__class__ is not int:
-            _check_level(level)
+            check_level(name, level)
         out = caller(data, level)
     if out.__class__ is bytes:
         return out

@@ -1010,6 +1010,119 @@ static PyTypeObject Entry_Type = {
     .tp_vectorcall_offset = offsetof(Entry, vectorcall),
 };
 
+/* ---- Builder: a bytes object written in place before anyone else sees it ----
+ *
+ * Builder(n): a new bytes object of n (unset) bytes, writable through the buffer protocol while
+ * it is being built; finish() -> that bytes object, refused (BufferError) while any view of the
+ * builder is alive, after which the builder exports nothing.  So a decoder writes a result
+ * straight into the bytes its consumer gets (no bytearray, no copy), and nothing can write into
+ * the bytes once they are out.  n = 0 gives the shared empty bytes, which a 0-byte view cannot
+ * write. */
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *bytes; /* NULL once finished */
+    Py_ssize_t exports;
+} Builder;
+
+static PyObject *Builder_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    Py_ssize_t n;
+    Builder *b;
+
+    if (kwargs != NULL && PyDict_Size(kwargs) > 0) {
+        PyErr_SetString(PyExc_TypeError, "Builder takes no keyword arguments");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "n", &n))
+        return NULL;
+    if (n < 0) {
+        PyErr_SetString(PyExc_ValueError, "Builder: negative size");
+        return NULL;
+    }
+    b = (Builder *)type->tp_alloc(type, 0);
+    if (b == NULL)
+        return NULL;
+    b->bytes = PyBytes_FromStringAndSize(NULL, n);
+    if (b->bytes == NULL) {
+        Py_DECREF(b);
+        return NULL;
+    }
+    return (PyObject *)b;
+}
+
+static void Builder_dealloc(Builder *self)
+{
+    Py_XDECREF(self->bytes);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int Builder_getbuffer(Builder *self, Py_buffer *view, int flags)
+{
+    if (self->bytes == NULL) {
+        PyErr_SetString(PyExc_BufferError, "Builder: already finished");
+        return -1;
+    }
+    if (PyBuffer_FillInfo(view, (PyObject *)self, PyBytes_AS_STRING(self->bytes),
+                          PyBytes_GET_SIZE(self->bytes), 0, flags) < 0)
+        return -1;
+    self->exports++;
+    return 0;
+}
+
+static void Builder_releasebuffer(Builder *self, Py_buffer *view)
+{
+    (void)view;
+    self->exports--;
+}
+
+static PyObject *Builder_finish(Builder *self, PyObject *Py_UNUSED(ignored))
+{
+    PyObject *result = self->bytes;
+
+    if (result == NULL) {
+        PyErr_SetString(PyExc_BufferError, "Builder: already finished");
+        return NULL;
+    }
+    if (self->exports > 0) {
+        PyErr_Format(PyExc_BufferError, "Builder: %zd view(s) still open", self->exports);
+        return NULL;
+    }
+    self->bytes = NULL; /* the reference moves to the caller */
+    return result;
+}
+
+static Py_ssize_t Builder_length(Builder *self)
+{
+    return self->bytes == NULL ? 0 : PyBytes_GET_SIZE(self->bytes);
+}
+
+static PyBufferProcs Builder_as_buffer = {
+    .bf_getbuffer = (getbufferproc)Builder_getbuffer,
+    .bf_releasebuffer = (releasebufferproc)Builder_releasebuffer,
+};
+
+static PySequenceMethods Builder_as_sequence = {.sq_length = (lenfunc)Builder_length};
+
+static PyMethodDef Builder_methods[] = {
+    {"finish", (PyCFunction)Builder_finish, METH_NOARGS,
+     "The bytes object built; BufferError while a view of the builder is alive."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject Builder_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "stdcompress._buffers.Builder",
+    .tp_basicsize = sizeof(Builder),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Builder(n): n bytes written in place, then finish() -> bytes; see _buffers.c.",
+    .tp_new = Builder_new,
+    .tp_dealloc = (destructor)Builder_dealloc,
+    .tp_as_buffer = &Builder_as_buffer,
+    .tp_as_sequence = &Builder_as_sequence,
+    .tp_methods = Builder_methods,
+};
+
 static PyMethodDef module_methods[] = {
     {"call_into", (PyCFunction)(void (*)(void))call_into, METH_FASTCALL,
      "call_into(address, nints, argc, data, buffer, n, a, b) -> (ret, length): see _buffers.c."},
@@ -1033,9 +1146,9 @@ static struct PyModuleDef module_def = {
 PyMODINIT_FUNC PyInit__buffers(void)
 {
     static PyTypeObject *types[] = {&BWS_Type, &Segment_Type, &Segments_Type, &Collection_Type,
-                                    &Entry_Type};
+                                    &Entry_Type, &Builder_Type};
     static const char *names[] = {"BufferWithSegments", "BufferSegment", "BufferSegments",
-                                  "BufferWithSegmentsCollection", "Entry"};
+                                  "BufferWithSegmentsCollection", "Entry", "Builder"};
     PyObject *m;
     size_t i;
 

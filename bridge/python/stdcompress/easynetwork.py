@@ -31,7 +31,6 @@ receiver's limits before anything is allocated.
 from __future__ import annotations
 
 import struct
-import sys
 import threading
 from collections.abc import Generator
 from typing import Any
@@ -45,6 +44,12 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess by th
         "pip install stdcompress[easynetwork]") from exc
 
 from . import _bindings, _runtime
+
+try:  # a packet's bytes are decoded in place into the bytes object the serializer gets
+    from ._buffers import Builder as _Output
+    _finish = _Output.finish
+except ImportError:  # pragma: no cover - without the compiled module: a bytearray, copied once
+    _Output, _finish = bytearray, bytes
 
 __all__ = ["BufferedIncrementalPacketSerializer", "FrameHeaderError", "PacketTooLargeError",
            "CorruptPacketError", "MAGIC", "HEADER_SIZE", "CODECS"]
@@ -64,7 +69,6 @@ _NAMES = {v: k for k, v in CODECS.items()}
 _ENTRIES = {1: ("lz4BlockCompress", "lz4BlockDecompress", True),
             2: ("zstdCompress", "zstdDecompress", False),
             3: ("deflate", "inflate", False)}
-POOL_SIZE = 4  # output buffers kept for reuse by one serializer (one per packet in progress)
 
 
 class FrameHeaderError(IncrementalDeserializeError):
@@ -82,14 +86,6 @@ class CorruptPacketError(IncrementalDeserializeError):
     """A well-framed packet whose blocks do not decode to the sizes the header declares
     (corrupt data, a decompression bomb, inconsistent block lengths).  The whole frame has been
     consumed: ``remaining_data`` is what follows it, and the connection can go on."""
-
-
-def _alone() -> int:
-    probe = bytearray(1)
-    return sys.getrefcount(probe)
-
-
-_ALONE = _alone()  # getrefcount of a bytearray held by one local name only
 
 
 class _BufferReader:
@@ -188,7 +184,7 @@ class BufferedIncrementalPacketSerializer(
 
     __slots__ = ("__serializer", "__codec", "__level", "__block_log2", "__block_size",
                  "__max_packet_size", "__compress", "__compress_into", "__args", "__local",
-                 "__decoders", "__pool")
+                 "__decoders")
 
     def __init__(self, serializer: _abc.AbstractPacketSerializer, codec: str = "lz4", *,
                  level: int | None = None, block_size: int = 1 << 16,
@@ -227,7 +223,6 @@ class BufferedIncrementalPacketSerializer(
         rt = _runtime.default()
         self.__decoders = {cid: (rt.string_op(entry, into=True), sized)
                            for cid, (_, entry, sized) in _ENTRIES.items()}
-        self.__pool: list[bytearray] = []
 
     @property
     def codec(self) -> str:
@@ -321,21 +316,19 @@ class BufferedIncrementalPacketSerializer(
                     and magic == MAGIC and not reserved and codec in self.__decoders
                     and _MIN_LOG2 <= log2 <= self.__block_log2
                     and size <= self.__max_packet_size):
-                out = self.__take(size)
                 if word & _STORED:
-                    ok = c == size
-                    if ok:
-                        out[:] = view[HEADER_SIZE + 4:end]
+                    if c == size:  # its one copy, out of the receive buffer (its decoding)
+                        rest = view[end:n]
+                        return self.__packet(bytes(view[HEADER_SIZE + 4:end]), rest), rest
                 else:
+                    out = _Output(size)
                     decode, sized = self.__decoders[codec]
                     block = view[HEADER_SIZE + 4:end]
                     ret, got = decode(block, out, size) if sized else decode(block, out)
-                    ok = ret == 0 and got == size
-                if ok:
-                    rest = view[end:n]
-                    return self.__packet(out, rest), rest
-                self.__give_back(out)
-                del out
+                    if ret == 0 and got == size:
+                        rest = view[end:n]
+                        return self.__packet(_finish(out), rest), rest
+                    del out
         r = _BufferReader(view)
         r.took(n)
         return (yield from self.__frame(r))
@@ -354,7 +347,7 @@ class BufferedIncrementalPacketSerializer(
         r.start += HEADER_SIZE
         blocks = self.__check_header(magic, codec, log2, reserved, size, payload)
         decode, sized = self.__decoders[codec]
-        out = self.__take(size)
+        out = _Output(size)
         ov = memoryview(out)
         bs, pos, left, error = 1 << log2, 0, payload, None
         try:
@@ -393,30 +386,26 @@ class BufferedIncrementalPacketSerializer(
                     error = f"{left} byte(s) after the last block"
         except BaseException:
             ov.release()
-            self.__give_back(out)
             raise
         ov.release()
         if error is not None:  # the frame is well delimited: skip to its end and say so
-            self.__give_back(out)
-            del out  # free for another packet while this one skips the rest of its frame
+            del out  # freed while the rest of the frame is skipped
             if left:
                 yield from r.skip(left)
             raise CorruptPacketError(error, remaining_data=r.rest(),
                                      error_info={"codec": _NAMES[codec], "size": size})
         rest = r.rest()
-        return self.__packet(out, rest), rest
+        return self.__packet(_finish(out), rest), rest
 
-    def __packet(self, out: bytearray, rest):
-        """The wrapped serializer's packet from the decompressed bytes (which then go back to
-        the pool); its error as easynetwork's, with ``rest`` as the remaining data."""
+    def __packet(self, data: bytes, rest):
+        """The wrapped serializer's packet from the decompressed bytes (bytes, as easynetwork's
+        own wrappers give); its error as easynetwork's, with ``rest`` as the remaining data."""
         try:
-            return self.__serializer.deserialize(out)
+            return self.__serializer.deserialize(data)
         except DeserializeError as exc:
             raise IncrementalDeserializeError(
                 f"Error while deserializing decompressed data: {exc}",
                 remaining_data=rest, error_info=exc.error_info) from exc
-        finally:
-            self.__give_back(out, names=2)  # the reading frame's name and this one
 
     def __check_header(self, magic, codec, log2, reserved, size, payload) -> int:
         if magic != MAGIC or reserved or codec not in _NAMES:
@@ -444,24 +433,3 @@ class BufferedIncrementalPacketSerializer(
         else:  # decoded further than declared (a bomb is stopped there) or short of it
             why = f"decodes to {ret or got} bytes"
         return f"block {i} ({_NAMES[codec]}, {want} bytes declared): {why}"
-
-    # ---- output buffers ----
-
-    def __take(self, size: int) -> bytearray:
-        """An output buffer of exactly ``size`` bytes, reused when one is free."""
-        try:
-            out = self.__pool.pop()
-        except IndexError:
-            return bytearray(size)
-        have = len(out)
-        if have < size:
-            out += bytes(size - have)
-        elif have > size:
-            del out[size:]
-        return out
-
-    def __give_back(self, out: bytearray, names: int = 1) -> None:
-        # kept only when nothing holds it but our own `names` local names (a packet or an
-        # error may keep the bytes: then they are left to it)
-        if sys.getrefcount(out) <= _ALONE + names and len(self.__pool) < POOL_SIZE:
-            self.__pool.append(out)

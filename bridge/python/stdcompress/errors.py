@@ -30,6 +30,11 @@ class BadLevelError(StdcompressError, ValueError):
     code = "BAD-LEVEL"
 
 
+class LevelTypeError(BadLevelError, TypeError):
+    """A level that is not an int: BAD-LEVEL, as M says of a level that is not an integer (and a
+    TypeError, as Python says of the wrong type)."""
+
+
 class OutputTooLargeError(StdcompressError):
     """The result would exceed the 1 MiB one-shot limit (the M string limit)."""
 

@@ -138,18 +138,19 @@ class _Stream:
 class Compressor(_Stream):
     """Compresses a stream of any length: ``compress(data)`` returns what is ready so far,
     ``flush()`` the rest (the stream is then finished), ``flush(finish=False)`` makes
-    everything written so far decodable and keeps the stream open.  Levels: gzip, deflate and
-    zlib 1..9 (zlib's own), zstd, lz4 and brotli (quality) as their one-shot functions; None
-    or 0 is the codec's default.  ``workers`` (zstd only): libzstd's worker threads, which
-    compress while the caller goes on (0, the default: all work inside each call).
+    everything written so far decodable and keeps the stream open.  Levels: those of the
+    codec's one-shot function (gzip, deflate, zlib 1..9); None is the codec's default (0 too
+    for zstd and brotli; for the others 0 is BadLevelError).  ``workers`` (zstd only):
+    libzstd's worker threads, which compress while the caller goes on (0, the default: all
+    work inside each call).
     ``dictionary``: a zstd dictionary's bytes (zstd only)."""
 
     def __init__(self, codec: str = "gzip", level: int | None = None, workers: int = 0, *,
                  dictionary=None):
-        for name, value in (("level", level), ("workers", workers)):
-            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-                raise TypeError(f"{name} must be an int, not {type(value).__name__}")
-        self._open(codec, b"c", level or 0, 0, dictionary, workers)
+        if not isinstance(workers, int) or isinstance(workers, bool):
+            raise TypeError(f"workers must be an int, not {type(workers).__name__}")
+        self._open(codec, b"c", _bindings.default_coded("streamOpen", codec, level), 0,
+                   dictionary, workers)
 
     def compress(self, data) -> bytes:
         h = self._handle()
