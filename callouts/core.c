@@ -288,10 +288,10 @@ gtm_long_t stdc_limits(int argc, gtm_string_t *out)
 		 ";lz4_level_min=%d;lz4_level_max=%d;lz4_level_default=%d"
 		 ";brotli_quality_min=%d;brotli_quality_max=%d;brotli_quality_default=%d"
 		 ";brotli_lgwin_min=%d;brotli_lgwin_max=%d;brotli_lgwin_default=%d"
-		 ";stream_min_output=%d",
+		 ";stream_min_output=%d;stream_max_workers=%d",
 		 STDC_LZ4_LEVEL_MIN, STDC_LZ4_LEVEL_MAX, STDC_LZ4_LEVEL_DEFAULT,
 		 STDC_BROTLI_QUALITY_MIN, STDC_BROTLI_QUALITY_MAX, STDC_BROTLI_QUALITY_DEFAULT,
 		 STDC_BROTLI_LGWIN_MIN, STDC_BROTLI_LGWIN_MAX, STDC_BROTLI_LGWIN_DEFAULT,
-		 STDC_STREAM_MIN_OUTPUT);
+		 STDC_STREAM_MIN_OUTPUT, STDC_STREAM_MAX_WORKERS);
 	return put_text(argc, out, "limits", text);
 }
