@@ -168,15 +168,15 @@ class Compressor(_Stream):
         return b"".join(parts)
 
     def finish(self, data=b"") -> bytes:
-        """compress(data) then flush(), the last (at most 1 MiB) chunk of ``data`` written with
-        the end in one codec call: a zstd frame whose whole input comes here is the frame
-        libzstd's one-shot compression makes."""
+        """compress(data) then flush().  Data of at most 1 MiB is written with the end in one
+        codec call: a zstd frame whose whole input comes so is the frame libzstd's one-shot
+        compression makes; more is compress(data) + flush() exactly."""
         h = self._handle()
         view = data if data.__class__ is bytes and len(data) <= _MAX else _view(data)
-        cut = (len(view) - 1) // _MAX * _MAX if len(view) else 0
-        parts = [self.compress(view[:cut])] if cut else []
-        ret, out = self._ops.write(view[cut:] if cut else view, h, 1)
-        return self._ended(ret, out, parts, "streamWrite")
+        if len(view) > _MAX:
+            return self.compress(view) + self.flush()
+        ret, out = self._ops.write(view, h, 1)
+        return self._ended(ret, out, [], "streamWrite")
 
     def _ended(self, ret: int, out: bytes, parts: list, name: str) -> bytes:
         """The rest of a stream that streamClose (or an end write) began to end."""
