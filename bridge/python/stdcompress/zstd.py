@@ -1,4 +1,5 @@
-"""stdcompress.zstd: python-zstandard's one-shot, dictionary and batch API over stdcompress.
+"""stdcompress.zstd: python-zstandard's one-shot, stream-shaped, dictionary and batch API over
+stdcompress.
 
 Code written for zstandard's batch API runs after changing only its import::
 
@@ -12,7 +13,9 @@ BufferWithSegmentsCollection, ZstdCompressor, ZstdDecompressor, ZstdCompressionD
 train_dictionary, and the constants those take.  The frames are standard zstd frames (zstandard,
 zstd(1) and the M side read them, and the other way round).  The batch calls run on the C side
 in worker threads without the GIL; every item and every output is at most 1 MiB (the M string
-limit).  Where the peer crashes (an empty list, an empty frame, segments that wrap around 2**64,
+limit).  The frame options (write_checksum, write_content_size, write_dict_id, threads) give
+zstandard's frames; compressobj, decompressobj, stream_reader, stream_writer and read_to_iter
+run over stdcompress.stream, any size.  Where the peer crashes (an empty list, an empty frame, segments that wrap around 2**64,
 decompressed_sizes with a collection) this raises a clean exception.  What differs from
 zstandard, and the arguments refused rather than ignored: docs/zstd-compat.md.
 """
