@@ -42,7 +42,7 @@ static size_t via_shim(void)
 	gtm_long_t r;
 
 	switch (job) {
-	case 0: r = stdc_zstd_compress(3, &in, &out, 3); break;
+	case 0: r = stdc_zstd_compress(3, &in, &out, 3, 0); break;
 	case 1: r = stdc_zstd_decompress(2, &in, &out); break;
 	case 2: r = stdc_gzip(3, &in, &out, 6); break;
 	default: r = stdc_gunzip(2, &in, &out); break;

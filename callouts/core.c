@@ -274,7 +274,7 @@ gtm_long_t stdc_last_error(int argc, gtm_string_t *out)
 
 gtm_long_t stdc_limits(int argc, gtm_string_t *out)
 {
-	char text[512];
+	char text[1024];
 	int n;
 
 	n = snprintf(text, sizeof(text),
@@ -288,12 +288,12 @@ gtm_long_t stdc_limits(int argc, gtm_string_t *out)
 		 ";lz4_level_min=%d;lz4_level_max=%d;lz4_level_default=%d"
 		 ";brotli_quality_min=%d;brotli_quality_max=%d;brotli_quality_default=%d"
 		 ";brotli_lgwin_min=%d;brotli_lgwin_max=%d;brotli_lgwin_default=%d"
-		 ";stream_min_output=%d"
+		 ";stream_min_output=%d;stream_max_workers=%d"
 		 ";deflate_best_level_min=%d;deflate_best_level_max=%d;deflate_best_level_default=%d",
 		 STDC_LZ4_LEVEL_MIN, STDC_LZ4_LEVEL_MAX, STDC_LZ4_LEVEL_DEFAULT,
 		 STDC_BROTLI_QUALITY_MIN, STDC_BROTLI_QUALITY_MAX, STDC_BROTLI_QUALITY_DEFAULT,
 		 STDC_BROTLI_LGWIN_MIN, STDC_BROTLI_LGWIN_MAX, STDC_BROTLI_LGWIN_DEFAULT,
-		 STDC_STREAM_MIN_OUTPUT, STDC_DEFLATE_BEST_MIN, STDC_DEFLATE_BEST_MAX,
-		 STDC_DEFLATE_BEST_DEFAULT);
+		 STDC_STREAM_MIN_OUTPUT, STDC_STREAM_MAX_WORKERS, STDC_DEFLATE_BEST_MIN,
+		 STDC_DEFLATE_BEST_MAX, STDC_DEFLATE_BEST_DEFAULT);
 	return put_text(argc, out, "limits", text);
 }

@@ -125,6 +125,8 @@ int stdc_zstd_result(size_t r, const char *op, size_t *len);
 /* This thread's zstd compression context (made on first use, frames with a checksum), or NULL
  * after recording NO-MEMORY for `op`. */
 ZSTD_CCtx *stdc_zstd_cctx(struct stdc_thread *t, const char *op);
+/* zstd.c: the frame header fields of STDC_ZSTD_NO_* bits `frame` on c (0: all written). */
+size_t stdc_zstd_frame(ZSTD_CCtx *c, gtm_long_t frame);
 
 /* dict.c: a compiled dictionary of this thread's cache, found by content (id, length and
  * bytes compared) and compiled on first use; the least recently used beyond

@@ -70,8 +70,14 @@ STDC_API gtm_long_t stdc_deflate_best(int argc, gtm_string_t *in, gtm_string_t *
 STDC_API gtm_long_t stdc_zlib_best(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level);
 
 /* zstd (RFC 8878) through libzstd.  Levels 1..22 and ZSTD_minCLevel()..-1, default 3.
- * Frames carry the content size and a checksum, as zstd(1) writes them. */
-STDC_API gtm_long_t stdc_zstd_compress(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level);
+ * Frames carry the content size and a checksum, as zstd(1) writes them, unless the optional
+ * `frame` argument (STDC_ZSTD_NO_* bits below, 0 or omitted: none) leaves them out. */
+#define STDC_ZSTD_NO_CONTENT_SIZE 1 /* ZSTD_c_contentSizeFlag 0 */
+#define STDC_ZSTD_NO_CHECKSUM 2     /* ZSTD_c_checksumFlag 0 */
+#define STDC_ZSTD_NO_DICT_ID 4      /* ZSTD_c_dictIDFlag 0 */
+#define STDC_ZSTD_FRAME_BITS 7
+STDC_API gtm_long_t stdc_zstd_compress(int argc, gtm_string_t *in, gtm_string_t *out,
+				       gtm_long_t level, gtm_long_t frame);
 STDC_API gtm_long_t stdc_zstd_decompress(int argc, gtm_string_t *in, gtm_string_t *out);
 
 /* ---- LZ4 and brotli (lz4.c, brotli.c) ----
@@ -141,7 +147,8 @@ STDC_API gtm_long_t stdc_lz4s_decompress(int argc, gtm_string_t *in, gtm_string_
 /* ---- end of handles and LZ4 block streams ---- */
 
 /* ---- streams of any length (callouts/stream.c; docs/streaming.md) ----
- * streamOpen(codec, direction[, level, max_output, dict, workers]) -> handle (> 0) or -code.
+ * streamOpen(codec, direction[, level, max_output, dict, workers, options, size]) -> handle (> 0)
+ *   or -code.
  *   codec "gzip" | "deflate" | "zlib" (zlib's z_stream) | "zstd" (frames with a checksum) |
  *   "lz4" (LZ4 frames, 64 KiB linked blocks, content checksum) | "brotli";
  *   direction "c" (compress) or "d" (decompress); level 0 or omitted: the codec's default
@@ -154,6 +161,11 @@ STDC_API gtm_long_t stdc_lz4s_decompress(int argc, gtm_string_t *in, gtm_string_
  *   work overlaps the caller's (writes return while workers compress; flush and close wait),
  *   the threads run with every signal blocked and end with the handle.  The frames differ from
  *   those of 0 workers (and are the same for every N >= 1).
+ *   options, 0 or omitted: none; zstd compressors: the STDC_ZSTD_NO_* bits (as zstdCompress);
+ *   decompressors: STDC_STREAM_ONE_FRAME, the stream ends with its first member or frame and
+ *   every byte after it is unused data.
+ *   size (zstd compression only): the total input the frame will have, written in its header
+ *   (unless STDC_ZSTD_NO_CONTENT_SIZE); negative or omitted: unknown.  Other totals fail.
  * Every later call writes at most the out->length it is given (at least 16 bytes) and returns:
  *   STDC_STREAM_DONE (0)  all output so far is delivered; more input may follow.
  *   STDC_STREAM_MORE (1)  output is pending: call streamRead (or streamWrite with "") until it
@@ -172,11 +184,14 @@ STDC_API gtm_long_t stdc_lz4s_decompress(int argc, gtm_string_t *in, gtm_string_
 #define STDC_STREAM_MORE 1
 #define STDC_STREAM_END 2
 #define STDC_STREAM_MAX_WORKERS 64
+#define STDC_STREAM_ONE_FRAME 8
 STDC_API gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *direction,
 				     gtm_long_t level, gtm_long_t max_output, gtm_string_t *dict,
-				     gtm_long_t workers);
+				     gtm_long_t workers, gtm_long_t options, gtm_long_t size);
+/* end (optional, 0: no): the chunk is the last input, written and closed in one codec call
+ * (what streamWrite then streamClose do, and for zstd the frame a one-shot call makes). */
 STDC_API gtm_long_t stdc_stream_write(int argc, gtm_string_t *in, gtm_string_t *out,
-				      gtm_long_t handle);
+				      gtm_long_t handle, gtm_long_t end);
 STDC_API gtm_long_t stdc_stream_read(int argc, gtm_string_t *out, gtm_long_t handle);
 /* Compressors: everything written so far becomes decodable (zlib sync flush, zstd flush). */
 STDC_API gtm_long_t stdc_stream_flush(int argc, gtm_string_t *out, gtm_long_t handle);

@@ -40,6 +40,8 @@ struct stream {
 	int compress;          /* 1: compressor, 0: decompressor */
 	int level;
 	int workers;           /* zstd compressor: libzstd's worker threads (0: none, in the call) */
+	int options;           /* STDC_ZSTD_NO_* (zstd compressor), STDC_STREAM_ONE_FRAME */
+	long long size;        /* zstd compressor: the pledged total input, -1: unknown */
 	uint64_t max_output;   /* 0: no cap */
 	uint64_t total_in, total_out;
 	z_stream z;
@@ -49,8 +51,10 @@ struct stream {
 	LZ4F_cctx *lc;
 	LZ4F_dctx *ld;
 	LZ4F_preferences_t lprefs;
-	unsigned char *obuf;   /* LZ4F compressor: output it made that the caller has yet to take */
+	unsigned char *obuf;   /* LZ4F or zstd compressor: output made that the caller has yet to
+				* take (zstd: a frame ended in one pass, see zstd_step) */
 	size_t ob_pos, ob_len, ob_cap;
+	int ob_ended;          /* zstd: that pass finished the frame */
 	int tail_done;         /* LZ4F compressor: the flush or end of this action was made */
 	BrotliEncoderState *be;
 	BrotliDecoderState *bd;
@@ -97,10 +101,10 @@ static void describe(const void *p, char *buf, size_t size)
 	const struct stream *s = p;
 
 	snprintf(buf, size,
-		 "codec=%s;direction=%s;level=%d;workers=%d;max_output=%llu;total_in=%llu;"
-		 "total_out=%llu;pending=%d;eof=%d;unused=%zu",
-		 codec_names[s->codec], s->compress ? "c" : "d", s->level, s->workers,
-		 (unsigned long long)s->max_output, (unsigned long long)s->total_in,
+		 "codec=%s;direction=%s;level=%d;workers=%d;options=%d;size=%lld;max_output=%llu;"
+		 "total_in=%llu;total_out=%llu;pending=%d;eof=%d;unused=%zu",
+		 codec_names[s->codec], s->compress ? "c" : "d", s->level, s->workers, s->options,
+		 s->size, (unsigned long long)s->max_output, (unsigned long long)s->total_in,
 		 (unsigned long long)s->total_out, s->pending, s->eof, s->unused_len);
 }
 
@@ -184,7 +188,7 @@ static gtm_long_t open_brotli(struct stream *s, const char *op)
 
 gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *direction,
 			    gtm_long_t level, gtm_long_t max_output, gtm_string_t *dict,
-			    gtm_long_t workers)
+			    gtm_long_t workers, gtm_long_t options, gtm_long_t size)
 {
 	static const char op[] = "streamOpen";
 	struct stream *s;
@@ -194,8 +198,8 @@ gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *directi
 
 	if (argc < 2)
 		return stdc_fail(STDC_E_BAD_ARGS,
-				 "%s: needs (codec, direction[, level, max_output, dict, workers]), got %d "
-				 "argument(s)", op, argc);
+				 "%s: needs (codec, direction[, level, max_output, dict, workers, options, "
+				 "size]), got %d argument(s)", op, argc);
 	if (!usable(codec) || !usable(direction))
 		return stdc_fail(STDC_E_BAD_ARGS, "%s: codec or direction is unusable", op);
 	for (int i = 0; i < (int)(sizeof(codec_names) / sizeof(codec_names[0])); i++)
@@ -218,6 +222,18 @@ gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *directi
 		max_output = 0;
 	if (argc < 6)
 		workers = 0;
+	if (argc < 7)
+		options = 0;
+	if (argc < 8 || size < 0)
+		size = -1;
+	if (options < 0 || options > (STDC_ZSTD_FRAME_BITS | STDC_STREAM_ONE_FRAME) ||
+	    ((options & STDC_ZSTD_FRAME_BITS) && !(comp && c == ZSTD)) ||
+	    ((options & STDC_STREAM_ONE_FRAME) && comp))
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: options %ld: %d..%d for zstd compressors (frame "
+				 "fields left out), %d for decompressors (one frame)", op, (long)options,
+				 0, STDC_ZSTD_FRAME_BITS, STDC_STREAM_ONE_FRAME);
+	if (size >= 0 && !(comp && c == ZSTD))
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: a size applies to zstd compression only", op);
 	if (workers < 0 || workers > STDC_STREAM_MAX_WORKERS)
 		return stdc_fail(STDC_E_BAD_ARGS, "%s: workers %ld is outside 0..%d", op,
 				 (long)workers, STDC_STREAM_MAX_WORKERS);
@@ -260,6 +276,8 @@ gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *directi
 	s->level = comp ? (int)level : 0;
 	s->max_output = (uint64_t)max_output;
 	s->workers = (int)workers;
+	s->options = (int)options;
+	s->size = (long long)size;
 	if (c == LZ4 || c == BROTLI) {
 		gtm_long_t rc = c == LZ4 ? open_lz4(s, op) : open_brotli(s, op);
 
@@ -287,7 +305,9 @@ gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *directi
 		}
 		r = ZSTD_CCtx_setParameter(s->zc, ZSTD_c_compressionLevel, s->level);
 		if (!ZSTD_isError(r))
-			r = ZSTD_CCtx_setParameter(s->zc, ZSTD_c_checksumFlag, 1);
+			r = stdc_zstd_frame(s->zc, options & STDC_ZSTD_FRAME_BITS);
+		if (!ZSTD_isError(r) && size >= 0)
+			r = ZSTD_CCtx_setPledgedSrcSize(s->zc, (unsigned long long)size);
 		if (!ZSTD_isError(r) && dict != NULL)
 			r = ZSTD_CCtx_loadDictionary(s->zc, dict->address, (size_t)dict->length);
 		if (!ZSTD_isError(r) && s->workers > 0 &&
@@ -315,6 +335,16 @@ gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *directi
 
 /* ---- one codec step ---- */
 
+/* Copies what obuf holds into dst[*made..cap) as far as it fits. */
+static void obuf_out(struct stream *s, unsigned char *dst, size_t cap, size_t *made)
+{
+	size_t k = s->ob_len - s->ob_pos < cap - *made ? s->ob_len - s->ob_pos : cap - *made;
+
+	memcpy(dst + *made, s->obuf + s->ob_pos, k);
+	*made += k;
+	s->ob_pos += k;
+}
+
 /* LZ4F_compressUpdate wants room for a whole block: it writes into obuf, copied out from
  * there as the caller's output allows. */
 static gtm_long_t lz4_compress_step(struct stream *s, const unsigned char *in, size_t n,
@@ -326,10 +356,7 @@ static gtm_long_t lz4_compress_step(struct stream *s, const unsigned char *in, s
 	*used = *made = 0;
 	for (;;) {
 		if (s->ob_pos < s->ob_len) {
-			k = s->ob_len - s->ob_pos < cap - *made ? s->ob_len - s->ob_pos : cap - *made;
-			memcpy(dst + *made, s->obuf + s->ob_pos, k);
-			*made += k;
-			s->ob_pos += k;
+			obuf_out(s, dst, cap, made);
 			if (s->ob_pos < s->ob_len)
 				return STDC_OK; /* the caller's output is full */
 		}
@@ -402,6 +429,79 @@ static gtm_long_t brotli_step(struct stream *s, const unsigned char *in, size_t 
 	return STDC_OK;
 }
 
+/* zstd.  libzstd compresses a frame whose whole input comes with its end (zstandard's one-shot
+ * compress(), an end write here) in one pass only when the output has room for
+ * ZSTD_compressBound of it; otherwise it goes block by block and may split blocks elsewhere,
+ * other bytes.  When the caller's output is smaller, that pass writes into obuf. */
+static gtm_long_t zstd_step(struct stream *s, const unsigned char *in, size_t n, size_t *used,
+			    unsigned char *dst, size_t cap, size_t *made, enum action act,
+			    int *ended, const char *op)
+{
+	ZSTD_inBuffer i = {in, n, 0};
+	ZSTD_outBuffer o = {dst, cap, 0};
+	sigset_t old;
+	size_t r, bound;
+
+	*used = *made = 0;
+	if (s->ob_pos < s->ob_len) {
+		obuf_out(s, dst, cap, made);
+		if (s->ob_pos < s->ob_len)
+			return STDC_OK;
+		s->ob_pos = s->ob_len = 0;
+		if (s->ob_ended) {
+			s->ob_ended = 0;
+			*ended = 1;
+			return STDC_OK;
+		}
+		o.pos = *made;
+	}
+	if (s->compress && act == ACT_END && s->workers == 0 && s->total_in == 0 && n > 0 &&
+	    (bound = ZSTD_compressBound(n)) > cap - o.pos) {
+		if (s->ob_cap < bound) {
+			unsigned char *b = realloc(s->obuf, bound);
+
+			if (b == NULL)
+				return fail(s, STDC_E_NO_MEMORY, "%s: no memory for the frame", op);
+			s->obuf = b;
+			s->ob_cap = bound;
+		}
+		o = (ZSTD_outBuffer){s->obuf, bound, 0};
+		r = ZSTD_compressStream2(s->zc, &o, &i, ZSTD_e_end);
+		*used = i.pos;
+		if (ZSTD_isError(r))
+			return fail(s, STDC_E_LIBZSTD_FAIL, "%s: %s", op, ZSTD_getErrorName(r));
+		s->ob_len = o.pos;
+		s->ob_ended = r == 0;
+		obuf_out(s, dst, cap, made);
+		if (s->ob_pos == s->ob_len) {
+			s->ob_pos = s->ob_len = 0;
+			*ended = s->ob_ended;
+			s->ob_ended = 0;
+		}
+		return STDC_OK;
+	}
+	/* libzstd starts its workers inside this call: they inherit the blocked mask. */
+	if (s->workers > 0)
+		stdc_signals_block(&old);
+	r = s->compress ? ZSTD_compressStream2(s->zc, &o, &i,
+					       act == ACT_END ? ZSTD_e_end
+					       : act == ACT_FLUSH ? ZSTD_e_flush
+								  : ZSTD_e_continue)
+			: ZSTD_decompressStream(s->zd, &o, &i);
+	if (s->workers > 0)
+		stdc_signals_restore(&old);
+
+	*used = i.pos;
+	*made = o.pos;
+	if (ZSTD_isError(r))
+		return fail(s, ZSTD_getErrorCode(r) == ZSTD_error_memory_allocation
+				       ? STDC_E_NO_MEMORY : STDC_E_LIBZSTD_FAIL,
+			    "%s: %s", op, ZSTD_getErrorName(r));
+	if (r == 0 && (!s->compress || act != ACT_NONE))
+		*ended = 1;
+	return STDC_OK;
+}
+
 /* Runs the codec once over in[0..n) into dst[0..cap): *used, *made; *ended set when a
  * decompressor reached the end of a member or frame, or a flush/end completed. */
 static gtm_long_t codec_step(struct stream *s, const unsigned char *in, size_t n, size_t *used,
@@ -443,31 +543,7 @@ static gtm_long_t codec_step(struct stream *s, const unsigned char *in, size_t n
 			*ended = 1;
 		return STDC_OK;
 	}
-	ZSTD_inBuffer i = {in, n, 0};
-	ZSTD_outBuffer o = {dst, cap, 0};
-	sigset_t old;
-	size_t r;
-
-	/* libzstd starts its workers inside this call: they inherit the blocked mask. */
-	if (s->workers > 0)
-		stdc_signals_block(&old);
-	r = s->compress ? ZSTD_compressStream2(s->zc, &o, &i,
-					       act == ACT_END ? ZSTD_e_end
-					       : act == ACT_FLUSH ? ZSTD_e_flush
-								  : ZSTD_e_continue)
-			: ZSTD_decompressStream(s->zd, &o, &i);
-	if (s->workers > 0)
-		stdc_signals_restore(&old);
-
-	*used = i.pos;
-	*made = o.pos;
-	if (ZSTD_isError(r))
-		return fail(s, ZSTD_getErrorCode(r) == ZSTD_error_memory_allocation
-				       ? STDC_E_NO_MEMORY : STDC_E_LIBZSTD_FAIL,
-			    "%s: %s", op, ZSTD_getErrorName(r));
-	if (r == 0 && (!s->compress || act != ACT_NONE))
-		*ended = 1;
-	return STDC_OK;
+	return zstd_step(s, in, n, used, dst, cap, made, act, ended, op);
 }
 
 /* Does buf[0..n) (n > 0) begin as another gzip member or zstd frame could? */
@@ -514,7 +590,8 @@ static gtm_long_t run(struct stream *s, const unsigned char *in, size_t n, size_
 		if (!s->compress && s->eof) {
 			if (*used == n)
 				return STDC_STREAM_END;
-			if (s->unused_len == 0 && starts_another(s, in + *used, n - *used)) {
+			if (s->unused_len == 0 && !(s->options & STDC_STREAM_ONE_FRAME) &&
+			    starts_another(s, in + *used, n - *used)) {
 				if (s->codec == GZIP && inflateReset(&s->z) != Z_OK)
 					return fail(s, STDC_E_LIBZ_FAIL, "%s: zlib reset failed", op);
 				s->eof = 0; /* zstd starts the next frame by itself */
@@ -555,7 +632,7 @@ static gtm_long_t run(struct stream *s, const unsigned char *in, size_t n, size_
 
 /* ---- entries ---- */
 
-enum call { CALL_WRITE, CALL_READ, CALL_FLUSH, CALL_CLOSE };
+enum call { CALL_WRITE, CALL_READ, CALL_FLUSH, CALL_CLOSE, CALL_END /* write, then close */ };
 
 /* What every entry shares: checks, the handle, the pending input, the result code. */
 static gtm_long_t stream_call(int argc, int need, gtm_string_t *in, gtm_string_t *out,
@@ -615,7 +692,7 @@ static gtm_long_t stream_call(int argc, int need, gtm_string_t *in, gtm_string_t
 	} else if (call == CALL_FLUSH) {
 		s->action = ACT_FLUSH;
 		s->tail_done = 0;
-	} else if (call == CALL_CLOSE) {
+	} else if (call == CALL_CLOSE || call == CALL_END) {
 		s->closing = 1;
 		if (s->compress)
 			s->action = ACT_END;
@@ -668,10 +745,11 @@ done:
 	return rc;
 }
 
-gtm_long_t stdc_stream_write(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t handle)
+gtm_long_t stdc_stream_write(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t handle,
+			     gtm_long_t end)
 {
-	return stream_call(argc, 3, in, out, handle, CALL_WRITE, "streamWrite",
-			   "(chunk, .out, handle)");
+	return stream_call(argc, 3, in, out, handle, argc >= 4 && end ? CALL_END : CALL_WRITE,
+			   "streamWrite", "(chunk, .out, handle[, end])");
 }
 
 gtm_long_t stdc_stream_read(int argc, gtm_string_t *out, gtm_long_t handle)

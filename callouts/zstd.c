@@ -27,7 +27,20 @@ static int run_compress(const struct stdc_job *job, struct stdc_thread *t, unsig
 			  "zstdCompress", len);
 }
 
-gtm_long_t stdc_zstd_compress(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
+size_t stdc_zstd_frame(ZSTD_CCtx *c, gtm_long_t frame)
+{
+	size_t r = ZSTD_CCtx_setParameter(c, ZSTD_c_contentSizeFlag,
+					  !(frame & STDC_ZSTD_NO_CONTENT_SIZE));
+
+	if (!ZSTD_isError(r))
+		r = ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, !(frame & STDC_ZSTD_NO_CHECKSUM));
+	if (!ZSTD_isError(r))
+		r = ZSTD_CCtx_setParameter(c, ZSTD_c_dictIDFlag, !(frame & STDC_ZSTD_NO_DICT_ID));
+	return r;
+}
+
+gtm_long_t stdc_zstd_compress(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level,
+			      gtm_long_t frame)
 {
 	struct stdc_job job = {.run = run_compress};
 	struct stdc_thread *t;
@@ -36,20 +49,32 @@ gtm_long_t stdc_zstd_compress(int argc, gtm_string_t *in, gtm_string_t *out, gtm
 
 	if (argc < 3)
 		level = STDC_ZSTD_LEVEL_DEFAULT;
+	if (argc < 4)
+		frame = 0;
 	if (argc >= 2 && (level == 0 || level < ZSTD_minCLevel() || level > ZSTD_maxCLevel()))
 		return stdc_fail(STDC_E_BAD_LEVEL, "zstdCompress: level %ld is outside %d..-1, 1..%d",
 				 (long)level, ZSTD_minCLevel(), ZSTD_maxCLevel());
+	if (frame < 0 || frame > STDC_ZSTD_FRAME_BITS)
+		return stdc_fail(STDC_E_BAD_ARGS, "zstdCompress: frame options %ld are outside 0..%d",
+				 (long)frame, STDC_ZSTD_FRAME_BITS);
 	rc = stdc_begin(argc, in, out, "zstdCompress", &job, &t, &cap);
 	if (rc != STDC_OK)
 		return rc;
 	if (stdc_zstd_cctx(t, "zstdCompress") == NULL)
 		return -STDC_E_NO_MEMORY;
 	r = ZSTD_CCtx_setParameter(t->zstd_c, ZSTD_c_compressionLevel, (int)level);
+	if (!ZSTD_isError(r) && frame)
+		r = stdc_zstd_frame(t->zstd_c, frame);
 	if (ZSTD_isError(r))
-		return stdc_fail(STDC_E_LIBZSTD_FAIL, "zstdCompress: %s", ZSTD_getErrorName(r));
-	job.level = (int)level;
-	job.estimate = ZSTD_compressBound(job.in_len);
-	return stdc_deliver(t, &job, out, cap);
+		rc = stdc_fail(STDC_E_LIBZSTD_FAIL, "zstdCompress: %s", ZSTD_getErrorName(r));
+	else {
+		job.level = (int)level;
+		job.estimate = ZSTD_compressBound(job.in_len);
+		rc = stdc_deliver(t, &job, out, cap);
+	}
+	if (frame) /* the thread's context is shared: back to its frames (dict.c, batch.c) */
+		stdc_zstd_frame(t->zstd_c, 0);
+	return rc;
 }
 
 /* The total content size the frames declare (stable API only), ZSTD_CONTENTSIZE_UNKNOWN when a

@@ -95,7 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.caps[0] = sizes[data[1] & 7];
 	r.caps[1] = sizes[(data[1] >> 3) & 7];
 	r.cap = (data[1] & 0x40) ? 16L * (data[6] | data[7] << 8) : BIG_CAP;
-	r.h = stdc_stream_open(4, &codec, &dir, 0, (gtm_long_t)(r.cap ? r.cap : 1), NULL, 0);
+	r.h = stdc_stream_open(4, &codec, &dir, 0, (gtm_long_t)(r.cap ? r.cap : 1), NULL, 0, 0, 0);
 	if (r.cap == 0)
 		r.cap = 1; /* a cap of 0 is "none": 1 byte stands in */
 	FUZZ_CHECK(r.h > 0, "streamOpen %s: %ld", codecs[c], (long)r.h);
@@ -113,7 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			chunk = size - off;
 		in = (gtm_string_t){(gtm_long_t)chunk, (char *)data + off};
 		o = next_out(&r, &cap);
-		rc = stdc_stream_write(3, &in, o, r.h);
+		rc = stdc_stream_write(3, &in, o, r.h, 0);
 		took(&r, "streamWrite", rc, o, cap);
 		rc = drain(&r, rc);
 		if (rc < 0) {

@@ -130,7 +130,7 @@ static void exercise(void)
 		plain[i] = (char)(rand() & 0xff);
 	in = (gtm_string_t){(gtm_long_t)n, plain};
 	out = output(64); /* incompressible into a tiny tier: staged, then held */
-	CHECK(stdc_zstd_compress(2, &in, &out, 0) > 0, "zstd held incompressible");
+	CHECK(stdc_zstd_compress(2, &in, &out, 0, 0) > 0, "zstd held incompressible");
 	free(out.address);
 	free(plain);
 	out = output(512);

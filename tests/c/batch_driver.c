@@ -222,27 +222,27 @@ static void stream_dict(gtm_string_t *dict)
 	const char *text = "{\"n\": 7, \"k\": \"record\"}\n{\"n\": 8, \"k\": \"record\"}\n";
 	gtm_string_t codec = str("zstd"), c = str("c"), d = str("d"), in = str(text);
 	gtm_string_t out = output(1 << 16), tail = output(1 << 16), back = output(1 << 16);
-	gtm_long_t hc = stdc_stream_open(5, &codec, &c, 0, 0, dict, 0), hd, r;
+	gtm_long_t hc = stdc_stream_open(5, &codec, &c, 0, 0, dict, 0, 0, 0), hd, r;
 
 	CHECK(hc > 0, "stream open with a dictionary: %ld", (long)hc);
-	r = stdc_stream_write(3, &in, &out, hc);
+	r = stdc_stream_write(3, &in, &out, hc, 0);
 	CHECK(r == STDC_STREAM_DONE, "stream write: %ld", (long)r);
 	r = stdc_stream_close(2, &tail, hc);
 	CHECK(r == STDC_STREAM_DONE, "stream close: %ld", (long)r);
 	memcpy(out.address + out.length, tail.address, (size_t)tail.length);
 	out.length += tail.length;
-	hd = stdc_stream_open(5, &codec, &d, 0, 0, dict, 0);
+	hd = stdc_stream_open(5, &codec, &d, 0, 0, dict, 0, 0, 0);
 	CHECK(hd > 0, "stream open d: %ld", (long)hd);
-	r = stdc_stream_write(3, &out, &back, hd);
+	r = stdc_stream_write(3, &out, &back, hd, 0);
 	CHECK(r == STDC_STREAM_END && back.length == in.length &&
 	      memcmp(back.address, text, strlen(text)) == 0, "stream round trip: %ld", (long)r);
 	stdc_handle_free(1, hd);
-	hd = stdc_stream_open(5, &codec, &d, 0, 0, &in, 0); /* raw content: another dictionary */
+	hd = stdc_stream_open(5, &codec, &d, 0, 0, &in, 0, 0, 0); /* raw content: another dictionary */
 	back.length = 1 << 16;
-	r = stdc_stream_write(3, &out, &back, hd);
+	r = stdc_stream_write(3, &out, &back, hd, 0);
 	CHECK(r == -STDC_E_LIBZSTD_FAIL, "wrong dictionary: %ld", (long)r);
 	stdc_handle_free(1, hd);
-	CHECK(stdc_stream_open(5, &c, &c, 0, 0, dict, 0) == -STDC_E_BAD_ARGS, "bad codec");
+	CHECK(stdc_stream_open(5, &c, &c, 0, 0, dict, 0, 0, 0) == -STDC_E_BAD_ARGS, "bad codec");
 	free(out.address);
 	free(tail.address);
 	free(back.address);

@@ -25,6 +25,8 @@ CODECS = ("gzip", "deflate", "zlib", "zstd", "lz4", "brotli")
 _MAX = _runtime.MAX_STRING
 _DONE, _MORE, _END = 0, 1, 2  # stdcompress.h: STDC_STREAM_DONE, _MORE, _END
 _READ_SIZE = 128 * 1024  # bytes read from the compressed file per step
+# stdcompress.h: streamOpen's options
+_NO_CONTENT_SIZE, _NO_CHECKSUM, _NO_DICT_ID, _ONE_FRAME = 1, 2, 4, 8
 
 
 class _Ops:
@@ -80,12 +82,12 @@ class _Stream:
     _h = 0  # set before anything can fail, so close() and __del__ always work
 
     def _open(self, codec, direction: bytes, level: int, max_output: int,
-              dictionary=None, workers: int = 0) -> None:
+              dictionary=None, workers: int = 0, options: int = 0, size: int = -1) -> None:
         ops = self._ops = _Ops.get()
         self._codec = codec
         dictionary = b"" if dictionary is None else _view(dictionary)  # zstd only (C checks)
         ret, _ = ops.rt.call("streamOpen", _codec(codec), direction, level, max_output,
-                             dictionary, workers)
+                             dictionary, workers, options, size)
         if ret <= 0:
             raise ops.error("streamOpen")
         self._h = ret
@@ -143,14 +145,20 @@ class Compressor(_Stream):
     for zstd and brotli; for the others 0 is BadLevelError).  ``workers`` (zstd only):
     libzstd's worker threads, which compress while the caller goes on (0, the default: all
     work inside each call).
-    ``dictionary``: a zstd dictionary's bytes (zstd only)."""
+    ``dictionary``: a zstd dictionary's bytes (zstd only).  zstd only as well: ``size``, the
+    total input the frame will have (written in its header; another total fails), and
+    ``checksum``, ``content_size``, ``dict_id`` False to leave those out of the frame."""
 
     def __init__(self, codec: str = "gzip", level: int | None = None, workers: int = 0, *,
-                 dictionary=None):
-        if not isinstance(workers, int) or isinstance(workers, bool):
-            raise TypeError(f"workers must be an int, not {type(workers).__name__}")
+                 dictionary=None, size: int | None = None, checksum: bool = True,
+                 content_size: bool = True, dict_id: bool = True):
+        for name, value in (("workers", workers), ("size", size)):
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+                raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+        options = ((0 if content_size else _NO_CONTENT_SIZE) | (0 if checksum else _NO_CHECKSUM)
+                   | (0 if dict_id else _NO_DICT_ID))
         self._open(codec, b"c", _bindings.default_coded("streamOpen", codec, level), 0,
-                   dictionary, workers)
+                   dictionary, workers, options, -1 if size is None else size)
 
     def compress(self, data) -> bytes:
         h = self._handle()
@@ -168,19 +176,42 @@ class Compressor(_Stream):
                 self._drain(ret, parts)
         return b"".join(parts)
 
-    def flush(self, finish: bool = True) -> bytes:
+    def finish(self, data=b"") -> bytes:
+        """compress(data) then flush().  Data of at most 1 MiB is written with the end in one
+        codec call: a zstd frame whose whole input comes so is the frame libzstd's one-shot
+        compression makes; more is compress(data) + flush() exactly."""
         h = self._handle()
-        parts = []
-        ret, (out,) = self._ops.rt.call("streamClose" if finish else "streamFlush", None, h)
+        view = data if data.__class__ is bytes and len(data) <= _MAX else _view(data)
+        if len(view) > _MAX:
+            return self.compress(view) + self.flush()
+        r = self._ops.write(view, h, 1)
+        ret, out = (r, b"") if r.__class__ is int else r
+        return self._ended(ret, out, [], "streamWrite")
+
+    def _ended(self, ret: int, out: bytes, parts: list, name: str) -> bytes:
+        """The rest of a stream that streamClose (or an end write) began to end."""
         if out:
             parts.append(out)
-        if finish and ret != _MORE:
+        if ret != _MORE:
             self._h = 0  # the C side freed it
         if ret < 0:
-            raise self._ops.error("streamClose" if finish else "streamFlush")
+            raise self._ops.error(name)
         self._drain(ret, parts)
+        self._h = 0
+        return b"".join(parts)
+
+    def flush(self, finish: bool = True) -> bytes:
+        h = self._handle()
         if finish:
-            self._h = 0
+            ret, (out,) = self._ops.rt.call("streamClose", None, h)
+            return self._ended(ret, out, [], "streamClose")
+        parts = []
+        ret, (out,) = self._ops.rt.call("streamFlush", None, h)
+        if out:
+            parts.append(out)
+        if ret < 0:
+            raise self._ops.error("streamFlush")
+        self._drain(ret, parts)
         return b"".join(parts)
 
 
@@ -191,9 +222,12 @@ class Decompressor(_Stream):
     it are ``unused_data`` (for gzip, zstd and lz4, bytes that begin another member or frame are
     decoded as such).  ``max_output`` caps the total output: past it OutputTooLargeError, the
     guard against decompression bombs.  ``readinto(data, buffer)`` decompresses into a buffer
-    of the caller's.  ``dictionary``: the zstd dictionary the stream was made with."""
+    of the caller's.  ``dictionary``: the zstd dictionary the stream was made with.
+    ``one_frame``: the stream ends with its first gzip member, zstd or LZ4 frame; every byte
+    after it is ``unused_data`` (and is not read)."""
 
-    def __init__(self, codec: str = "gzip", max_output: int | None = None, *, dictionary=None):
+    def __init__(self, codec: str = "gzip", max_output: int | None = None, *, dictionary=None,
+                 one_frame: bool = False):
         if max_output is not None and (not isinstance(max_output, int) or max_output < 0):
             raise ValueError("max_output must be a non-negative int or None")
         self._pending = False
@@ -201,7 +235,8 @@ class Decompressor(_Stream):
         self._buffered = b""       # output produced beyond max_length
         self._eof = False
         self._unused = None
-        self._open(codec, b"d", 0, max_output or 0, dictionary)
+        self._one = bool(one_frame)
+        self._open(codec, b"d", 0, max_output or 0, dictionary, 0, _ONE_FRAME if one_frame else 0)
 
     @property
     def eof(self) -> bool:
@@ -219,6 +254,8 @@ class Decompressor(_Stream):
         if ret != 0:
             raise self._ops.error("streamUnused")
         self._unused = out
+        if self._one and self._inq:  # one frame: input after the end stays here, unread
+            return out + b"".join(bytes(piece) for piece in self._inq)
         return out
 
     def _step(self, piece) -> bytes:
@@ -248,13 +285,15 @@ class Decompressor(_Stream):
         while have < limit:
             if self._pending:
                 out = self._step(b"")
-            elif self._inq:
+            elif self._inq and not (self._one and self._eof):
                 out = self._step(self._inq.pop(0))
             else:
                 break
             if out:
                 parts.append(out)
                 have += len(out)
+        if self._one and self._eof and self._inq:  # kept past the call: the caller's no more
+            self._inq = [bytes(piece) for piece in self._inq]
         result = b"".join(parts)
         if len(result) > limit:
             self._buffered = result[int(limit):]
@@ -281,7 +320,7 @@ class Decompressor(_Stream):
             while len(bv) - filled >= least:
                 if self._pending:
                     piece = b""
-                elif self._inq:
+                elif self._inq and not (self._one and self._eof):
                     piece = self._inq.pop(0)
                 else:
                     break
