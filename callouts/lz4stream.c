@@ -15,13 +15,18 @@
  * Decompressors of either strategy are one and the same (a block may only refer to the last
  * 64 KiB of the stream, however the compressor kept it): the chunks are decoded one after
  * another into a linear buffer behind the last 64 KiB, which moves back to its start when the
- * buffer is full.  LZ4 thus only ever sees one contiguous history ending where it writes:
- * with a double buffer or a ring, its history can cover the place a hostile block is decoded
- * to, and LZ4 then copies between overlapping ranges (found by fuzz/fuzz_lz4stream.c).
+ * buffer is full, and grows while a chunk does not fit (buffer_size past 1 MiB: memory
+ * follows the chunks, not buffer_size).  LZ4 thus only ever sees one contiguous history ending
+ * where it writes: with a double buffer or a ring, its history can cover the place a hostile
+ * block is decoded to, and LZ4 then copies between overlapping ranges (found by
+ * fuzz/fuzz_lz4stream.c).
  *
  * The dictionary (its last 64 KiB: all LZ4 can use) is copied into the context, so it lives
  * exactly as long as the context.  A failed decompression leaves the stream as it was: the
- * caller may go on with the right block. */
+ * caller may go on with the right block.
+ *
+ * The M entries deliver one M string per call; the Python bridge's (stdc_lz4s_py_*) work on
+ * the same contexts in memory the bridge owns, with python-lz4's limits instead. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -527,28 +532,6 @@ gtm_long_t stdc_lz4s_compress(int argc, gtm_string_t *in, gtm_string_t *out, gtm
 	return rc;
 }
 
-gtm_long_t stdc_lz4s_py_compress(gtm_long_t handle, const void *in, size_t len, void *out,
-				  size_t cap)
-{
-	static const char op[] = "lz4StreamCompress";
-	struct stdc_handle_use use;
-	struct lz4s *s;
-	size_t n = 0;
-	gtm_long_t rc;
-
-	if ((in == NULL && len > 0) || out == NULL)
-		return stdc_fail(STDC_E_BAD_ARGS, "%s: missing chunk or output", op);
-	if ((s = stdc_handles_acquire(handle, &compressor_kind, op, &use, &rc)) == NULL)
-		return rc;
-	if (len <= s->bs && cap < compress_bound(len) + (size_t)s->width)
-		rc = stdc_fail(STDC_E_BAD_ARGS, "%s: an output of %zu bytes, a block may need %zu",
-			       op, cap, compress_bound(len) + (size_t)s->width);
-	else if ((rc = compress_into(s, in, len, out, &n, op)) == STDC_OK)
-		rc = (gtm_long_t)n;
-	stdc_handles_release(&use);
-	return rc;
-}
-
 /* ---- decompression ---- */
 
 /* Finds the block whose prefix starts at in[offset]: *start its first byte, *blen its
@@ -723,26 +706,45 @@ gtm_long_t stdc_lz4s_decompress(int argc, gtm_string_t *in, gtm_string_t *out,
 	return rc;
 }
 
-gtm_long_t stdc_lz4s_py_decompress(gtm_long_t handle, const void *in, size_t len, void *out,
-				    size_t cap)
+/* The bridge's per-chunk call: compresses (into out, which must hold the worst case) or
+ * decodes (the chunk copied into out when it fits cap); returns the length or -code. */
+static gtm_long_t py_chunk(gtm_long_t handle, int compressing, const void *in, size_t len,
+			   void *out, size_t cap)
 {
-	static const char op[] = "lz4StreamDecompress";
+	const char *op = compressing ? "lz4StreamCompress" : "lz4StreamDecompress";
 	struct stdc_handle_use use;
 	struct lz4s *s;
 	size_t n = 0;
 	gtm_long_t rc;
 
 	if ((in == NULL && len > 0) || (out == NULL && cap > 0))
-		return stdc_fail(STDC_E_BAD_ARGS, "%s: missing block or output", op);
-	if ((s = stdc_handles_acquire(handle, &decompressor_kind, op, &use, &rc)) == NULL)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: missing input or output", op);
+	s = stdc_handles_acquire(handle, compressing ? &compressor_kind : &decompressor_kind, op,
+				 &use, &rc);
+	if (s == NULL)
 		return rc;
-	if ((rc = decode(s, in, len, &n, op)) == STDC_OK) {
-		if (n <= cap && n > 0)
-			memcpy(out, s->buf + s->pos - n, n);
+	if (compressing && len <= s->bs && cap < compress_bound(len) + (size_t)s->width)
+		rc = stdc_fail(STDC_E_BAD_ARGS, "%s: an output of %zu bytes, a block may need %zu",
+			       op, cap, compress_bound(len) + (size_t)s->width);
+	else if ((rc = compressing ? compress_into(s, in, len, out, &n, op)
+				   : decode(s, in, len, &n, op)) == STDC_OK)
 		rc = (gtm_long_t)n;
-	}
+	if (rc > 0 && !compressing && n <= cap)
+		memcpy(out, s->buf + s->pos - n, n);
 	stdc_handles_release(&use);
 	return rc;
+}
+
+gtm_long_t stdc_lz4s_py_compress(gtm_long_t handle, const void *in, size_t len, void *out,
+				  size_t cap)
+{
+	return py_chunk(handle, 1, in, len, out, cap);
+}
+
+gtm_long_t stdc_lz4s_py_decompress(gtm_long_t handle, const void *in, size_t len, void *out,
+				    size_t cap)
+{
+	return py_chunk(handle, 0, in, len, out, cap);
 }
 
 gtm_long_t stdc_lz4s_py_result(gtm_long_t handle, void *out, size_t cap)
@@ -754,9 +756,9 @@ gtm_long_t stdc_lz4s_py_result(gtm_long_t handle, void *out, size_t cap)
 
 	if ((s = stdc_handles_acquire(handle, &decompressor_kind, op, &use, &rc)) == NULL)
 		return rc;
-	if (out == NULL || s->last > cap) {
+	if (s->last > cap || (out == NULL && s->last > 0)) {
 		rc = stdc_fail(STDC_E_BAD_ARGS, "%s: the last chunk is %zu bytes, the output %zu",
-			       op, s->last, out == NULL ? 0 : cap);
+			       op, s->last, cap);
 	} else {
 		if (s->last > 0)
 			memcpy(out, s->buf + s->pos - s->last, s->last);
