@@ -15,13 +15,18 @@
  * Decompressors of either strategy are one and the same (a block may only refer to the last
  * 64 KiB of the stream, however the compressor kept it): the chunks are decoded one after
  * another into a linear buffer behind the last 64 KiB, which moves back to its start when the
- * buffer is full.  LZ4 thus only ever sees one contiguous history ending where it writes:
- * with a double buffer or a ring, its history can cover the place a hostile block is decoded
- * to, and LZ4 then copies between overlapping ranges (found by fuzz/fuzz_lz4stream.c).
+ * buffer is full, and grows while a chunk does not fit (buffer_size past 1 MiB: memory
+ * follows the chunks, not buffer_size).  LZ4 thus only ever sees one contiguous history ending
+ * where it writes: with a double buffer or a ring, its history can cover the place a hostile
+ * block is decoded to, and LZ4 then copies between overlapping ranges (found by
+ * fuzz/fuzz_lz4stream.c).
  *
  * The dictionary (its last 64 KiB: all LZ4 can use) is copied into the context, so it lives
  * exactly as long as the context.  A failed decompression leaves the stream as it was: the
- * caller may go on with the right block. */
+ * caller may go on with the right block.
+ *
+ * The M entries deliver one M string per call; the Python bridge's (stdc_lz4s_py_*) work on
+ * the same contexts in memory the bridge owns, with python-lz4's limits instead. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +54,7 @@ struct lz4s {
 	size_t ring;         /* ring size (ring strategy) */
 	size_t pos;          /* double: page 0 or 1; ring, decompressor: where the next chunk goes */
 	size_t hist;         /* decompressor: the history starts at buf + hist (ends at buf + pos) */
+	size_t last;         /* decompressor: the last chunk decoded, at buf + pos - last */
 	size_t dict_len;     /* the dictionary copy follows the buffer, at buf + area */
 	size_t area;         /* bytes of buf before the dictionary */
 	unsigned char *scratch; /* compressor: one worst-case block + prefix, for small outputs */
@@ -227,9 +233,10 @@ static const char *dict_of(const struct lz4s *s)
 
 /* ---- opening ---- */
 
-gtm_long_t stdc_lz4s_compress_open(int argc, gtm_long_t buffer_size, gtm_long_t width,
-				   gtm_string_t *mode, gtm_long_t level, gtm_string_t *dictionary,
-				   gtm_string_t *strategy)
+/* m_strings: the M entry's (every block must fit one M string); 0: the Python bridge's. */
+static gtm_long_t open_compressor(int argc, gtm_long_t buffer_size, gtm_long_t width,
+				  gtm_string_t *mode, gtm_long_t level, gtm_string_t *dictionary,
+				  gtm_string_t *strategy, int m_strings)
 {
 	static const char op[] = "lz4StreamCompressOpen";
 	enum strategy strat;
@@ -274,7 +281,7 @@ gtm_long_t stdc_lz4s_compress_open(int argc, gtm_long_t buffer_size, gtm_long_t 
 				 "%s: buffer_size %zu gives blocks of up to %zu bytes, more than a "
 				 "%ld-byte prefix holds; at most %zu with this width",
 				 op, bs, bound, (long)width, buffer_max_for(width_max((int)width)));
-	if (bound + (size_t)width > STDC_MAX_STRING)
+	if (m_strings && bound + (size_t)width > STDC_MAX_STRING)
 		return stdc_fail(STDC_E_BAD_ARGS,
 				 "%s: buffer_size %zu gives blocks of up to %zu bytes with their "
 				 "prefix, over the %d-byte string limit; at most %zu",
@@ -316,10 +323,28 @@ gtm_long_t stdc_lz4s_compress_open(int argc, gtm_long_t buffer_size, gtm_long_t 
 	return stdc_handles_open(&compressor_kind, s, op);
 }
 
-gtm_long_t stdc_lz4s_decompress_open(int argc, gtm_long_t buffer_size, gtm_long_t width,
-				     gtm_string_t *dictionary, gtm_string_t *strategy)
+gtm_long_t stdc_lz4s_compress_open(int argc, gtm_long_t buffer_size, gtm_long_t width,
+				   gtm_string_t *mode, gtm_long_t level, gtm_string_t *dictionary,
+				   gtm_string_t *strategy)
+{
+	return open_compressor(argc, buffer_size, width, mode, level, dictionary, strategy, 1);
+}
+
+gtm_long_t stdc_lz4s_py_compress_open(gtm_long_t buffer_size, gtm_long_t width,
+				      gtm_string_t *mode, gtm_long_t level,
+				      gtm_string_t *dictionary, gtm_string_t *strategy)
+{
+	return open_compressor(6, buffer_size, width, mode, level, dictionary, strategy, 0);
+}
+
+/* max_bs: the largest buffer_size (the M entry's: one M string; the bridge's: python-lz4's
+ * unsigned int). */
+static gtm_long_t open_decompressor(int argc, gtm_long_t buffer_size, gtm_long_t width,
+				    gtm_string_t *dictionary, gtm_string_t *strategy,
+				    gtm_long_t max_bs)
 {
 	static const char op[] = "lz4StreamDecompressOpen";
+	size_t room;
 	enum strategy strat;
 	struct lz4s *s;
 	gtm_long_t rc;
@@ -335,23 +360,24 @@ gtm_long_t stdc_lz4s_decompress_open(int argc, gtm_long_t buffer_size, gtm_long_
 		return rc;
 	if ((rc = parse_strategy(argc, 4, strategy, &strat, op)) != STDC_OK)
 		return rc;
-	/* python-lz4 accepts any size here; a chunk is at most one M string */
-	if (buffer_size < 0 || buffer_size > STDC_MAX_STRING)
-		return stdc_fail(STDC_E_BAD_ARGS, "%s: buffer_size %ld is outside 0..%d", op,
-				 (long)buffer_size, STDC_MAX_STRING);
+	/* python-lz4 accepts any unsigned int here; for M a chunk is at most one M string */
+	if (buffer_size < 0 || buffer_size > max_bs)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: buffer_size %ld is outside 0..%ld", op,
+				 (long)buffer_size, (long)max_bs);
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a context", op);
 	s->strategy = strat;
 	s->width = (int)width;
 	s->bs = (size_t)buffer_size;
 	/* 64 KiB of history, then room for several chunks: the history moves back once a
-	 * buffer of output, so the move costs at most 64 KiB per 256 KiB (or 2 chunks). */
-	s->area = WINDOW + (2 * s->bs > DECODER_ROOM ? 2 * s->bs : DECODER_ROOM);
+	 * buffer of output, so the move costs at most 64 KiB per 256 KiB (or 2 chunks).  Past
+	 * 1 MiB chunks the room starts at 2 MiB and grows with the chunks (decode). */
+	room = 2 * (s->bs < STDC_MAX_STRING ? s->bs : STDC_MAX_STRING);
+	s->area = WINDOW + (room > DECODER_ROOM ? room : DECODER_ROOM);
 	if ((s->buf = malloc(s->area)) == NULL) {
+		room = s->area;
 		destroy_decompressor(s);
-		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a %zu-byte buffer", op,
-				 WINDOW + (2 * (size_t)buffer_size > DECODER_ROOM
-						   ? 2 * (size_t)buffer_size : DECODER_ROOM));
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a %zu-byte buffer", op, room);
 	}
 	if (argc >= 3 && dictionary != NULL && dictionary->length > 0) { /* its last 64 KiB */
 		size_t dlen = (size_t)dictionary->length < WINDOW ? (size_t)dictionary->length
@@ -369,6 +395,18 @@ gtm_long_t stdc_lz4s_decompress_open(int argc, gtm_long_t buffer_size, gtm_long_
 	}
 	LZ4_setStreamDecode(s->st.dec, (const char *)s->buf + s->hist, (int)(s->pos - s->hist));
 	return stdc_handles_open(&decompressor_kind, s, op);
+}
+
+gtm_long_t stdc_lz4s_decompress_open(int argc, gtm_long_t buffer_size, gtm_long_t width,
+				     gtm_string_t *dictionary, gtm_string_t *strategy)
+{
+	return open_decompressor(argc, buffer_size, width, dictionary, strategy, STDC_MAX_STRING);
+}
+
+gtm_long_t stdc_lz4s_py_decompress_open(gtm_long_t buffer_size, gtm_long_t width,
+					gtm_string_t *dictionary, gtm_string_t *strategy)
+{
+	return open_decompressor(4, buffer_size, width, dictionary, strategy, 0xffffffffL);
 }
 
 /* ---- delivery ---- */
@@ -403,26 +441,20 @@ static gtm_long_t deliver(struct stdc_thread *t, const unsigned char *src, size_
 
 /* ---- compression ---- */
 
-static gtm_long_t compress_chunk(struct lz4s *s, struct stdc_thread *t, const unsigned char *in,
-				 size_t n, gtm_string_t *out, size_t cap, const char *op)
+/* The texts of python-lz4's errors follow "op: " in every per-chunk failure: the bridge raises
+ * them as python-lz4 does (stream.py), and M users read the same. */
+
+/* Compresses in[0..n) into dst, which holds compress_bound(n) + width bytes, as
+ * [prefix][block]; *len is its length. */
+static gtm_long_t compress_into(struct lz4s *s, const unsigned char *in, size_t n,
+				unsigned char *dst, size_t *len, const char *op)
 {
-	size_t w = (size_t)s->width, bound = compress_bound(n) + w;
-	unsigned char *src, *dst;
+	size_t w = (size_t)s->width, bound = compress_bound(n);
+	unsigned char *src;
 	int clen;
 
 	if (n > s->bs)
-		return stdc_fail(STDC_E_BAD_ARGS, "%s: a chunk of %zu bytes exceeds buffer_size %zu",
-				 op, n, s->bs);
-	if (bound <= cap) {
-		dst = (unsigned char *)out->address; /* straight into the caller's output */
-	} else {
-		if (s->scratch == NULL &&
-		    (s->scratch = malloc(compress_bound(s->bs) + 4)) == NULL)
-			return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a block", op);
-		if (need_staging(t, op) != STDC_OK)
-			return -STDC_E_NO_MEMORY;
-		dst = s->scratch;
-	}
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: Input too large for LZ4 API", op);
 	if (s->strategy == DOUBLE_BUFFER) {
 		src = s->buf + s->pos * s->bs;
 	} else {
@@ -434,23 +466,48 @@ static gtm_long_t compress_chunk(struct lz4s *s, struct stdc_thread *t, const un
 		memcpy(src, in, n);
 	if (s->mode == MODE_HC)
 		clen = LZ4_compress_HC_continue(s->st.hc, (const char *)src, (char *)dst + w, (int)n,
-						(int)(bound - w));
+						(int)bound);
 	else
 		clen = LZ4_compress_fast_continue(s->st.fast, (const char *)src, (char *)dst + w,
-						  (int)n, (int)(bound - w), s->level);
+						  (int)n, (int)bound, s->level);
 	if (clen <= 0 || (w > 0 && (unsigned long)clen > width_max(s->width)))
-		return stdc_fail(STDC_E_LIBLZ4_FAIL, "%s: compression failed", op);
+		return stdc_fail(STDC_E_LIBLZ4_FAIL, "%s: Compression failed", op);
 	for (size_t i = 0; i < w; i++)
 		dst[i] = (unsigned char)((unsigned long)clen >> (8 * i));
 	if (s->strategy == DOUBLE_BUFFER)
 		s->pos ^= 1;
 	else
 		s->pos += n;
-	if (dst != s->scratch) {
-		out->length = (gtm_long_t)(clen + w);
+	*len = (size_t)clen + w;
+	return STDC_OK;
+}
+
+static gtm_long_t compress_chunk(struct lz4s *s, struct stdc_thread *t, const unsigned char *in,
+				 size_t n, gtm_string_t *out, size_t cap, const char *op)
+{
+	size_t bound = compress_bound(n) + (size_t)s->width, len;
+	unsigned char *dst = (unsigned char *)out->address;
+	gtm_long_t rc;
+
+	if (compress_bound(s->bs) + (size_t)s->width > STDC_MAX_STRING)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: buffer_size %zu gives blocks over the %d-byte "
+				 "string limit (a context of the Python bridge)", op, s->bs,
+				 STDC_MAX_STRING);
+	if (n <= s->bs && bound > cap) { /* a small tier: via the scratch block, held if need be */
+		if (s->scratch == NULL &&
+		    (s->scratch = malloc(compress_bound(s->bs) + 4)) == NULL)
+			return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a block", op);
+		if (need_staging(t, op) != STDC_OK)
+			return -STDC_E_NO_MEMORY;
+		dst = s->scratch;
+	}
+	if ((rc = compress_into(s, in, n, dst, &len, op)) != STDC_OK)
+		return rc;
+	if (dst != s->scratch) { /* straight into the caller's output */
+		out->length = (gtm_long_t)len;
 		return STDC_OK;
 	}
-	return deliver(t, dst, (size_t)clen + w, out, cap);
+	return deliver(t, dst, len, out, cap);
 }
 
 gtm_long_t stdc_lz4s_compress(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t handle)
@@ -477,17 +534,55 @@ gtm_long_t stdc_lz4s_compress(int argc, gtm_string_t *in, gtm_string_t *out, gtm
 
 /* ---- decompression ---- */
 
+/* Finds the block whose prefix starts at in[offset]: *start its first byte, *blen its
+ * length. */
+static gtm_long_t locate_block(int w, const unsigned char *in, size_t len, gtm_long_t offset,
+			       size_t *start, size_t *blen, const char *op)
+{
+	size_t left, n = 0;
+
+	if (w == 0)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: LZ4 context is configured for storing block "
+				 "size out-of-band", op);
+	if (offset < 0 || (size_t)offset > len)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: offset %ld is outside the stream (0..%zu)",
+				 op, (long)offset, len);
+	left = len - (size_t)offset;
+	if (left < (size_t)w)
+		return stdc_fail(STDC_E_LIBLZ4_FAIL, "%s: Invalid source, too small for holding any "
+				 "block", op);
+	for (int i = 0; i < w; i++)
+		n |= (size_t)in[(size_t)offset + (size_t)i] << (8 * i);
+	if (n > left - (size_t)w) /* python-lz4 prints the length as a signed int */
+		return stdc_fail(STDC_E_LIBLZ4_FAIL, "%s: Requested input size (%d) larger than "
+				 "source size (%zu)", op, (int)(unsigned int)n, left - (size_t)w);
+	*start = (size_t)offset + (size_t)w;
+	*blen = n;
+	return STDC_OK;
+}
+
+/* The prefix width of a decompressor, or -code. */
+static gtm_long_t decompressor_width(gtm_long_t handle, const char *op)
+{
+	struct stdc_handle_use use;
+	struct lz4s *s;
+	gtm_long_t rc;
+
+	if ((s = stdc_handles_acquire(handle, &decompressor_kind, op, &use, &rc)) == NULL)
+		return rc;
+	rc = s->width;
+	stdc_handles_release(&use);
+	return rc;
+}
+
 gtm_long_t stdc_lz4s_get_block(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t handle,
 			       gtm_long_t offset)
 {
 	static const char op[] = "lz4StreamGetBlock";
-	struct stdc_handle_use use;
 	struct stdc_thread *t;
 	struct stdc_job job;
-	struct lz4s *s;
-	size_t cap, left, len = 0;
-	int w;
-	gtm_long_t rc;
+	size_t cap, start, len;
+	gtm_long_t rc, w;
 
 	if (argc < 3)
 		return stdc_fail(STDC_E_BAD_ARGS, "%s: needs (stream, .block, handle[, offset]), "
@@ -496,64 +591,90 @@ gtm_long_t stdc_lz4s_get_block(int argc, gtm_string_t *in, gtm_string_t *out, gt
 		offset = 0;
 	if ((rc = stdc_begin(argc, in, out, op, &job, &t, &cap)) != STDC_OK)
 		return rc;
-	if ((s = stdc_handles_acquire(handle, &decompressor_kind, op, &use, &rc)) == NULL)
+	if ((w = decompressor_width(handle, op)) < 0)
+		return w;
+	if ((rc = locate_block((int)w, job.in, job.in_len, offset, &start, &len, op)) != STDC_OK)
 		return rc;
-	w = s->width;
-	stdc_handles_release(&use);
-	if (w == 0)
-		return stdc_fail(STDC_E_BAD_ARGS, "%s: the stream has no size prefixes (width 0: "
-				 "block sizes travel out of band)", op);
-	if (offset < 0 || (size_t)offset > job.in_len)
-		return stdc_fail(STDC_E_BAD_ARGS, "%s: offset %ld is outside the stream (0..%zu)",
-				 op, (long)offset, job.in_len);
-	left = job.in_len - (size_t)offset;
-	if (left < (size_t)w)
-		return stdc_fail(STDC_E_LIBLZ4_FAIL, "%s: %zu byte(s) at offset %ld, too few for a "
-				 "%d-byte size prefix", op, left, (long)offset, w);
-	for (int i = 0; i < w; i++)
-		len |= (size_t)job.in[(size_t)offset + i] << (8 * i);
-	if (len > left - (size_t)w)
-		return stdc_fail(STDC_E_LIBLZ4_FAIL, "%s: the prefix at offset %ld declares a "
-				 "%zu-byte block, only %zu byte(s) follow", op, (long)offset, len,
-				 left - (size_t)w);
 	if (len > cap && need_staging(t, op) != STDC_OK)
 		return -STDC_E_NO_MEMORY;
-	return deliver(t, job.in + offset + w, len, out, cap);
+	return deliver(t, job.in + start, len, out, cap);
 }
 
-static gtm_long_t decompress_block(struct lz4s *s, struct stdc_thread *t, const unsigned char *in,
-				   size_t n, gtm_string_t *out, size_t cap, const char *op)
+gtm_long_t stdc_lz4s_py_locate(gtm_long_t handle, const void *in, size_t len,
+			       gtm_long_t offset, size_t *start)
 {
-	size_t ib = input_bound(n);
-	unsigned char *dst;
+	static const char op[] = "lz4StreamGetBlock";
+	size_t blen = 0;
+	gtm_long_t rc, w;
+
+	if ((in == NULL && len > 0) || start == NULL)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: missing stream or start", op);
+	if ((w = decompressor_width(handle, op)) < 0)
+		return w;
+	rc = locate_block((int)w, in, len, offset, start, &blen, op);
+	return rc == STDC_OK ? (gtm_long_t)blen : rc;
+}
+
+/* Moves the last 64 KiB of history to the start of the buffer. */
+static void move_back(struct lz4s *s)
+{
+	size_t keep = s->pos - s->hist < WINDOW ? s->pos - s->hist : WINDOW;
+
+	memmove(s->buf + WINDOW - keep, s->buf + s->pos - keep, keep);
+	s->hist = WINDOW - keep;
+	s->pos = WINDOW;
+	s->last = 0;
+	LZ4_setStreamDecode(s->st.dec, (const char *)s->buf + s->hist, (int)keep);
+}
+
+/* Decodes block in[0..n) after the history; *len is the chunk's length, at buf + pos - *len.
+ * A chunk is at most buffer_size (and what LZ4 can write): past the buffer's room, LZ4 is
+ * given what is left, then the whole room after moving the history back, then twice that
+ * (up to buffer_size) until the chunk fits or LZ4 fails with all of buffer_size, as
+ * python-lz4's; a failed call leaves the stream as it was (LZ4 keeps its state). */
+static gtm_long_t decode(struct lz4s *s, const unsigned char *in, size_t n, size_t *len,
+			 const char *op)
+{
+	size_t full = s->bs < LZ4_MAX_INPUT_SIZE ? s->bs : LZ4_MAX_INPUT_SIZE;
+	size_t ib = input_bound(n), room = s->area - WINDOW, cap;
 	int r;
 
 	if (n > width_max(s->width))
-		return stdc_fail(STDC_E_BAD_ARGS, "%s: a block of %zu bytes is longer than a "
-				 "%d-byte prefix can declare", op, n, s->width);
-	if (ib == 0 || ib > s->bs)
-		return stdc_fail(STDC_E_LIBLZ4_FAIL, "%s: a block of %zu bytes is longer than "
-				 "chunks of buffer_size %zu compress to (%zu)", op, n, s->bs,
-				 compress_bound(s->bs));
-	if (s->bs > cap && need_staging(t, op) != STDC_OK)
-		return -STDC_E_NO_MEMORY;
-	if (s->pos + s->bs > s->area) { /* full: the last 64 KiB move back to the start */
-		size_t keep = s->pos - s->hist < WINDOW ? s->pos - s->hist : WINDOW;
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: Source length (%zu) too large for LZ4 "
+				 "store_comp_size (%d) value", op, n, s->width);
+	if (ib == 0 || ib > s->bs) /* python-lz4's check (printed as it prints it) */
+		return stdc_fail(STDC_E_LIBLZ4_FAIL, "%s: Maximal decompressed data (%d) cannot fit "
+				 "in LZ4 internal buffer (%u)", op, (int)(unsigned int)ib,
+				 (unsigned int)s->bs);
+	if (s->area - s->pos < (full < room / 2 ? full : room / 2))
+		move_back(s);
+	for (;;) {
+		cap = s->area - s->pos < full ? s->area - s->pos : full;
+		r = LZ4_decompress_safe_continue(s->st.dec, (const char *)in,
+						 (char *)s->buf + s->pos, (int)n, (int)cap);
+		if (r >= 0 || cap == full)
+			break;
+		if (s->pos > WINDOW) {
+			move_back(s);
+		} else {
+			unsigned char *p;
 
-		memmove(s->buf + WINDOW - keep, s->buf + s->pos - keep, keep);
-		s->hist = WINDOW - keep;
-		s->pos = WINDOW;
-		LZ4_setStreamDecode(s->st.dec, (const char *)s->buf + s->hist, (int)keep);
+			room = 2 * room < full ? 2 * room : full;
+			if ((p = realloc(s->buf, WINDOW + room)) == NULL)
+				return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a %zu-byte "
+						 "buffer", op, WINDOW + room);
+			s->buf = p;
+			s->area = WINDOW + room;
+			LZ4_setStreamDecode(s->st.dec, (const char *)s->buf + s->hist,
+					    (int)(s->pos - s->hist));
+		}
 	}
-	dst = s->buf + s->pos;
-	r = LZ4_decompress_safe_continue(s->st.dec, (const char *)in, (char *)dst, (int)n,
-					 (int)s->bs);
 	if (r < 0)
-		return stdc_fail(STDC_E_LIBLZ4_FAIL, "%s: corrupt block, a block out of order, or "
-				 "one that decompresses past buffer_size %zu (LZ4 error at byte %d)",
-				 op, s->bs, -r - 1);
+		return stdc_fail(STDC_E_LIBLZ4_FAIL, "%s: Decompression failed. error: %d", op, -r);
 	s->pos += (size_t)r;
-	return deliver(t, dst, (size_t)r, out, cap);
+	s->last = (size_t)r;
+	*len = (size_t)r;
+	return STDC_OK;
 }
 
 gtm_long_t stdc_lz4s_decompress(int argc, gtm_string_t *in, gtm_string_t *out,
@@ -564,7 +685,7 @@ gtm_long_t stdc_lz4s_decompress(int argc, gtm_string_t *in, gtm_string_t *out,
 	struct stdc_thread *t;
 	struct stdc_job job;
 	struct lz4s *s;
-	size_t cap;
+	size_t cap, len;
 	gtm_long_t rc;
 
 	if (argc < 3)
@@ -574,7 +695,75 @@ gtm_long_t stdc_lz4s_decompress(int argc, gtm_string_t *in, gtm_string_t *out,
 		return rc;
 	if ((s = stdc_handles_acquire(handle, &decompressor_kind, op, &use, &rc)) == NULL)
 		return rc;
-	rc = decompress_block(s, t, job.in, job.in_len, out, cap, op);
+	if (s->bs > STDC_MAX_STRING)
+		rc = stdc_fail(STDC_E_BAD_ARGS, "%s: buffer_size %zu is over the %d-byte string "
+			       "limit (a context of the Python bridge)", op, s->bs, STDC_MAX_STRING);
+	else if (s->bs > cap && need_staging(t, op) != STDC_OK)
+		rc = -STDC_E_NO_MEMORY;
+	else if ((rc = decode(s, job.in, job.in_len, &len, op)) == STDC_OK)
+		rc = deliver(t, s->buf + s->pos - len, len, out, cap);
+	stdc_handles_release(&use);
+	return rc;
+}
+
+/* The bridge's per-chunk call: compresses (into out, which must hold the worst case) or
+ * decodes (the chunk copied into out when it fits cap); returns the length or -code. */
+static gtm_long_t py_chunk(gtm_long_t handle, int compressing, const void *in, size_t len,
+			   void *out, size_t cap)
+{
+	const char *op = compressing ? "lz4StreamCompress" : "lz4StreamDecompress";
+	struct stdc_handle_use use;
+	struct lz4s *s;
+	size_t n = 0;
+	gtm_long_t rc;
+
+	if ((in == NULL && len > 0) || (out == NULL && cap > 0))
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: missing input or output", op);
+	s = stdc_handles_acquire(handle, compressing ? &compressor_kind : &decompressor_kind, op,
+				 &use, &rc);
+	if (s == NULL)
+		return rc;
+	if (compressing && len <= s->bs && cap < compress_bound(len) + (size_t)s->width)
+		rc = stdc_fail(STDC_E_BAD_ARGS, "%s: an output of %zu bytes, a block may need %zu",
+			       op, cap, compress_bound(len) + (size_t)s->width);
+	else if ((rc = compressing ? compress_into(s, in, len, out, &n, op)
+				   : decode(s, in, len, &n, op)) == STDC_OK)
+		rc = (gtm_long_t)n;
+	if (rc > 0 && !compressing && n <= cap)
+		memcpy(out, s->buf + s->pos - n, n);
+	stdc_handles_release(&use);
+	return rc;
+}
+
+gtm_long_t stdc_lz4s_py_compress(gtm_long_t handle, const void *in, size_t len, void *out,
+				  size_t cap)
+{
+	return py_chunk(handle, 1, in, len, out, cap);
+}
+
+gtm_long_t stdc_lz4s_py_decompress(gtm_long_t handle, const void *in, size_t len, void *out,
+				    size_t cap)
+{
+	return py_chunk(handle, 0, in, len, out, cap);
+}
+
+gtm_long_t stdc_lz4s_py_result(gtm_long_t handle, void *out, size_t cap)
+{
+	static const char op[] = "lz4StreamDecompress";
+	struct stdc_handle_use use;
+	struct lz4s *s;
+	gtm_long_t rc;
+
+	if ((s = stdc_handles_acquire(handle, &decompressor_kind, op, &use, &rc)) == NULL)
+		return rc;
+	if (s->last > cap || (out == NULL && s->last > 0)) {
+		rc = stdc_fail(STDC_E_BAD_ARGS, "%s: the last chunk is %zu bytes, the output %zu",
+			       op, s->last, cap);
+	} else {
+		if (s->last > 0)
+			memcpy(out, s->buf + s->pos - s->last, s->last);
+		rc = (gtm_long_t)s->last;
+	}
 	stdc_handles_release(&use);
 	return rc;
 }

@@ -144,6 +144,27 @@ STDC_API gtm_long_t stdc_lz4s_get_block(int argc, gtm_string_t *in, gtm_string_t
 					gtm_long_t handle, gtm_long_t offset);
 STDC_API gtm_long_t stdc_lz4s_decompress(int argc, gtm_string_t *in, gtm_string_t *out,
 					 gtm_long_t handle);
+/* The Python bridge's own (not call-outs, never in the table: they take memory addresses, which
+ * M must never pass).  Same contexts and handles, without the M string limit: buffer_size up to
+ * LZ4_MAX_INPUT_SIZE (compressor) or 0xffffffff (decompressor), as python-lz4.  The M entries
+ * refuse a context whose blocks or chunks may not fit one M string.  Each returns a length
+ * (>= 0) or -code (lastError says why).
+ *   py_compress: out holds at least LZ4_COMPRESSBOUND(len) + width bytes.
+ *   py_decompress: the chunk is copied into out when it fits cap; its length is returned
+ *   either way, and py_result copies it later (until the handle's next call).
+ *   py_locate: the length of the block whose prefix starts at in[offset]; *start its start. */
+STDC_API gtm_long_t stdc_lz4s_py_compress_open(gtm_long_t buffer_size, gtm_long_t width,
+					       gtm_string_t *mode, gtm_long_t level,
+					       gtm_string_t *dictionary, gtm_string_t *strategy);
+STDC_API gtm_long_t stdc_lz4s_py_decompress_open(gtm_long_t buffer_size, gtm_long_t width,
+						 gtm_string_t *dictionary, gtm_string_t *strategy);
+STDC_API gtm_long_t stdc_lz4s_py_compress(gtm_long_t handle, const void *in, size_t len,
+					  void *out, size_t cap);
+STDC_API gtm_long_t stdc_lz4s_py_decompress(gtm_long_t handle, const void *in, size_t len,
+					    void *out, size_t cap);
+STDC_API gtm_long_t stdc_lz4s_py_result(gtm_long_t handle, void *out, size_t cap);
+STDC_API gtm_long_t stdc_lz4s_py_locate(gtm_long_t handle, const void *in, size_t len,
+					gtm_long_t offset, size_t *start);
 /* ---- end of handles and LZ4 block streams ---- */
 
 /* ---- streams of any length (callouts/stream.c; docs/streaming.md) ----

@@ -43,7 +43,18 @@ except ImportError:  # pragma: no cover - CI installs python-lz4
     pylz4_block = None
 
 PEER, PEER_MISSING = pylz4_stream_peer.load()
-needs_peer = pytest.mark.skipif(PEER is None, reason=PEER_MISSING or "no peer")
+
+
+@pytest.fixture
+def peer():
+    """python-lz4's lz4.stream.  `invoke setup` builds it, in CI too: a test that compares
+    with it fails without it (never skips)."""
+    if PEER is None:
+        pytest.fail(f"python-lz4's lz4.stream is missing: {PEER_MISSING}")
+    return PEER
+
+
+needs_peer = pytest.mark.usefixtures("peer")
 needs_pylz4 = pytest.mark.skipif(pylz4_block is None, reason="python-lz4 is not installed")
 
 MIB = 1 << 20
@@ -179,22 +190,105 @@ def test_chunks_of_every_size_up_to_buffer_size():
             c.close(), d.close()
 
 
-@pytest.mark.parametrize("strategy", STRATEGIES)
-def test_largest_buffer_size(strategy):
-    limit = 1_044_461  # the largest whose worst-case block and 4-byte prefix fit 1 MiB
-    c = LZ4StreamCompressor(strategy, limit)
-    d = LZ4StreamDecompressor(strategy, limit)
-    noise = random.Random(3).randbytes(limit)
-    for chunk in (noise, DATA[:limit], noise):
+def _peer_walk(module, stream, width, **kw):
+    """python-lz4's own test helper (tests/stream/test_stream_1.py): get_block on the rest of
+    the stream, block after block, each decompressed."""
+    out = []
+    with module.LZ4StreamDecompressor("double_buffer", kw.pop("buffer_size", 128),
+                                      store_comp_size=width, **kw) as d:
+        start = 0
+        while start < len(stream):
+            block = d.get_block(stream[start:])
+            out.append(d.decompress(block))
+            start += width + len(block)
+    return b"".join(out)
+
+
+BIG = 3 * MIB + 17  # a buffer_size past the 1 MiB M string limit
+
+
+@needs_peer
+@pytest.mark.parametrize("width", [0, 4])
+@pytest.mark.parametrize("mode", MODES)
+def test_blocks_past_1_mib_are_the_peers(width, mode):
+    """Chunks of 3 MiB (noise, text, and small ones between) compress to python-lz4's bytes;
+    each side decompresses the other's; get_block and iter_blocks walk the > 1 MiB stream."""
+    noise = random.Random(7).randbytes(BIG)
+    chunks = [noise, DATA[:BIG], b"", DATA[5000:6000], noise[:2 * MIB], DATA[MIB:MIB + BIG]]
+    kw = dict(mode=mode, store_comp_size=width, dictionary=DICT, **_kwargs(mode))
+    ours_c = LZ4StreamCompressor("double_buffer", BIG, **kw)
+    peer_c = PEER.LZ4StreamCompressor("double_buffer", BIG, **kw)
+    blocks = [ours_c.compress(chunk) for chunk in chunks]
+    assert blocks == [peer_c.compress(chunk) for chunk in chunks]
+    assert max(map(len, blocks)) > 3 * MIB
+    kw = dict(store_comp_size=width, dictionary=DICT)
+    for reader, blocks_of in ((LZ4StreamDecompressor, blocks),
+                              (PEER.LZ4StreamDecompressor, blocks)):
+        d = reader("double_buffer", BIG, **kw)
+        assert [d.decompress(b[width:]) for b in blocks_of] == chunks
+    if width:
+        stream = b"".join(blocks)
+        d = LZ4StreamDecompressor("double_buffer", BIG, **kw)
+        assert list(d.iter_blocks(stream)) == [b[width:] for b in blocks]
+        assert list(d.iter_blocks(bytearray(stream))) == [b[width:] for b in blocks]
+        assert _peer_walk(lz4s, stream, width, buffer_size=BIG, dictionary=DICT) == \
+            _peer_walk(PEER, stream, width, buffer_size=BIG, dictionary=DICT) == b"".join(chunks)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_ring_buffer_past_1_mib(width):
+    """The ring (ours alone) with 3 MiB chunks: round trip, and python-lz4's one-shot decoder
+    reads each block given the stream's last 64 KiB."""
+    if width in (1, 2):  # the prefix holds no block of a chunk this large
+        with pytest.raises(LZ4StreamError, match="Inconsistent"):
+            LZ4StreamCompressor("ring_buffer", BIG, store_comp_size=width)
+        return
+    c = LZ4StreamCompressor("ring_buffer", BIG, store_comp_size=width)
+    d = LZ4StreamDecompressor("ring_buffer", BIG, store_comp_size=width)
+    history = b""
+    for chunk in (DATA[:BIG], random.Random(1).randbytes(2 * MIB), DATA[BIG:2 * BIG], b"x"):
+        block = c.compress(chunk)[width:]
+        assert d.decompress(block) == chunk
+        if pylz4_block is not None:
+            assert pylz4_block.decompress(block, uncompressed_size=len(chunk),
+                                          dict=history) == chunk
+        history = (history + chunk)[-65536:]
+
+
+@needs_peer
+@pytest.mark.parametrize("width", WIDTHS)
+def test_decompressor_past_1_mib_every_width(width):
+    """A decompressor of buffer_size 5 MiB reads what python-lz4's does with every prefix:
+    a 4 MiB chunk from a 2-byte-prefix block (a raw LZ4 block of zeros), the 239-byte chunks
+    of a 1-byte-prefix stream."""
+    if width == 1:
+        blocks = [c for c in _chunks(DATA[:50_000], 239)]
+        c = PEER.LZ4StreamCompressor("double_buffer", 239, store_comp_size=1)
+        blocks = [c.compress(chunk)[1:] for chunk in blocks]
+    else:
+        assert pylz4_block is not None, "CI installs python-lz4"
+        blocks = [pylz4_block.compress(bytes(4 * MIB), store_size=False)]
+        assert len(blocks[0]) < 65536
+    ours = LZ4StreamDecompressor("double_buffer", 5 * MIB, store_comp_size=width)
+    theirs = PEER.LZ4StreamDecompressor("double_buffer", 5 * MIB, store_comp_size=width)
+    assert [ours.decompress(b) for b in blocks] == [theirs.decompress(b) for b in blocks]
+
+
+def test_memory_follows_the_chunks_not_buffer_size():
+    """python-lz4's largest buffer sizes, with small chunks: no more memory than the chunks
+    need (the decompressor's buffer grows with them; nothing per call is buffer_size)."""
+    before = _rss_mib()
+    c = LZ4StreamCompressor("double_buffer", LZ4_MAX_INPUT_SIZE)
+    d = LZ4StreamDecompressor("double_buffer", LZ4_MAX_INPUT_SIZE)
+    dd = LZ4StreamDecompressor("double_buffer", 0xFFFFFFFF)
+    for chunk in _chunks(DATA[:2 * MIB], PAGE):
         block = c.compress(chunk)
-        assert len(block) <= MIB
         assert d.decompress(block[4:]) == chunk
-    with pytest.raises(ValueError, match="string limit"):
-        LZ4StreamCompressor(strategy, limit + 1)
-    assert LZ4StreamCompressor(strategy, limit + 4, store_comp_size=0)  # no prefix: 4 more
-    assert LZ4StreamDecompressor(strategy, MIB)
-    with pytest.raises(ValueError):
-        LZ4StreamDecompressor(strategy, MIB + 1)
+        assert dd.decompress(LZ4StreamCompressor("double_buffer", PAGE).compress(chunk)[4:]) \
+            == chunk
+    assert _rss_mib() - before < 64
+    c.close()
+    d.close()
 
 
 # ---- the wire format, byte for byte against python-lz4 ----
@@ -245,49 +339,197 @@ def test_interop_levels_and_accelerations():
             assert ours.compress(chunk) == peer.compress(chunk), (mode, kw)
 
 
-@needs_peer
-def test_peer_errors_have_our_types():
-    """Every failure python-lz4 raises, raised by ours with the same type."""
-    cases = [
-        lambda m: m.LZ4StreamCompressor("nope", 10),
-        lambda m: m.LZ4StreamCompressor(None, 10),
-        lambda m: m.LZ4StreamCompressor("double_buffer", 10, mode="slow"),
-        lambda m: m.LZ4StreamCompressor("double_buffer", 10, store_comp_size=3),
-        lambda m: m.LZ4StreamDecompressor("double_buffer", 10, store_comp_size=8),
-        lambda m: m.LZ4StreamCompressor("double_buffer", 240, store_comp_size=1),
-        lambda m: m.LZ4StreamCompressor("double_buffer", 65265, store_comp_size=2),
-        lambda m: m.LZ4StreamCompressor("double_buffer", LZ4_MAX_INPUT_SIZE + 1),
-        lambda m: m.LZ4StreamCompressor("double_buffer", 8192.0),
-        lambda m: m.LZ4StreamCompressor("double_buffer", 10, acceleration=1.5),
-        lambda m: m.LZ4StreamCompressor("double_buffer", 10, dictionary=5),
-        lambda m: m.LZ4StreamCompressor("double_buffer", 4).compress(b"12345"),
-        lambda m: m.LZ4StreamCompressor("double_buffer", 4).compress("abc"),
-        lambda m: m.LZ4StreamCompressor("double_buffer", 4).compress(7),
-        lambda m: m.LZ4StreamDecompressor("double_buffer", 0).decompress(b"\x00"),
-        lambda m: m.LZ4StreamDecompressor("double_buffer", 100).decompress(b"a" * 200),
-        lambda m: m.LZ4StreamDecompressor("double_buffer", 8192).decompress(b"\xff\xff\xff"),
-        lambda m: m.LZ4StreamDecompressor("double_buffer", 8192).decompress(b""),
-        lambda m: m.LZ4StreamDecompressor("double_buffer", MIB, store_comp_size=1)
-        .decompress(b"a" * 256),
-        lambda m: m.LZ4StreamDecompressor("double_buffer", MIB, store_comp_size=2)
-        .decompress(b"a" * 65536),
-        lambda m: m.LZ4StreamDecompressor("double_buffer", 10).decompress("abc"),
-        lambda m: m.LZ4StreamDecompressor("double_buffer", 10).get_block(b"\x01\x00"),
-        lambda m: m.LZ4StreamDecompressor("double_buffer", 10).get_block(b""),
-        lambda m: m.LZ4StreamDecompressor("double_buffer", 10).get_block(b"\x05\x00\x00\x00ab"),
-        lambda m: m.LZ4StreamDecompressor("double_buffer", 10, store_comp_size=0)
-        .get_block(b"\x01\x00\x00\x00a"),
-        lambda m: m.LZ4StreamDecompressor("double_buffer", 10).get_block("\x01\x00\x00\x00a"),
-        lambda m: m.LZ4StreamCompressor("double_buffer", 8).compress(
-            memoryview(b"abcdef")[::2]),
-    ]
-    kinds = {PEER.LZ4StreamError: LZ4StreamError}
-    for i, case in enumerate(cases):
-        with pytest.raises(Exception) as theirs:
-            case(PEER)
-        expected = kinds.get(theirs.type, theirs.type)
-        with pytest.raises(expected):
-            case(lz4s)
+def _compressed(module, data, width=4, bs=128, **kw):
+    c = module.LZ4StreamCompressor("double_buffer", bs, store_comp_size=width, **kw)
+    return b"".join(c.compress(chunk) for chunk in _chunks(data, bs))
+
+
+def _bump(stream, offset, by):
+    """stream with the 4-byte prefix at offset changed by `by` (python-lz4's corruptions)."""
+    n = int.from_bytes(stream[offset:offset + 4], "little") + by
+    return stream[:offset] + n.to_bytes(4, "little") + stream[offset + 4:]
+
+
+TRUNCATED = b"2099023098234882923049823094823094898239230982349081231290381209380981203981" * 24
+_A512 = b"A" * 512
+
+
+def _huge():  # 2 GiB + 1 of address space, never touched: python-lz4's "Dictionary too large"
+    import mmap
+    return mmap.mmap(-1, 2**31 + 1)
+
+
+# Every failure python-lz4's lz4.stream raises (its C source lz4/stream/_stream.c and its
+# tests/stream/), as calls on a module: python-lz4's or ours.
+PEER_FAILURES = {
+    # constructor: argument types, in python-lz4's order
+    "strategy None": lambda m: m.LZ4StreamCompressor(None, 10),
+    "strategy bytes": lambda m: m.LZ4StreamCompressor(b"double_buffer", 10),
+    "strategy int (d)": lambda m: m.LZ4StreamDecompressor(5, 10),
+    "strategy NUL": lambda m: m.LZ4StreamCompressor("double_buffer\0", 10),
+    "strategy surrogate": lambda m: m.LZ4StreamDecompressor("\udcff", 10),
+    "buffer_size float": lambda m: m.LZ4StreamCompressor("double_buffer", 8192.0),
+    "buffer_size str (d)": lambda m: m.LZ4StreamDecompressor("double_buffer", "10"),
+    "buffer_size None": lambda m: m.LZ4StreamCompressor("double_buffer", None),
+    "mode None": lambda m: m.LZ4StreamCompressor("double_buffer", 10, mode=None),
+    "mode before buffer_size": lambda m: m.LZ4StreamCompressor("x", 10.5, mode=1),
+    "acceleration float": lambda m: m.LZ4StreamCompressor("double_buffer", 10, acceleration=1.5),
+    "acceleration str": lambda m: m.LZ4StreamCompressor("double_buffer", 10, acceleration="1"),
+    "level str": lambda m: m.LZ4StreamCompressor("double_buffer", 10, compression_level="9"),
+    "store_comp_size float": lambda m: m.LZ4StreamDecompressor("double_buffer", 10,
+                                                               store_comp_size=4.0),
+    "dictionary int": lambda m: m.LZ4StreamCompressor("double_buffer", 10, dictionary=5),
+    "dictionary object (d)": lambda m: m.LZ4StreamDecompressor("double_buffer", 10,
+                                                               dictionary=object()),
+    "dictionary strided": lambda m: m.LZ4StreamCompressor(
+        "double_buffer", 10, dictionary=memoryview(b"abcdef")[::2]),
+    "dictionary surrogate": lambda m: m.LZ4StreamCompressor("double_buffer", 10,
+                                                            dictionary="\udcff"),
+    "unknown keyword": lambda m: m.LZ4StreamCompressor("double_buffer", 10, foo=1),
+    "mode to a decompressor": lambda m: m.LZ4StreamDecompressor("double_buffer", 10,
+                                                                mode="fast"),
+    "missing buffer_size": lambda m: m.LZ4StreamCompressor("double_buffer"),
+    # constructor: values
+    "dictionary too large": lambda m: m.LZ4StreamCompressor("double_buffer", 10,
+                                                            dictionary=_huge()),
+    "dictionary too large (d)": lambda m: m.LZ4StreamDecompressor("double_buffer", 10,
+                                                                  dictionary=_huge()),
+    **{f"store_comp_size {w}": (lambda w: lambda m: m.LZ4StreamCompressor(
+        "double_buffer", 10, store_comp_size=w))(w) for w in (3, 5, 6, 7, 9, -1, 2**32 - 1)},
+    "store_comp_size 8 (d)": lambda m: m.LZ4StreamDecompressor("double_buffer", 10,
+                                                               store_comp_size=8),
+    "store_comp_size before strategy": lambda m: m.LZ4StreamCompressor("foo", 10,
+                                                                       store_comp_size=3),
+    "strategy foo": lambda m: m.LZ4StreamCompressor("foo", 1024),
+    "strategy foo (d)": lambda m: m.LZ4StreamDecompressor("foo", 1024),
+    "strategy empty": lambda m: m.LZ4StreamDecompressor("", 10),
+    "strategy unicode": lambda m: m.LZ4StreamCompressor("d\u00e9", 10),
+    "strategy long": lambda m: m.LZ4StreamCompressor("r" * 5000, 10),
+    "strategy before mode": lambda m: m.LZ4StreamCompressor("ring", 10, mode="slow"),
+    "mode HC": lambda m: m.LZ4StreamCompressor("double_buffer", 10, mode="HC"),
+    "mode before buffer_size value": lambda m: m.LZ4StreamCompressor("double_buffer", -1,
+                                                                     mode="x"),
+    "buffer_size -1": lambda m: m.LZ4StreamCompressor("double_buffer", -1),
+    "buffer_size 2**64-1": lambda m: m.LZ4StreamCompressor("double_buffer", 2**64 - 1),
+    "buffer_size max+1": lambda m: m.LZ4StreamCompressor("double_buffer", LZ4_MAX_INPUT_SIZE + 1),
+    "buffer_size 4GB-1": lambda m: m.LZ4StreamCompressor("double_buffer", 2**32 - 1,
+                                                         store_comp_size=4),
+    "width 1, 240": lambda m: m.LZ4StreamCompressor("double_buffer", 240, store_comp_size=1),
+    "width 1, 256": lambda m: m.LZ4StreamCompressor("double_buffer", 256, store_comp_size=1),
+    "width 2, 65265": lambda m: m.LZ4StreamCompressor("double_buffer", 65265, store_comp_size=2),
+    "width 2, 65536": lambda m: m.LZ4StreamCompressor("double_buffer", 65536, store_comp_size=2),
+    # compress
+    "chunk over buffer_size": lambda m: m.LZ4StreamCompressor("double_buffer", 4).compress(
+        b"12345"),
+    "chunk over 3 MiB buffer_size": lambda m: m.LZ4StreamCompressor(
+        "double_buffer", BIG, store_comp_size=0).compress(bytearray(BIG + 1)),
+    "chunk str": lambda m: m.LZ4StreamCompressor("double_buffer", 4).compress("abc"),
+    "chunk int": lambda m: m.LZ4StreamCompressor("double_buffer", 4).compress(7),
+    "chunk None": lambda m: m.LZ4StreamCompressor("double_buffer", 4).compress(None),
+    "chunk strided": lambda m: m.LZ4StreamCompressor("double_buffer", 8).compress(
+        memoryview(b"abcdef")[::2]),
+    # decompress
+    "block str": lambda m: m.LZ4StreamDecompressor("double_buffer", 10).decompress("abc"),
+    "block strided": lambda m: m.LZ4StreamDecompressor("double_buffer", 10).decompress(
+        memoryview(b"abcdef")[::2]),
+    "block empty": lambda m: m.LZ4StreamDecompressor("double_buffer", 8192).decompress(b""),
+    "block ff": lambda m: m.LZ4StreamDecompressor("double_buffer", 8192).decompress(
+        b"\xff\xff\xff"),
+    "block, buffer_size 0": lambda m: m.LZ4StreamDecompressor("double_buffer", 0).decompress(
+        b"\x00"),
+    "block over buffer_size": lambda m: m.LZ4StreamDecompressor("double_buffer", 100)
+    .decompress(b"a" * 200),
+    "block over 3 MiB buffer_size": lambda m: m.LZ4StreamDecompressor("double_buffer", BIG)
+    .decompress(bytes(BIG + BIG // 200)),
+    "block over width 1": lambda m: m.LZ4StreamDecompressor(
+        "double_buffer", MIB, store_comp_size=1).decompress(b"a" * 256),
+    "block over width 2": lambda m: m.LZ4StreamDecompressor(
+        "double_buffer", BIG, store_comp_size=2).decompress(bytearray(65536)),
+    "block decodes past buffer_size": lambda m: m.LZ4StreamDecompressor(
+        "double_buffer", 100).decompress(_compressed(m, b"a" * 8192, bs=8192)[4:]),
+    "block decodes past 3 MiB": lambda m: m.LZ4StreamDecompressor(
+        "double_buffer", BIG).decompress(_compressed(m, bytes(4 * MIB), bs=4 * MIB)[4:]),
+    "known 0000": lambda m: _peer_walk(m, b"\x00\x00\x00\x00", 4),
+    "corrupt 1": lambda m: _peer_walk(m, _compressed(m, _A512)[4:], 4),
+    "corrupt 2, longer": lambda m: _peer_walk(m, _bump(_compressed(m, _A512), 0, 1), 4),
+    "corrupt 2, shorter": lambda m: _peer_walk(m, _bump(_compressed(m, _A512), 0, -2), 4),
+    "corrupt 3, longer": lambda m: _peer_walk(
+        m, _bump(_compressed(m, _A512), 4 + int.from_bytes(_compressed(m, _A512)[:4], "little"),
+                 1), 4),
+    "corrupt 3, shorter": lambda m: _peer_walk(
+        m, _bump(_compressed(m, _A512), 4 + int.from_bytes(_compressed(m, _A512)[:4], "little"),
+                 -2), 4),
+    "corrupt 4, shorter": lambda m: _peer_walk(m, _bump(_compressed(m, b"A" * 256), 0, -2), 4),
+    **{f"truncated {n}": (lambda n: lambda m: _peer_walk(m, _compressed(m, TRUNCATED)[:n], 4))(n)
+       for n in (1, 3, 4, 5, 17, 40, 100, 150, 333)},
+    **{f"trailer {t!r}": (lambda t: lambda m: _peer_walk(m, _compressed(m, TRUNCATED) + t, 4))(t)
+       for t in (b"A", b"A" * 10, *(b"\x00" * n for n in range(1, 10)))},
+    "wrong dictionary": lambda m: _peer_walk(m, _compressed(m, DATA[:2000], dictionary=DICT), 4),
+    "short dictionary": lambda m: _peer_walk(
+        m, _compressed(m, DATA[:2000], dictionary=DICT), 4, dictionary=DICT[:2]),
+    **{f"width {w}, truncated": (lambda w: lambda m: _peer_walk(
+        m, _compressed(m, TRUNCATED, width=w)[:-1], w))(w) for w in (1, 2)},
+    # get_block
+    "stream str": lambda m: m.LZ4StreamDecompressor("double_buffer", 10).get_block(
+        "\x01\x00\x00\x00a"),
+    "stream int": lambda m: m.LZ4StreamDecompressor("double_buffer", 10).get_block(3),
+    "stream strided": lambda m: m.LZ4StreamDecompressor("double_buffer", 10).get_block(
+        memoryview(b"abcdef")[::2]),
+    "stream empty": lambda m: m.LZ4StreamDecompressor("double_buffer", 10).get_block(b""),
+    "stream of a prefix part": lambda m: m.LZ4StreamDecompressor(
+        "double_buffer", 10).get_block(b"\x01\x00"),
+    "stream short": lambda m: m.LZ4StreamDecompressor("double_buffer", 10).get_block(
+        b"\x05\x00\x00\x00ab"),
+    "stream declares 2**32-1": lambda m: m.LZ4StreamDecompressor("double_buffer", 10)
+    .get_block(bytearray(b"\xff\xff\xff\xffab")),
+    "stream declares 2**31": lambda m: m.LZ4StreamDecompressor("double_buffer", 10)
+    .get_block(b"\x00\x00\x00\x80ab"),
+    "stream short, width 2": lambda m: m.LZ4StreamDecompressor(
+        "double_buffer", 10, store_comp_size=2).get_block(b"\x05\x00ab"),
+    "stream out of band": lambda m: m.LZ4StreamDecompressor(
+        "double_buffer", 10, store_comp_size=0).get_block(b"\x01\x00\x00\x00a"),
+    "stream > 1 MiB, short": lambda m: m.LZ4StreamDecompressor("double_buffer", 10).get_block(
+        b"\x00\x00\x20\x00" + bytes(2 * MIB - 5)),
+}
+# Where python-lz4 raises and ours works (docs/lz4-stream.md, "Differences from python-lz4").
+PEER_ONLY_FAILURES = {
+    "ring_buffer": lambda m: m.LZ4StreamCompressor("ring_buffer", 1024),
+    "ring_buffer (d)": lambda m: m.LZ4StreamDecompressor("ring_buffer", 1024),
+    "get_block at an offset": lambda m: m.LZ4StreamDecompressor("double_buffer", 10)
+    .get_block(b"xx\x01\x00\x00\x00a", 2),
+    "get_block past 2 GiB": lambda m: m.LZ4StreamDecompressor("double_buffer", 10)
+    .get_block(_huge()),
+}
+
+
+def _raised(case, module):
+    try:
+        case(module)
+    except Exception as e:  # noqa: BLE001 - what is raised is what is compared
+        return e
+    return None
+
+
+@pytest.mark.parametrize("name", sorted(PEER_FAILURES))
+def test_errors_are_the_peers(peer, name):
+    """Each failure of python-lz4's, run against python-lz4 and against ours: the same type
+    (ours may be a subclass: LZ4StreamError is ours, a ValueError also a BadArgumentsError)
+    and the same str()."""
+    theirs = _raised(PEER_FAILURES[name], peer)
+    assert theirs is not None, f"python-lz4 no longer fails {name}"
+    ours = _raised(PEER_FAILURES[name], lz4s)
+    expected = LZ4StreamError if type(theirs) is peer.LZ4StreamError else type(theirs)
+    assert isinstance(ours, expected), (name, theirs, ours)
+    assert str(ours) == str(theirs), name
+    assert type(ours) is expected or (expected is ValueError and
+                                      isinstance(ours, BadArgumentsError))
+
+
+@pytest.mark.parametrize("name", sorted(PEER_ONLY_FAILURES))
+def test_where_the_peer_fails_and_ours_works(peer, name):
+    assert isinstance(_raised(PEER_ONLY_FAILURES[name], peer),
+                      (NotImplementedError, TypeError, OverflowError))
+    assert _raised(PEER_ONLY_FAILURES[name], lz4s) is None
 
 
 @needs_pylz4
@@ -353,7 +595,7 @@ def test_prefix_width_limits():
     assert LZ4StreamCompressor("double_buffer", 239, store_comp_size=1)
     assert LZ4StreamCompressor("double_buffer", 65264, store_comp_size=2)
     for bs, width in ((240, 1), (65265, 2), (100000, 2)):
-        with pytest.raises(LZ4StreamError, match="prefix holds"):
+        with pytest.raises(LZ4StreamError, match="Inconsistent buffer_size"):
             LZ4StreamCompressor("double_buffer", bs, store_comp_size=width)
     # a decompressor takes any size it can hold, and fails per block
     assert LZ4StreamDecompressor("double_buffer", 100000, store_comp_size=1)
@@ -363,7 +605,7 @@ def test_prefix_width_limits():
     d = LZ4StreamDecompressor("double_buffer", MIB, store_comp_size=2)
     with pytest.raises(OverflowError):
         d.decompress(bytearray(65536))
-    with pytest.raises(LZ4StreamError):  # longer than one call can carry
+    with pytest.raises(LZ4StreamError):  # all zeros: not an LZ4 block
         LZ4StreamDecompressor("double_buffer", MIB).decompress(bytes(MIB + 1))
 
 
@@ -380,7 +622,8 @@ def test_block_that_would_decompress_past_buffer_size():
     with pytest.raises(LZ4StreamError):  # 45 bytes pass the length check, then overflow
         LZ4StreamDecompressor("double_buffer", 100).decompress(block)
     big = LZ4StreamCompressor("double_buffer", 1000).compress(os.urandom(1000))[4:]
-    with pytest.raises(LZ4StreamError, match="longer than"):
+    with pytest.raises(LZ4StreamError, match=r"^Maximal decompressed data \(986\) cannot fit "
+                                             r"in LZ4 internal buffer \(500\)$"):
         LZ4StreamDecompressor("double_buffer", 500).decompress(big)
 
 

@@ -19,6 +19,18 @@ typedef gtm_long_t (*free_fn)(int, gtm_long_t);
 typedef gtm_long_t (*out_fn)(int, gtm_string_t *);
 typedef gtm_long_t (*info_fn)(int, gtm_string_t *, gtm_long_t);
 
+typedef gtm_long_t (*py_open_c_fn)(gtm_long_t, gtm_long_t, gtm_string_t *, gtm_long_t,
+				   gtm_string_t *, gtm_string_t *);
+typedef gtm_long_t (*py_open_d_fn)(gtm_long_t, gtm_long_t, gtm_string_t *, gtm_string_t *);
+typedef gtm_long_t (*py_op_fn)(gtm_long_t, const void *, size_t, void *, size_t);
+typedef gtm_long_t (*py_result_fn)(gtm_long_t, void *, size_t);
+typedef gtm_long_t (*py_locate_fn)(gtm_long_t, const void *, size_t, gtm_long_t, size_t *);
+
+static py_open_c_fn py_open_c;
+static py_open_d_fn py_open_d;
+static py_op_fn py_compress, py_decompress;
+static py_result_fn py_result;
+static py_locate_fn py_locate;
 static open_c_fn open_c;
 static open_d_fn open_d;
 static op_fn compress, decompress;
@@ -142,6 +154,46 @@ static void misuse(void)
 	free(out.address);
 }
 
+/* The Python bridge's entries: chunks past 1 MiB, an output too small for the chunk (collected
+ * with py_result), the decompressor's buffer growing, the M entries refusing such contexts. */
+static void python_entries(const char *plain, size_t n)
+{
+	size_t bs = 3 * 1024 * 1024 + 17, cap = bs + bs / 255 + 20, start = 0;
+	char *chunk = malloc(bs), *block = malloc(cap), *back = malloc(bs);
+	gtm_string_t m = str("default"), st = str("double_buffer"), none = str("");
+	gtm_string_t in = str("abc"), out = output(1024);
+	gtm_long_t hc = py_open_c((gtm_long_t)bs, 4, &m, 1, &none, &st);
+	gtm_long_t hd = py_open_d(8 * (gtm_long_t)bs, 4, &none, &st), len, got;
+
+	CHECK(hc > 0 && hd > 0, "py open: %s", error_text());
+	for (size_t i = 0; i < bs; i++)
+		chunk[i] = plain[i % n];
+	len = py_compress(hc, chunk, bs, block, cap);
+	CHECK(len > 4 && len <= (gtm_long_t)cap, "py compress: %s", error_text());
+	CHECK(py_locate(hd, block, (size_t)len, 0, &start) == len - 4 && start == 4, "py locate");
+	CHECK(py_locate(hd, block, (size_t)len, 1, &start) == -STDC_E_LIBLZ4_FAIL, "cut prefix");
+	CHECK(py_locate(hd, block, 2, 0, &start) == -STDC_E_LIBLZ4_FAIL, "short");
+	CHECK(py_locate(hd, block, 2, 3, &start) == -STDC_E_BAD_ARGS, "offset past");
+	got = py_decompress(hd, block + 4, (size_t)len - 4, back, 1000); /* too small: kept */
+	CHECK(got == (gtm_long_t)bs, "py decompress: %s", error_text());
+	CHECK(py_result(hd, back, 1000) == -STDC_E_BAD_ARGS, "result too small");
+	CHECK(py_result(hd, back, bs) == (gtm_long_t)bs && memcmp(back, chunk, bs) == 0,
+	      "py result");
+	CHECK(py_compress(hc, chunk, bs + 1, block, cap) == -STDC_E_BAD_ARGS, "chunk over bs");
+	CHECK(py_compress(hc, chunk, 100, block, 10) == -STDC_E_BAD_ARGS, "output too small");
+	CHECK(py_compress(hc, NULL, 5, block, cap) == -STDC_E_BAD_ARGS, "NULL chunk");
+	CHECK(py_decompress(hd, "\xff\xff\xff", 3, back, bs) == -STDC_E_LIBLZ4_FAIL, "corrupt");
+	CHECK(py_decompress(hc, block, 4, back, bs) == -STDC_E_INVALID_HANDLE, "wrong kind");
+	CHECK(compress(3, &in, &out, hc) == -STDC_E_BAD_ARGS, "M entry, large compressor");
+	CHECK(decompress(3, &in, &out, hd) == -STDC_E_BAD_ARGS, "M entry, large decompressor");
+	CHECK(py_open_d(0x100000000L, 4, &none, &st) == -STDC_E_BAD_ARGS, "over 32 bits");
+	CHECK(handle_free(1, hc) == 0 && handle_free(1, hd) == 0, "py free");
+	free(out.address);
+	free(chunk);
+	free(block);
+	free(back);
+}
+
 static const char *thread_plain;
 static size_t thread_n;
 
@@ -176,8 +228,15 @@ int main(int argc, char **argv)
 	last_error = (out_fn)dlsym(lib, "stdc_last_error");
 	handle_stats = (out_fn)dlsym(lib, "stdc_handle_stats");
 	handle_info = (info_fn)dlsym(lib, "stdc_handle_info");
+	py_open_c = (py_open_c_fn)dlsym(lib, "stdc_lz4s_py_compress_open");
+	py_open_d = (py_open_d_fn)dlsym(lib, "stdc_lz4s_py_decompress_open");
+	py_compress = (py_op_fn)dlsym(lib, "stdc_lz4s_py_compress");
+	py_decompress = (py_op_fn)dlsym(lib, "stdc_lz4s_py_decompress");
+	py_result = (py_result_fn)dlsym(lib, "stdc_lz4s_py_result");
+	py_locate = (py_locate_fn)dlsym(lib, "stdc_lz4s_py_locate");
 	if (!open_c || !open_d || !compress || !decompress || !get_block || !handle_free || !take ||
-	    !last_error || !handle_stats || !handle_info) {
+	    !last_error || !handle_stats || !handle_info || !py_open_c || !py_open_d ||
+	    !py_compress || !py_decompress || !py_result || !py_locate) {
 		fprintf(stderr, "missing symbol\n");
 		return 2;
 	}
@@ -195,6 +254,7 @@ int main(int argc, char **argv)
 		round_trip(strategy, "default", 1000000, 4, plain, n);
 	}
 	misuse();
+	python_entries(plain, n);
 	thread_plain = plain;
 	thread_n = n;
 	for (int i = 0; i < 4; i++)

@@ -194,6 +194,7 @@ class Runtime:
         for entry in self.table.entries.values():
             self._bind(entry, declared)
         self._outputs = _Outputs()
+        self._native: set[str] = set()
         # Memory for call(into=...) that the C side fills completely: not zeroed first.
         self.new_uninitialized = self.ffi.new_allocator(should_clear_after_alloc=False)
 
@@ -228,6 +229,16 @@ class Runtime:
         if name in self._problems:
             raise CalloutMissingError(f"entry {name}: {self._problems[name]}")
         return self.table.entries[name]
+
+    def native(self, declarations: str):
+        """(ffi, lib) with `declarations` (C prototypes) added: the library's functions for the
+        Python bridge alone, which take addresses and so are not in the table (M must never
+        call them).  Declaring the same text again is a no-op."""
+        with _lock:
+            if declarations not in self._native:
+                self.ffi.cdef(declarations)
+                self._native.add(declarations)
+        return self.ffi, self.lib
 
     def problems(self) -> dict[str, str]:
         """Entries that cannot be called, with the reason."""
