@@ -42,6 +42,16 @@ def run(name: str, item: bytes, *args: str) -> str:
                               text=True, timeout=600).stdout
 
 
+def load(name: str):
+    """bench/<name>.c compiled against the bundled codecs as a shared object, loaded (ctypes,
+    its symbols local): a floor timed in the bench's own process, interleaved with ours."""
+    import ctypes
+
+    lib = compile_c(ROOT / "bench" / f"{name}.c", PROGRAMS / f"{name}.so",
+                    ["-shared", "-fPIC", *compile_flags()])
+    return ctypes.CDLL(str(lib), mode=os.RTLD_LOCAL)
+
+
 def ms_as_us(text: str, pattern: str) -> float:
     """The figure in milliseconds that PATTERN (a regex with one group) finds, in microseconds."""
     m = re.search(pattern, text)

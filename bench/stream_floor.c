@@ -10,7 +10,9 @@
  * checksum, lz4 frames of linked 64 KiB blocks with a content checksum, brotli with lgwin 22.
  *
  *   stream_floor FILE CODEC LEVEL CHUNK COPIES    (best of 5 runs of each direction)
- * prints "compress X ms", "decompress Y ms" and "size Z B". */
+ * prints "compress X ms", "decompress Y ms" and "size Z B".  The bench loads it as a shared
+ * object instead (stream_floor_setup, then stream_floor_compress / _decompress timed in the
+ * same process, interleaved with ours, repeat by repeat). */
 #include <brotli/decode.h>
 #include <brotli/encode.h>
 #include <lz4frame.h>
@@ -264,17 +266,71 @@ static void brotli_decompress(void)
 	BrotliDecoderDestroyInstance(d);
 }
 
-/* Best of RUNS; a compressor (fresh) starts the stream over each time. */
-static double best(void (*f)(void), int fresh)
+static void (*comp)(void), (*decomp)(void);
+
+/* The codec, level and chunk size, and the data (copied): 0, or -1 for unknown arguments. */
+int stream_floor_setup(const char *codec, int lvl, size_t chunk_size, const unsigned char *src,
+		       size_t n)
+{
+	if (chunk_size < 1 || chunk_size > MIB || n < 1)
+		return -1;
+	free(data);
+	free(stream);
+	level = lvl;
+	chunk = chunk_size;
+	total = n;
+	stream_len = 0;
+	stream_cap = total + total / 8 + MIB;
+	if ((data = malloc(total)) == NULL || (stream = malloc(stream_cap)) == NULL)
+		die("no memory");
+	memcpy(data, src, n);
+	if (!strcmp(codec, "gzip") || !strcmp(codec, "deflate") || !strcmp(codec, "zlib")) {
+		zbits = codec[0] == 'g' ? 31 : codec[0] == 'd' ? -15 : 15;
+		comp = z_compress, decomp = z_decompress;
+	} else if (!strcmp(codec, "zstd")) {
+		if (zc == NULL && ((zc = ZSTD_createCCtx()) == NULL || (zd = ZSTD_createDCtx()) == NULL))
+			die("zstd contexts");
+		if (ZSTD_isError(ZSTD_CCtx_setParameter(zc, ZSTD_c_compressionLevel, level)) ||
+		    ZSTD_isError(ZSTD_CCtx_setParameter(zc, ZSTD_c_checksumFlag, 1)))
+			die("zstd parameters");
+		comp = zstd_compress, decomp = zstd_decompress;
+	} else if (!strcmp(codec, "lz4")) {
+		memset(&lprefs, 0, sizeof(lprefs));
+		lprefs.frameInfo.blockSizeID = LZ4F_max64KB;
+		lprefs.frameInfo.blockMode = LZ4F_blockLinked;
+		lprefs.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled;
+		lprefs.compressionLevel = level;
+		comp = lz4_compress, decomp = lz4_decompress;
+	} else if (!strcmp(codec, "brotli")) {
+		comp = brotli_compress, decomp = brotli_decompress;
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+/* One run: compresses the data into the stream (it starts over), or decompresses the stream
+ * made last; returns the stream's length. */
+size_t stream_floor_compress(void)
+{
+	stream_len = 0;
+	comp();
+	return stream_len;
+}
+
+size_t stream_floor_decompress(void)
+{
+	decomp();
+	return stream_len;
+}
+
+static double best(size_t (*f)(void))
 {
 	double b = 1e9;
 
 	for (int i = 0; i < RUNS; i++) {
-		double t;
+		double t = now();
 
-		if (fresh)
-			stream_len = 0;
-		t = now();
 		f();
 		t = now() - t;
 		if (t < b)
@@ -285,8 +341,7 @@ static double best(void (*f)(void), int fresh)
 
 int main(int argc, char **argv)
 {
-	void (*comp)(void), (*decomp)(void);
-	const char *codec;
+	unsigned char *copies_of;
 	long copies;
 	FILE *f;
 
@@ -294,52 +349,24 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s FILE CODEC LEVEL CHUNK COPIES\n", argv[0]);
 		return 2;
 	}
-	codec = argv[2];
-	level = atoi(argv[3]);
-	chunk = (size_t)atol(argv[4]);
 	copies = atol(argv[5]);
-	if (chunk < 1 || chunk > MIB || copies < 1 || copies > 256)
-		die("CHUNK is 1..1 MiB, COPIES 1..256");
-	total = (size_t)copies * MIB;
-	stream_cap = total + total / 8 + MIB;
-	if ((data = malloc(total)) == NULL || (stream = malloc(stream_cap)) == NULL)
-		die("no memory");
-	if (fread(data, 1, MIB, f) != MIB)
+	if (copies < 1 || copies > 256 || (copies_of = malloc((size_t)copies * MIB)) == NULL)
+		die("COPIES is 1..256");
+	if (fread(copies_of, 1, MIB, f) != MIB)
 		die("FILE is shorter than 1 MiB");
 	fclose(f);
 	for (long i = 1; i < copies; i++)
 		for (size_t j = 0; j < MIB; j++)
-			data[(size_t)i * MIB + j] = (unsigned char)(data[j] + i);
-	if (!strcmp(codec, "gzip") || !strcmp(codec, "deflate") || !strcmp(codec, "zlib")) {
-		zbits = codec[0] == 'g' ? 31 : codec[0] == 'd' ? -15 : 15;
-		comp = z_compress, decomp = z_decompress;
-	} else if (!strcmp(codec, "zstd")) {
-		zc = ZSTD_createCCtx();
-		zd = ZSTD_createDCtx();
-		if (zc == NULL || zd == NULL ||
-		    ZSTD_isError(ZSTD_CCtx_setParameter(zc, ZSTD_c_compressionLevel, level)) ||
-		    ZSTD_isError(ZSTD_CCtx_setParameter(zc, ZSTD_c_checksumFlag, 1)))
-			die("zstd contexts");
-		comp = zstd_compress, decomp = zstd_decompress;
-	} else if (!strcmp(codec, "lz4")) {
-		lprefs.frameInfo.blockSizeID = LZ4F_max64KB;
-		lprefs.frameInfo.blockMode = LZ4F_blockLinked;
-		lprefs.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled;
-		lprefs.compressionLevel = level;
-		comp = lz4_compress, decomp = lz4_decompress;
-	} else if (!strcmp(codec, "brotli")) {
-		comp = brotli_compress, decomp = brotli_decompress;
-	} else {
-		die("CODEC is gzip, deflate, zlib, zstd, lz4 or brotli");
-	}
-	double c = best(comp, 1), d = best(decomp, 0);
+			copies_of[(size_t)i * MIB + j] = (unsigned char)(copies_of[j] + i);
+	if (stream_floor_setup(argv[2], atoi(argv[3]), (size_t)atol(argv[4]), copies_of,
+			       (size_t)copies * MIB) != 0)
+		die("CODEC is gzip, deflate, zlib, zstd, lz4 or brotli; CHUNK 1..1 MiB");
+	free(copies_of);
+	stream_floor_compress();
+	double c = best(stream_floor_compress), d = best(stream_floor_decompress);
 
-	printf("%s level %d, %ld MiB in %zu-byte chunks; best of %d\n", codec, level, copies,
+	printf("%s level %d, %ld MiB in %zu-byte chunks; best of %d\n", argv[2], level, copies,
 	       chunk, RUNS);
 	printf("compress %.3f ms\ndecompress %.3f ms\nsize %zu B\n", c * 1e3, d * 1e3, stream_len);
-	ZSTD_freeCCtx(zc);
-	ZSTD_freeDCtx(zd);
-	free(data);
-	free(stream);
 	return 0;
 }

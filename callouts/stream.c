@@ -345,13 +345,14 @@ static void obuf_out(struct stream *s, unsigned char *dst, size_t cap, size_t *m
 	s->ob_pos += k;
 }
 
-/* LZ4F_compressUpdate wants room for a whole block: it writes into obuf, copied out from
- * there as the caller's output allows. */
+/* LZ4F_compressUpdate wants room for a whole block: straight into the caller's output when
+ * that much is left, else into obuf, copied out from there as the caller's output allows. */
 static gtm_long_t lz4_compress_step(struct stream *s, const unsigned char *in, size_t n,
 				    size_t *used, unsigned char *dst, size_t cap, size_t *made,
 				    enum action act, int *ended, const char *op)
 {
 	size_t r, k;
+	unsigned char *to;
 
 	*used = *made = 0;
 	for (;;) {
@@ -361,13 +362,14 @@ static gtm_long_t lz4_compress_step(struct stream *s, const unsigned char *in, s
 				return STDC_OK; /* the caller's output is full */
 		}
 		s->ob_pos = s->ob_len = 0;
+		to = cap - *made >= s->ob_cap ? dst + *made : s->obuf; /* ob_cap bounds any step */
 		if (*used < n) {
 			k = n - *used < LZ4_PIECE ? n - *used : LZ4_PIECE;
-			r = LZ4F_compressUpdate(s->lc, s->obuf, s->ob_cap, in + *used, k, NULL);
+			r = LZ4F_compressUpdate(s->lc, to, s->ob_cap, in + *used, k, NULL);
 			*used += k;
 		} else if (act != ACT_NONE && !s->tail_done) {
-			r = act == ACT_END ? LZ4F_compressEnd(s->lc, s->obuf, s->ob_cap, NULL)
-					   : LZ4F_flush(s->lc, s->obuf, s->ob_cap, NULL);
+			r = act == ACT_END ? LZ4F_compressEnd(s->lc, to, s->ob_cap, NULL)
+					   : LZ4F_flush(s->lc, to, s->ob_cap, NULL);
 			s->tail_done = 1;
 		} else {
 			*ended = act != ACT_NONE;
@@ -375,7 +377,10 @@ static gtm_long_t lz4_compress_step(struct stream *s, const unsigned char *in, s
 		}
 		if (LZ4F_isError(r))
 			return fail(s, STDC_E_LIBLZ4_FAIL, "%s: %s", op, LZ4F_getErrorName(r));
-		s->ob_len = r;
+		if (to == s->obuf)
+			s->ob_len = r;
+		else
+			*made += r;
 	}
 }
 

@@ -163,10 +163,15 @@ class Compressor(_Stream):
     def compress(self, data) -> bytes:
         h = self._handle()
         write = self._ops.write
+        if data.__class__ is bytes and 0 < len(data) <= _MAX:  # the common call: one C step
+            r = write(data, h)
+            if r.__class__ is tuple and r[0] == _DONE:
+                return r[1]
         view = data if data.__class__ is bytes and len(data) <= _MAX else _view(data)
         parts = []
         for start in range(0, len(view), _MAX):
-            r = write(view[start:start + _MAX] if len(view) > _MAX else view, h)
+            if start or view is not data:
+                r = write(view[start:start + _MAX] if len(view) > _MAX else view, h)
             if r.__class__ is int:
                 raise self._ops.error("streamWrite")
             ret, out = r
@@ -268,6 +273,16 @@ class Decompressor(_Stream):
         return out
 
     def decompress(self, data=b"", max_length: int = -1) -> bytes:
+        limit = max_length if max_length >= 0 else float("inf")
+        parts, have = [], 0
+        if (data.__class__ is bytes and 0 < len(data) <= _MAX and limit > 0 and self._h
+                and not (self._inq or self._buffered or self._pending or self._one)):
+            out = self._step(data)  # the common call: one C step, nothing queued or held
+            if not self._pending and len(out) <= limit:
+                return out
+            parts.append(out)
+            have = len(out)
+            data = b""
         self._handle()
         view = data if data.__class__ is bytes and len(data) <= _MAX else _view(data)
         if len(view):
@@ -275,8 +290,6 @@ class Decompressor(_Stream):
                 self._inq.extend(bytes(view[i:i + _MAX]) for i in range(0, len(view), _MAX))
             else:
                 self._inq.append(view if max_length < 0 else bytes(view))
-        limit = max_length if max_length >= 0 else float("inf")
-        parts, have = [], 0
         if self._buffered:
             take = self._buffered[:int(min(limit, len(self._buffered)))]
             self._buffered = self._buffered[len(take):]
