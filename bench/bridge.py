@@ -103,7 +103,7 @@ def floor_rows(c: Corpus, plan: Plan, inputs: dict[str, bytes], rows: list[Row])
     out = []
     for job, fmt in FLOOR_JOBS.items():
         us, size = floors.run("bridge_floor", inputs[job], fmt,
-                              str(max(1, plan.engine_big_calls))).split()
+                              "20" if plan.min_time >= 0.05 else "2").split()
         if int(size) != len(c.item()):
             raise AssertionError(f"bench: bridge_floor {fmt} made {size} bytes")
         out.append(Row(BIG, f"{job}{FLOOR_SUFFIX}", c.name, len(c.item()), "speed", "us",

@@ -176,7 +176,7 @@ def big_rows(c: Corpus, plan: Plan, bridge_us: dict[str, float]) -> list[Row]:
     # the runtime's own cost of each job's call: its input in, its result's size out, no work
     inputs.update({f"floor.{len(expect(item))}.{entry}": make(item)
                    for _, entry, make, expect in BIG_JOBS})
-    results = run_m(inputs, plan.engine_big_calls, plan.engine_repeats)
+    results = run_m(inputs, plan.engine_big_calls, plan.engine_big_repeats)
     rows = []
     for job, entry, _, expect in BIG_JOBS:
         label = f"{job}, " + (f"$${entry} wrapper" if kind == "wrap" else f"raw {entry}")

@@ -14,6 +14,7 @@ class Plan:
     engine_small_calls: int  # M: calls per timed loop on a small item
     engine_big_calls: int    # M: calls per timed loop on a 1 MiB item
     engine_repeats: int
+    engine_big_repeats: int  # M: loops on a 1 MiB item: short loops, many (noise spares some)
     memory_calls: tuple[int, int]  # RSS read after this many calls, then after that many
     shim_size: int    # input size of the C-level instruction count
 
@@ -22,15 +23,16 @@ class Plan:
                 f"each repeat a loop calibrated to last >= {self.min_time * 1000:g} ms; ours and "
                 f"its peers interleaved repeat by repeat, on the same bytes. "
                 f"M: one mumps process, best of {self.engine_repeats} $ZH-timed loops of "
-                f"{self.engine_small_calls} (small item) or {self.engine_big_calls} (1 MiB) calls "
+                f"{self.engine_small_calls} calls (small item) or of {self.engine_big_repeats} "
+                f"loops of {self.engine_big_calls} calls (1 MiB) "
                 f"after a warm-up, less the best empty loop. "
                 f"C: instructions counted by callgrind (exact, not timed).")
 
 
-FULL = Plan(repeats=7, min_time=0.1, engine_small_calls=200_000, engine_big_calls=20,
-            engine_repeats=5, memory_calls=(100, 10_000), shim_size=1 << 20)
+FULL = Plan(repeats=7, min_time=0.1, engine_small_calls=200_000, engine_big_calls=4,
+            engine_repeats=5, engine_big_repeats=25, memory_calls=(100, 10_000), shim_size=1 << 20)
 QUICK = Plan(repeats=2, min_time=0.002, engine_small_calls=2_000, engine_big_calls=2,
-             engine_repeats=2, memory_calls=(10, 50), shim_size=64 << 10)
+             engine_repeats=2, engine_big_repeats=2, memory_calls=(10, 50), shim_size=64 << 10)
 
 
 def _loop(fn: Callable[[], object], n: int) -> float:
