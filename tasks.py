@@ -160,6 +160,15 @@ def conformance(c, host="", system_libs=False):
         sys.exit(r.returncode)
 
 
+@task(help={"check": "only check: fail, naming the difference, when the table is stale"})
+def table(c, check=False):
+    """Generate the call-out table xc/stdcompress.xc from xc/stdcompress.spec."""
+    rc = subprocess.run([sys.executable, str(ROOT / "xc" / "generate.py"),
+                         *(["--check"] if check else [])]).returncode
+    if rc:
+        raise SystemExit(rc)
+
+
 @task
 def fixtures(c):
     """Regenerate the conformance corpus and print what changed. Review with git diff."""
