@@ -1,5 +1,5 @@
-"""The generated files are not stale: xc/stdcompress.xc is what xc/stdcompress.spec makes
-(`invoke table` rewrites it)."""
+"""The generated files are not stale: xc/stdcompress.xc and the generated call frames of
+bridge/m/STDCOMPRESS.m are what xc/stdcompress.spec makes (`invoke table` rewrites them)."""
 
 import importlib.util
 import subprocess
@@ -32,6 +32,32 @@ def test_a_changed_spec_line_makes_the_table_stale(tmp_path, monkeypatch):
     assert generate.TABLE.read_text() != (ROOT / "xc" / "stdcompress.xc").read_text()
 
 
+def test_a_changed_frame_makes_the_routine_stale(tmp_path, monkeypatch):
+    text = generate.SPEC.read_text()
+    changed = text.replace("| m:decompress\n", "\n", 1)
+    assert changed != text
+    monkeypatch.setattr(generate, "SPEC", tmp_path / "stdcompress.spec")
+    generate.SPEC.write_text(changed)
+    assert generate.main(["--check"]) == 1
+    monkeypatch.setattr(generate, "ROUTINE", tmp_path / "STDCOMPRESS.m")
+    generate.ROUTINE.write_text((ROOT / "bridge" / "m" / "STDCOMPRESS.m").read_text())
+    monkeypatch.setattr(generate, "TABLE", tmp_path / "stdcompress.xc")
+    assert generate.main([]) == 0 and generate.main(["--check"]) == 0
+    frames = generate.ROUTINE.read_text()
+    assert frames.count("\n ;\n") < (ROOT / "bridge" / "m" / "STDCOMPRESS.m").read_text().count(
+        "\n ;\n")  # one frame fewer
+
+
+def test_frames_are_generated_for_the_spec_lines_that_ask():
+    entries = generate.parse("a stdc_a in, out[1m,64k,1k], int | m:compress\n"
+                             "b stdc_b in, out[1m,64k,1k] | m:decompress\nc stdc_c in, out[64]\n")
+    block = generate.frames(entries)
+    assert block.startswith(generate.BEGIN) and block.endswith(generate.END)
+    assert "\naC() ;\n" in block and "\nbC() ;\n" in block and "cC()" not in block
+    assert "$&stdcompress.a64k(data,.out,level)" in block
+    assert "n<16385:$&stdcompress.b64k(data,.out)" in block
+
+
 def test_every_tier_and_parameter_kind_renders():
     entries = generate.parse("x  stdc_x  in, out[1m,64k,1k], int, out[1m,64k,1k]\n"
                              "y  stdc_y  out[64]\n")
@@ -52,6 +78,8 @@ def test_every_tier_and_parameter_kind_renders():
     ("x stdc_x out[1m,2k]", "tier"),
     ("x stdc_x out[1m,64k], out[1m]\nx stdc_y in", "declared twice"),
     ("x", "needs NAME"),
+    ("x stdc_x in, out[1m,64k,1k] | m:other", "is not m:compress"),
+    ("x stdc_x in, out[1m] | m:compress", "needs the tiers"),
 ])
 def test_bad_spec_lines_are_named(line, message):
     with pytest.raises(generate.SpecError, match=message):

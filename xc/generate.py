@@ -1,11 +1,13 @@
-"""The call-out table, generated from its specification: xc/stdcompress.spec -> xc/stdcompress.xc.
+"""The call-out table and the M call frames, generated from one specification:
+xc/stdcompress.spec -> xc/stdcompress.xc and the generated block of bridge/m/STDCOMPRESS.m.
 
 The table is what GT.M and YottaDB read (and the Python bridge too), so it stays committed,
 and free of comments (GT.M rejects them).  The specification is the one list of entries: one
-line per entry, its output tiers written once.
+line per entry, its output tiers written once.  The call frames that pick an entry's output
+tier from the input length are generated too, between the routine's two marker lines.
 
-    python3 xc/generate.py          rewrite xc/stdcompress.xc
-    python3 xc/generate.py --check  exit 1, naming the difference, when the table is stale
+    python3 xc/generate.py          rewrite both
+    python3 xc/generate.py --check  exit 1, naming the difference, when either is stale
 
 Spec lines: NAME  C-FUNCTION  PARAMETERS, the parameters separated by commas:
     in             I:gtm_string_t*      (a string in)
@@ -13,6 +15,9 @@ Spec lines: NAME  C-FUNCTION  PARAMETERS, the parameters separated by commas:
     out[N]         O:gtm_string_t*[N]   (a string out of at most N bytes; N may be 1m or 64k)
     out[T1,T2,..]  one entry per tier T: NAME for 1m, NAME64k, NAME1k; every out[...] of the
                    line takes that entry's tier
+and, after a |, the M call frame to generate (the public label NAME calls $$NAMEC()):
+    m:compress     the tier from the output bound n+n/8+64; the level passed when given
+    m:decompress   the tier guessed from the input length (a larger result is held, taken)
 Blank lines and lines starting with # are comments.
 """
 
@@ -24,6 +29,29 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SPEC = HERE / "stdcompress.spec"
 TABLE = HERE / "stdcompress.xc"
+ROUTINE = HERE.parent / "bridge" / "m" / "STDCOMPRESS.m"
+BEGIN = " ; ---- generated call frames: xc/generate.py writes them from xc/stdcompress.spec ----\n"
+END = " ; ---- end of generated call frames ----\n"
+FRAMES = {
+    "compress": """{n}C() ;
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData("{n}")
+ set n=$zlength(data),n=n+(n\\8)+64
+ if $get(level)="" set n=$select(n<1025:$&stdcompress.{n}1k(data,.out),n<65537:$&stdcompress.{n}64k(data,.out),1:$&stdcompress.{n}(data,.out)) quit:'n 1 quit $$got(n,.out)
+ quit:level'?.1"-"1.6N $$badLevel("{n}")
+ set n=$select(n<1025:$&stdcompress.{n}1k(data,.out,level),n<65537:$&stdcompress.{n}64k(data,.out,level),1:$&stdcompress.{n}(data,.out,level))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
+""",
+    "decompress": """{n}C() ;
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData("{n}")
+ set n=$zlength(data),n=$select(n<257:$&stdcompress.{n}1k(data,.out),n<16385:$&stdcompress.{n}64k(data,.out),1:$&stdcompress.{n}(data,.out))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
+"""}
 LIBRARY = "$STDCOMPRESS_LIBDIR/libstdcompress.so"
 SIZES = {"1m": 1 << 20, "64k": 64 << 10, "1k": 1 << 10}
 SUFFIX = {"1m": "", "64k": "64k", "1k": "1k"}
@@ -41,14 +69,18 @@ def _size(token: str, where: str) -> int:
     raise SpecError(f"{where}: output size {token!r} is not 1m, 64k, 1k or 1..1048576")
 
 
-def parse(text: str, where: str = "stdcompress.spec") -> list[tuple[str, str, list[str]]]:
-    """(name, C function, parameter tokens) for each entry line."""
+def parse(text: str, where: str = "stdcompress.spec") -> list[tuple[str, str, list[str], str]]:
+    """(name, C function, parameter tokens, M call frame kind or "") for each entry line."""
     entries, names = [], set()
     for number, line in enumerate(text.splitlines(), 1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         at = f"{where}:{number}"
+        line, _, frame = line.partition("|")
+        frame = frame.strip()
+        if frame and frame[2:] not in FRAMES or frame and not frame.startswith("m:"):
+            raise SpecError(f"{at}: {frame!r} is not m:compress or m:decompress")
         fields = line.split(None, 2)
         if len(fields) < 2:
             raise SpecError(f"{at}: needs NAME C-FUNCTION PARAMETERS")
@@ -66,7 +98,9 @@ def parse(text: str, where: str = "stdcompress.spec") -> list[tuple[str, str, li
             if entry[0] in names:
                 raise SpecError(f"{at}: entry {entry[0]} is declared twice")
             names.add(entry[0])
-        entries.append((name, func, params))
+        if frame and [p for p in params if "," in p] != ["out[1m,64k,1k]"]:
+            raise SpecError(f"{at}: an M call frame needs the tiers out[1m,64k,1k]")
+        entries.append((name, func, params, frame[2:]))
     return entries
 
 
@@ -109,32 +143,56 @@ def expand(name: str, params: list[str], where: str = "spec") -> list[tuple[str,
 
 def render(entries) -> str:
     lines = [LIBRARY]
-    for name, func, params in entries:
+    for name, func, params, _ in entries:
         for entry, decl in expand(name, params):
             lines.append(f"{entry}: gtm_long_t {func}({','.join(decl)})")
     return "\n".join(lines) + "\n"
 
 
+def frames(entries) -> str:
+    """The generated block of call frames, its marker lines included."""
+    return BEGIN + "".join(FRAMES[kind].format(n=name) for name, _, _, kind in entries
+                           if kind) + END
+
+
+def splice(routine: str, block: str) -> str:
+    """The routine with its generated block (between the markers) replaced by BLOCK."""
+    start, end = routine.find(BEGIN), routine.find(END)
+    if start < 0 or end < start:
+        raise SpecError(f"{ROUTINE.name} has no generated block ({BEGIN.strip()!r} ... "
+                        f"{END.strip()!r})")
+    return routine[:start] + block + routine[end + len(END):]
+
+
+def _stale(path: Path, have: str, want: str) -> bool:
+    if have == want:
+        return False
+    old, new = set(have.splitlines()), set(want.splitlines())
+    for line in sorted(old - new):
+        print(f"stale: {path.name} has {line!r}", file=sys.stderr)
+    for line in sorted(new - old):
+        print(f"stale: the spec makes {line!r}", file=sys.stderr)
+    if old == new:
+        print(f"stale: {path.name}'s lines are in another order", file=sys.stderr)
+    print(f"{path.name} is stale: run `invoke table`", file=sys.stderr)
+    return True
+
+
 def main(argv: list[str]) -> int:
     try:
-        text = render(parse(SPEC.read_text()))
+        entries = parse(SPEC.read_text())
+        routine = ROUTINE.read_text()
+        outputs = {TABLE: render(entries), ROUTINE: splice(routine, frames(entries))}
     except SpecError as e:
         print(f"generate: {e}", file=sys.stderr)
         return 2
     if argv[:1] == ["--check"]:
-        have = TABLE.read_text() if TABLE.exists() else ""
-        if have != text:
-            old, new = set(have.splitlines()), set(text.splitlines())
-            for line in sorted(old - new):
-                print(f"stale: the table has {line!r}", file=sys.stderr)
-            for line in sorted(new - old):
-                print(f"stale: the spec makes {line!r}", file=sys.stderr)
-            if old == new:
-                print("stale: the table's lines are in another order", file=sys.stderr)
-            print("xc/stdcompress.xc is stale: run `invoke table`", file=sys.stderr)
-            return 1
-        return 0
-    TABLE.write_text(text)
+        stale = [_stale(path, path.read_text() if path.exists() else "", text)
+                 for path, text in outputs.items()]
+        return 1 if any(stale) else 0
+    for path, text in outputs.items():
+        if not path.exists() or path.read_text() != text:
+            path.write_text(text)
     return 0
 
 

@@ -241,7 +241,10 @@ lastError() ; "CODE message" of the last failure, "" if none; never raises
  ; Compression tier: the output bound is about n+n/8+64 bytes for n input bytes; take the
  ; smallest tier it fits.  With a level, the level is passed; without one, it is not, and
  ; C applies its default.
+ ; Decompression tier: the result size is unknown here, so guess from the input length
+ ; (up to 256 bytes: 1k, up to 16 KiB: 64k, else 1 MiB); a larger result comes back held.
  ;
+ ; ---- generated call frames: xc/generate.py writes them from xc/stdcompress.spec ----
 gzipC() ;
  new $etrap,n set $etrap="goto trap^STDCOMPRESS"
  quit:'($data(data)#2) $$noData("gzip")
@@ -249,6 +252,13 @@ gzipC() ;
  if $get(level)="" set n=$select(n<1025:$&stdcompress.gzip1k(data,.out),n<65537:$&stdcompress.gzip64k(data,.out),1:$&stdcompress.gzip(data,.out)) quit:'n 1 quit $$got(n,.out)
  quit:level'?.1"-"1.6N $$badLevel("gzip")
  set n=$select(n<1025:$&stdcompress.gzip1k(data,.out,level),n<65537:$&stdcompress.gzip64k(data,.out,level),1:$&stdcompress.gzip(data,.out,level))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
+gunzipC() ;
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData("gunzip")
+ set n=$zlength(data),n=$select(n<257:$&stdcompress.gunzip1k(data,.out),n<16385:$&stdcompress.gunzip64k(data,.out),1:$&stdcompress.gunzip(data,.out))
  quit:'n 1
  quit $$got(n,.out)
  ;
@@ -262,6 +272,13 @@ deflateC() ;
  quit:'n 1
  quit $$got(n,.out)
  ;
+inflateC() ;
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData("inflate")
+ set n=$zlength(data),n=$select(n<257:$&stdcompress.inflate1k(data,.out),n<16385:$&stdcompress.inflate64k(data,.out),1:$&stdcompress.inflate(data,.out))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
 zlibC() ;
  new $etrap,n set $etrap="goto trap^STDCOMPRESS"
  quit:'($data(data)#2) $$noData("zlib")
@@ -272,13 +289,10 @@ zlibC() ;
  quit:'n 1
  quit $$got(n,.out)
  ;
-bestC(op) ; the strongest levels' call frame, op its entry: one tier, 1 MiB (preparing it
- ; costs far less than these levels' work)
+unzlibC() ;
  new $etrap,n set $etrap="goto trap^STDCOMPRESS"
- quit:'($data(data)#2) $$noData(op)
- if $get(level)="" set n=$select(op="gzipBest":$&stdcompress.gzipBest(data,.out),op="deflateBest":$&stdcompress.deflateBest(data,.out),1:$&stdcompress.zlibBest(data,.out)) quit:'n 1 quit $$got(n,.out)
- quit:level'?.1"-"1.6N $$badLevel(op)
- set n=$select(op="gzipBest":$&stdcompress.gzipBest(data,.out,level),op="deflateBest":$&stdcompress.deflateBest(data,.out,level),1:$&stdcompress.zlibBest(data,.out,level))
+ quit:'($data(data)#2) $$noData("unzlib")
+ set n=$zlength(data),n=$select(n<257:$&stdcompress.unzlib1k(data,.out),n<16385:$&stdcompress.unzlib64k(data,.out),1:$&stdcompress.unzlib(data,.out))
  quit:'n 1
  quit $$got(n,.out)
  ;
@@ -292,39 +306,12 @@ zstdCompressC() ;
  quit:'n 1
  quit $$got(n,.out)
  ;
- ; Decompression tier: the result size is unknown here, so guess from the input length
- ; (up to 256 bytes: 1k, up to 16 KiB: 64k, else 1 MiB); a larger result comes back held.
- ;
-gunzipC() ;
- new $etrap,n set $etrap="goto trap^STDCOMPRESS"
- quit:'($data(data)#2) $$noData("gunzip")
- set n=$zlength(data),n=$select(n<257:$&stdcompress.gunzip1k(data,.out),n<16385:$&stdcompress.gunzip64k(data,.out),1:$&stdcompress.gunzip(data,.out))
- quit:'n 1
- quit $$got(n,.out)
- ;
-inflateC() ;
- new $etrap,n set $etrap="goto trap^STDCOMPRESS"
- quit:'($data(data)#2) $$noData("inflate")
- set n=$zlength(data),n=$select(n<257:$&stdcompress.inflate1k(data,.out),n<16385:$&stdcompress.inflate64k(data,.out),1:$&stdcompress.inflate(data,.out))
- quit:'n 1
- quit $$got(n,.out)
- ;
-unzlibC() ;
- new $etrap,n set $etrap="goto trap^STDCOMPRESS"
- quit:'($data(data)#2) $$noData("unzlib")
- set n=$zlength(data),n=$select(n<257:$&stdcompress.unzlib1k(data,.out),n<16385:$&stdcompress.unzlib64k(data,.out),1:$&stdcompress.unzlib(data,.out))
- quit:'n 1
- quit $$got(n,.out)
- ;
 zstdDecompressC() ;
  new $etrap,n set $etrap="goto trap^STDCOMPRESS"
  quit:'($data(data)#2) $$noData("zstdDecompress")
  set n=$zlength(data),n=$select(n<257:$&stdcompress.zstdDecompress1k(data,.out),n<16385:$&stdcompress.zstdDecompress64k(data,.out),1:$&stdcompress.zstdDecompress(data,.out))
  quit:'n 1
  quit $$got(n,.out)
- ;
- ; -- LZ4 and brotli call frames: compressors pick the tier as above; lz4Decompress and
- ; lz4BlockDecompress from the exact size (the prefix, the argument), the others guess. --
  ;
 lz4CompressC() ;
  new $etrap,n set $etrap="goto trap^STDCOMPRESS"
@@ -356,6 +343,34 @@ lz4FrameCompressC() ;
  quit:'n 1
  quit $$got(n,.out)
  ;
+lz4FrameDecompressC() ;
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData("lz4FrameDecompress")
+ set n=$zlength(data),n=$select(n<257:$&stdcompress.lz4FrameDecompress1k(data,.out),n<16385:$&stdcompress.lz4FrameDecompress64k(data,.out),1:$&stdcompress.lz4FrameDecompress(data,.out))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
+brotliDecompressC() ;
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData("brotliDecompress")
+ set n=$zlength(data),n=$select(n<257:$&stdcompress.brotliDecompress1k(data,.out),n<16385:$&stdcompress.brotliDecompress64k(data,.out),1:$&stdcompress.brotliDecompress(data,.out))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
+ ; ---- end of generated call frames ----
+bestC(op) ; the strongest levels' call frame, op its entry: one tier, 1 MiB (preparing it
+ ; costs far less than these levels' work)
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData(op)
+ if $get(level)="" set n=$select(op="gzipBest":$&stdcompress.gzipBest(data,.out),op="deflateBest":$&stdcompress.deflateBest(data,.out),1:$&stdcompress.zlibBest(data,.out)) quit:'n 1 quit $$got(n,.out)
+ quit:level'?.1"-"1.6N $$badLevel(op)
+ set n=$select(op="gzipBest":$&stdcompress.gzipBest(data,.out,level),op="deflateBest":$&stdcompress.deflateBest(data,.out,level),1:$&stdcompress.zlibBest(data,.out,level))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
+ ; -- LZ4 and brotli call frames: compressors pick the tier as above; lz4Decompress and
+ ; lz4BlockDecompress from the exact size (the prefix, the argument), the others guess. --
+ ;
 brotliCompressC() ; quality (level) and lgwin are optional apart: a window without a quality
  ; takes the C library's default quality from limits, so this routine holds no numbers
  new $etrap,n set $etrap="goto trap^STDCOMPRESS"
@@ -383,20 +398,6 @@ lz4BlockDecompressC() ; size is required: an integer (C checks its range)
  quit:'($data(data)#2) $$noData("lz4BlockDecompress")
  quit:$get(size)'?.1"-"1.18N $$badArg("lz4BlockDecompress","size",$get(size))
  set n=$select(size<1025:$&stdcompress.lz4BlockDecompress1k(data,.out,size),size<65537:$&stdcompress.lz4BlockDecompress64k(data,.out,size),1:$&stdcompress.lz4BlockDecompress(data,.out,size))
- quit:'n 1
- quit $$got(n,.out)
- ;
-lz4FrameDecompressC() ;
- new $etrap,n set $etrap="goto trap^STDCOMPRESS"
- quit:'($data(data)#2) $$noData("lz4FrameDecompress")
- set n=$zlength(data),n=$select(n<257:$&stdcompress.lz4FrameDecompress1k(data,.out),n<16385:$&stdcompress.lz4FrameDecompress64k(data,.out),1:$&stdcompress.lz4FrameDecompress(data,.out))
- quit:'n 1
- quit $$got(n,.out)
- ;
-brotliDecompressC() ;
- new $etrap,n set $etrap="goto trap^STDCOMPRESS"
- quit:'($data(data)#2) $$noData("brotliDecompress")
- set n=$zlength(data),n=$select(n<257:$&stdcompress.brotliDecompress1k(data,.out),n<16385:$&stdcompress.brotliDecompress64k(data,.out),1:$&stdcompress.brotliDecompress(data,.out))
  quit:'n 1
  quit $$got(n,.out)
  ;
