@@ -20,32 +20,39 @@ def test_table_is_what_the_spec_makes():
     assert proc.returncode == 0, proc.stderr
 
 
-def test_a_changed_spec_line_makes_the_table_stale(tmp_path, monkeypatch):
+def _changed_spec(tmp_path, monkeypatch, old: str, new: str):
+    """The generator pointed at a copy of the spec with OLD replaced once by NEW; the table and
+    the routine stay the committed ones until _sandbox_outputs."""
     text = generate.SPEC.read_text()
-    changed = text.replace("out[1m,64k,1k], int\n", "out[1m,64k], int\n", 1)
+    changed = text.replace(old, new, 1)
     assert changed != text
     monkeypatch.setattr(generate, "SPEC", tmp_path / "stdcompress.spec")
     generate.SPEC.write_text(changed)
+
+
+def _sandbox_outputs(tmp_path, monkeypatch):
+    """Copies of the table and the routine, where the generator then writes."""
+    for attr in ("TABLE", "ROUTINE"):
+        copy = tmp_path / getattr(generate, attr).name
+        copy.write_text(getattr(generate, attr).read_text())
+        monkeypatch.setattr(generate, attr, copy)
+
+
+def test_a_changed_spec_line_makes_the_table_stale(tmp_path, monkeypatch):
+    _changed_spec(tmp_path, monkeypatch, "out[1m,64k,1k], int\n", "out[1m,64k], int\n")
     assert generate.main(["--check"]) == 1  # the committed table has the dropped tier
-    monkeypatch.setattr(generate, "TABLE", tmp_path / "stdcompress.xc")
+    _sandbox_outputs(tmp_path, monkeypatch)
     assert generate.main([]) == 0 and generate.main(["--check"]) == 0
     assert generate.TABLE.read_text() != (ROOT / "xc" / "stdcompress.xc").read_text()
 
 
 def test_a_changed_frame_makes_the_routine_stale(tmp_path, monkeypatch):
-    text = generate.SPEC.read_text()
-    changed = text.replace("| m:decompress\n", "\n", 1)
-    assert changed != text
-    monkeypatch.setattr(generate, "SPEC", tmp_path / "stdcompress.spec")
-    generate.SPEC.write_text(changed)
+    _changed_spec(tmp_path, monkeypatch, "| m:decompress\n", "\n")
     assert generate.main(["--check"]) == 1
-    monkeypatch.setattr(generate, "ROUTINE", tmp_path / "STDCOMPRESS.m")
-    generate.ROUTINE.write_text((ROOT / "bridge" / "m" / "STDCOMPRESS.m").read_text())
-    monkeypatch.setattr(generate, "TABLE", tmp_path / "stdcompress.xc")
+    _sandbox_outputs(tmp_path, monkeypatch)
     assert generate.main([]) == 0 and generate.main(["--check"]) == 0
-    frames = generate.ROUTINE.read_text()
-    assert frames.count("\n ;\n") < (ROOT / "bridge" / "m" / "STDCOMPRESS.m").read_text().count(
-        "\n ;\n")  # one frame fewer
+    routine = (ROOT / "bridge" / "m" / "STDCOMPRESS.m").read_text()
+    assert generate.ROUTINE.read_text().count("\n ;\n") == routine.count("\n ;\n") - 1
 
 
 def test_frames_are_generated_for_the_spec_lines_that_ask():
