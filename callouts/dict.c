@@ -10,12 +10,14 @@
  * or process exit.  Content that is not a zstd dictionary (no magic) is used as raw content,
  * as libzstd does (id 0). */
 #define ZDICT_STATIC_LINKING_ONLY
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <zdict.h>
 
 #include "core.h"
+#include "handles.h"
 
 struct stdc_dict {
 	struct stdc_dict *next;
@@ -242,90 +244,252 @@ gtm_long_t stdc_zstd_dict_id(int argc, gtm_string_t *dict)
 								    (size_t)dict->length);
 }
 
+/* ---- training ----
+ * Samples are kept back to back with their sizes, as ZDICT takes them: for one call by the
+ * one-shot entry, across calls by a trainer behind a handle.  Both train the way zstandard
+ * does (ZDICT_optimizeTrainFromBuffer_fastCover, whatever k and d), so they give its bytes. */
+
 #define TRAIN_MIN 256 /* the smallest dictionary ZDICT accepts, rounded up */
+
+struct trainer {
+	unsigned char *data; /* the samples, back to back */
+	size_t len, cap;
+	size_t *sizes;
+	size_t count, scap;
+	size_t max_total; /* the most bytes of samples this trainer takes */
+	int trained;
+};
+
+static void trainer_clear(struct trainer *tr)
+{
+	free(tr->data);
+	free(tr->sizes);
+}
+
+static void trainer_destroy(void *p)
+{
+	if (p != NULL)
+		trainer_clear(p);
+	free(p);
+}
+
+static void trainer_describe(const void *p, char *buf, size_t size)
+{
+	const struct trainer *tr = p;
+
+	snprintf(buf, size, "samples=%zu;bytes=%zu;max_total=%zu;trained=%d", tr->count, tr->len,
+		 tr->max_total, tr->trained);
+}
+
+static const struct stdc_handle_kind trainer_kind = {"zstd dictionary trainer", trainer_destroy,
+						     trainer_describe};
+
+/* Room for `need` elements of `elem` bytes in *p (capacity *cap, never above max), doubling. */
+static int reserve(void **p, size_t *cap, size_t need, size_t elem, size_t max)
+{
+	size_t n = *cap ? *cap : 4096 / elem;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n = n > max / 2 ? max : n * 2;
+	if (n > max)
+		n = max;
+	if (n < need || n > SIZE_MAX / elem || (q = realloc(*p, n * elem)) == NULL)
+		return -1;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+/* Appends the samples of `in`: the whole string, or (segs not NULL) its (offset, length) pairs
+ * of 16 bytes.  All or nothing: hostile pairs and the caps are checked before any copy. */
+static gtm_long_t trainer_add(struct trainer *tr, const gtm_string_t *in, const gtm_string_t *segs,
+			      const char *op)
+{
+	size_t n = segs == NULL ? 1 : (size_t)segs->length / 16, add = 0;
+	uint64_t pair[2] = {0, (uint64_t)in->length};
+
+	if (tr->trained)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: the trainer has trained its dictionary; "
+				 "open another for more samples", op);
+	if (segs != NULL && segs->length % 16 != 0)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: segments of %ld bytes are not (offset, length) "
+				 "pairs of 16 bytes", op, (long)segs->length);
+	for (size_t i = 0; i < n; i++) {
+		if (segs != NULL)
+			memcpy(pair, segs->address + 16 * i, sizeof(pair));
+		if (pair[0] > (uint64_t)in->length || pair[1] > (uint64_t)in->length - pair[0])
+			return stdc_fail(STDC_E_BAD_ARGS, "%s: item %zu: segment (%llu, %llu) reaches "
+					 "past the %ld-byte input", op, i,
+					 (unsigned long long)pair[0], (unsigned long long)pair[1],
+					 (long)in->length);
+		add += (size_t)pair[1]; /* at most 65536 pairs of 1 MiB: no overflow */
+	}
+	if (n > STDC_TRAIN_MAX_SAMPLES - tr->count)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: more than %lu samples (ZDICT's limit)", op,
+				 (unsigned long)STDC_TRAIN_MAX_SAMPLES);
+	if (add > tr->max_total - tr->len)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: %zu more bytes of samples would pass the "
+				 "trainer's cap of %zu bytes (%zu taken)", op, add, tr->max_total,
+				 tr->len);
+	if (reserve((void **)&tr->data, &tr->cap, tr->len + add, 1, tr->max_total) != 0 ||
+	    reserve((void **)&tr->sizes, &tr->scap, tr->count + n, sizeof(size_t),
+		    STDC_TRAIN_MAX_SAMPLES) != 0)
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for %zu bytes of samples", op,
+				 tr->len + add);
+	for (size_t i = 0; i < n; i++) {
+		if (segs != NULL)
+			memcpy(pair, segs->address + 16 * i, sizeof(pair));
+		if (pair[1] > 0)
+			memcpy(tr->data + tr->len, in->address + pair[0], (size_t)pair[1]);
+		tr->len += (size_t)pair[1];
+		tr->sizes[tr->count++] = (size_t)pair[1];
+	}
+	return STDC_OK;
+}
+
+/* The optional arguments from position `first` (1-based) on, 0 when argc leaves them out. */
+struct train_params {
+	gtm_long_t size, k, d, steps, level, dict_id;
+};
+
+static gtm_long_t train_check(int argc, int first, struct train_params *tp, gtm_string_t *out,
+			      const char *op)
+{
+	gtm_long_t *opt[] = {&tp->k, &tp->d, &tp->steps, &tp->level, &tp->dict_id};
+	gtm_long_t rc = STDC_OK;
+
+	for (int i = 0; i < 5; i++)
+		if (argc < first + i)
+			*opt[i] = 0;
+	if (out == NULL || out->address == NULL || out->length < 0)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: missing output", op);
+	if (tp->size < TRAIN_MIN || tp->size > out->length)
+		rc = stdc_fail(STDC_E_BAD_ARGS, "%s: dictionary size %ld is outside %d..%ld", op,
+			       (long)tp->size, TRAIN_MIN, (long)out->length);
+	else if (tp->k < 0 || tp->k > 2048 || (tp->d != 0 && tp->d != 6 && tp->d != 8) ||
+		 tp->steps < 0 || tp->steps > 256 || tp->level < 0 ||
+		 tp->level > ZSTD_maxCLevel() || tp->dict_id < 0 || tp->dict_id > 0xFFFFFFFFL)
+		rc = stdc_fail(STDC_E_BAD_ARGS, "%s: k %ld (0..2048), d %ld (0, 6, 8), steps %ld "
+			       "(0..256), level %ld or dict_id %ld out of range", op, (long)tp->k,
+			       (long)tp->d, (long)tp->steps, (long)tp->level, (long)tp->dict_id);
+	out->length = 0;
+	return rc;
+}
+
+static gtm_long_t trainer_train(struct trainer *tr, const struct train_params *tp,
+				gtm_string_t *out, const char *op)
+{
+	static unsigned char none; /* ZDICT's buffer when every sample is empty */
+	ZDICT_fastCover_params_t p;
+	size_t r;
+
+	if (tr->trained)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: the trainer has trained its dictionary "
+				 "already", op);
+	if (tr->count == 0)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: no samples", op);
+	memset(&p, 0, sizeof(p));
+	p.k = (unsigned)tp->k;
+	p.d = (unsigned)tp->d;
+	p.steps = (unsigned)tp->steps;
+	p.zParams.compressionLevel = (int)tp->level;
+	p.zParams.dictID = (unsigned)tp->dict_id;
+	r = ZDICT_optimizeTrainFromBuffer_fastCover(out->address, (size_t)tp->size,
+						    tr->data != NULL ? tr->data : &none, tr->sizes,
+						    (unsigned)tr->count, &p);
+	if (ZDICT_isError(r))
+		return stdc_fail(STDC_E_LIBZSTD_FAIL, "%s: %s (%zu samples, %zu bytes)", op,
+				 ZDICT_getErrorName(r), tr->count, tr->len);
+	out->length = (gtm_long_t)r;
+	tr->trained = 1;
+	return STDC_OK;
+}
+
+static int string_ok(const gtm_string_t *s)
+{
+	return s != NULL && s->length >= 0 && s->length <= STDC_MAX_STRING &&
+	       (s->length == 0 || s->address != NULL);
+}
 
 gtm_long_t stdc_zstd_train(int argc, gtm_string_t *in, gtm_string_t *segs, gtm_string_t *out,
 			   gtm_long_t dict_size, gtm_long_t k, gtm_long_t d, gtm_long_t steps,
 			   gtm_long_t level, gtm_long_t dict_id)
 {
 	const char *op = "zstdTrainDictionary";
-	ZDICT_fastCover_params_t p;
-	unsigned char *samples = NULL;
-	size_t *sizes = NULL, count, used = 0, r;
-	gtm_long_t rc = STDC_OK;
+	struct train_params tp = {dict_size, k, d, steps, level, dict_id};
+	struct trainer tr = {0};
+	gtm_long_t rc;
 
 	if (argc < 4)
 		return stdc_fail(STDC_E_BAD_ARGS, "%s: needs (samples, segments, .dictionary, size)"
 				 ", got %d argument(s)", op, argc);
-	if (argc < 5) k = 0;
-	if (argc < 6) d = 0;
-	if (argc < 7) steps = 0;
-	if (argc < 8) level = 0;
-	if (argc < 9) dict_id = 0;
-	if (in == NULL || segs == NULL || out == NULL || out->address == NULL || out->length < 0 ||
-	    in->length < 0 || in->length > STDC_MAX_STRING || (in->length > 0 && in->address == NULL) ||
-	    segs->length < 0 || segs->length > STDC_MAX_STRING ||
-	    (segs->length > 0 && segs->address == NULL))
+	if (!string_ok(in) || !string_ok(segs))
 		return stdc_fail(STDC_E_BAD_ARGS, "%s: missing or oversized argument", op);
-	if (dict_size < TRAIN_MIN || dict_size > out->length)
-		rc = stdc_fail(STDC_E_BAD_ARGS, "%s: dictionary size %ld is outside %d..%ld", op,
-			       (long)dict_size, TRAIN_MIN, (long)out->length);
-	else if (segs->length % 16 != 0)
-		rc = stdc_fail(STDC_E_BAD_ARGS, "%s: segments of %ld bytes are not (offset, length) "
-			       "pairs of 16 bytes", op, (long)segs->length);
-	else if (k < 0 || k > 2048 || d < 0 || d > 16 || (d != 0 && d != 6 && d != 8) || steps < 0 ||
-		 steps > 256 || level < 0 || level > ZSTD_maxCLevel() || dict_id < 0 ||
-		 dict_id > 0xFFFFFFFFL)
-		rc = stdc_fail(STDC_E_BAD_ARGS, "%s: k %ld (0..2048), d %ld (0, 6, 8), steps %ld "
-			       "(0..256), level %ld or dict_id %ld out of range", op, (long)k,
-			       (long)d, (long)steps, (long)level, (long)dict_id);
-	out->length = 0;
-	if (rc != STDC_OK)
+	if ((rc = train_check(argc, 5, &tp, out, op)) != STDC_OK)
 		return rc;
-	count = (size_t)segs->length / 16;
-	if (count == 0)
-		return stdc_fail(STDC_E_BAD_ARGS, "%s: no samples", op);
-	samples = malloc(in->length > 0 ? (size_t)in->length : 1);
-	sizes = malloc(count * sizeof(*sizes));
-	if (samples == NULL || sizes == NULL) {
-		rc = stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for the samples", op);
-		goto done;
-	}
-	/* ZDICT wants the samples back to back: gather them (hostile pairs checked). */
-	for (size_t i = 0; i < count; i++) {
-		uint64_t pair[2];
+	tr.max_total = (size_t)in->length; /* the samples of one string: its bytes, once */
+	rc = trainer_add(&tr, in, segs, op);
+	if (rc == STDC_OK)
+		rc = trainer_train(&tr, &tp, out, op);
+	trainer_clear(&tr);
+	return rc;
+}
 
-		memcpy(pair, segs->address + 16 * i, sizeof(pair));
-		if (pair[0] > (uint64_t)in->length || pair[1] > (uint64_t)in->length - pair[0] ||
-		    pair[1] > (uint64_t)in->length - used) {
-			rc = stdc_fail(STDC_E_BAD_ARGS, "%s: item %zu: segment (%llu, %llu) reaches "
-				       "past the %ld-byte input", op, i, (unsigned long long)pair[0],
-				       (unsigned long long)pair[1], (long)in->length);
-			goto done;
-		}
-		memcpy(samples + used, in->address + pair[0], (size_t)pair[1]);
-		used += (size_t)pair[1];
-		sizes[i] = (size_t)pair[1];
-	}
-	memset(&p, 0, sizeof(p));
-	p.k = (unsigned)k;
-	p.d = (unsigned)d;
-	p.steps = (unsigned)steps;
-	p.zParams.compressionLevel = (int)level;
-	p.zParams.dictID = (unsigned)dict_id;
-	if (k != 0 && d != 0)
-		r = ZDICT_trainFromBuffer_fastCover(out->address, (size_t)dict_size, samples, sizes,
-						    (unsigned)count, p);
-	else
-		r = ZDICT_optimizeTrainFromBuffer_fastCover(out->address, (size_t)dict_size, samples,
-							    sizes, (unsigned)count, &p);
-	if (ZDICT_isError(r))
-		rc = stdc_fail(STDC_E_LIBZSTD_FAIL, "%s: %s (%zu samples, %zu bytes)", op,
-			       ZDICT_getErrorName(r), count, used);
-	else
-		out->length = (gtm_long_t)r;
-done:
-	free(samples);
-	free(sizes);
+gtm_long_t stdc_zstd_trainer_open(int argc, gtm_long_t max_total)
+{
+	const char *op = "zstdTrainerOpen";
+	struct trainer *tr;
+
+	if (argc < 1)
+		max_total = 0;
+	if (max_total < 0 || (uint64_t)max_total > STDC_TRAIN_MAX_TOTAL)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: cap %ld is outside 0..%llu (0: the most)", op,
+				 (long)max_total, (unsigned long long)STDC_TRAIN_MAX_TOTAL);
+	if ((tr = calloc(1, sizeof(*tr))) == NULL)
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a trainer", op);
+	tr->max_total = max_total ? (size_t)max_total : (size_t)STDC_TRAIN_MAX_TOTAL;
+	return stdc_handles_open(&trainer_kind, tr, op);
+}
+
+gtm_long_t stdc_zstd_trainer_add(int argc, gtm_long_t handle, gtm_string_t *sample,
+				 gtm_string_t *segs)
+{
+	const char *op = "zstdTrainerAdd";
+	struct stdc_handle_use use;
+	struct trainer *tr;
+	gtm_long_t rc;
+
+	if (argc < 2 || !string_ok(sample) || (argc >= 3 && !string_ok(segs)))
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: needs (handle, sample[, segments]) of at most "
+				 "%d bytes each", op, STDC_MAX_STRING);
+	if ((tr = stdc_handles_acquire(handle, &trainer_kind, op, &use, &rc)) == NULL)
+		return rc;
+	rc = trainer_add(tr, sample, argc >= 3 ? segs : NULL, op);
+	stdc_handles_release(&use);
+	return rc;
+}
+
+gtm_long_t stdc_zstd_trainer_train(int argc, gtm_long_t handle, gtm_string_t *out,
+				   gtm_long_t dict_size, gtm_long_t k, gtm_long_t d,
+				   gtm_long_t steps, gtm_long_t level, gtm_long_t dict_id)
+{
+	const char *op = "zstdTrainerTrain";
+	struct train_params tp = {dict_size, k, d, steps, level, dict_id};
+	struct stdc_handle_use use;
+	struct trainer *tr;
+	gtm_long_t rc;
+
+	if (argc < 3)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: needs (handle, .dictionary, size), got %d "
+				 "argument(s)", op, argc);
+	if ((rc = train_check(argc, 4, &tp, out, op)) != STDC_OK)
+		return rc;
+	if ((tr = stdc_handles_acquire(handle, &trainer_kind, op, &use, &rc)) == NULL)
+		return rc;
+	rc = trainer_train(tr, &tp, out, op);
+	stdc_handles_release(&use);
 	return rc;
 }

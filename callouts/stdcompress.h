@@ -262,11 +262,29 @@ STDC_API gtm_long_t stdc_zstd_decompress_dict(int argc, gtm_string_t *in, gtm_st
 /* The dictionary's id (>= 0; 0 for raw content, which is not a zstd dictionary). */
 STDC_API gtm_long_t stdc_zstd_dict_id(int argc, gtm_string_t *dict);
 /* A dictionary of at most `size` bytes trained from samples (pairs as above, offsets into
- * `in`) with libzstd's fastCover trainer; k, d (0, 6 or 8), steps: 0 = searched/default;
- * level: the level the dictionary is tuned for (0 = default); dict_id: 0 = random. */
+ * `in`, at most in's length in total) with libzstd's fastCover trainer as zstandard calls it
+ * (ZDICT_optimizeTrainFromBuffer_fastCover); k, d (0, 6 or 8), steps: 0 = searched/default;
+ * level: the level the dictionary is tuned for (0 = default); dict_id: 0 = derived from the
+ * content (ZDICT's). */
 STDC_API gtm_long_t stdc_zstd_train(int argc, gtm_string_t *in, gtm_string_t *segs,
 				    gtm_string_t *out, gtm_long_t size, gtm_long_t k, gtm_long_t d,
 				    gtm_long_t steps, gtm_long_t level, gtm_long_t dict_id);
+/* A trainer behind a handle: samples gathered across calls, then one training, for more
+ * samples than one M string holds.  zstdTrainerOpen([max_total]) -> handle: max_total caps
+ * the bytes of samples it takes (0 or omitted: STDC_TRAIN_MAX_TOTAL, fastCover's limit of
+ * fewer than 2^32 - 1 bytes).  zstdTrainerAdd(handle, sample[, segments]) appends the
+ * sample, or with segments the (offset, length) pairs of it (all or nothing); past the cap
+ * or STDC_TRAIN_MAX_SAMPLES BAD-ARGS.  zstdTrainerTrain(handle, .dictionary, size[, k, d,
+ * steps, level, dict_id]) as zstdTrainDictionary; once trained (success only), more samples
+ * or another training are BAD-ARGS.  The samples stay until handleFree. */
+#define STDC_TRAIN_MAX_TOTAL 0xFFFFFFFEULL
+#define STDC_TRAIN_MAX_SAMPLES 0xFFFFFFFEUL
+STDC_API gtm_long_t stdc_zstd_trainer_open(int argc, gtm_long_t max_total);
+STDC_API gtm_long_t stdc_zstd_trainer_add(int argc, gtm_long_t handle, gtm_string_t *sample,
+					  gtm_string_t *segs);
+STDC_API gtm_long_t stdc_zstd_trainer_train(int argc, gtm_long_t handle, gtm_string_t *out,
+					    gtm_long_t size, gtm_long_t k, gtm_long_t d,
+					    gtm_long_t steps, gtm_long_t level, gtm_long_t dict_id);
 /* ---- end of batches and zstd dictionaries ---- */
 
 #endif

@@ -10,6 +10,8 @@ UBSan and runs with LeakSanitizer.
     batch_driver      batch entries of every codec on worker threads, hostile segments, the
                       prefix protocol, dictionaries (trained, one-shot, batch, thread exit),
                       threads calling at once; also run under ThreadSanitizer
+    trainer_driver    the zstd dictionary trainer handle: 3 MiB of samples over many calls,
+                      hostile segments, the caps, misuse, a trainer left open at exit
 """
 
 import os
@@ -26,7 +28,7 @@ pytestmark = pytest.mark.c_facing
 
 # driver -> does it link the library (else it dlopens the path given as its argument)
 DRIVERS = {"abi_driver": True, "lz4stream_driver": False, "stream_driver": False,
-           "batch_driver": True}
+           "batch_driver": True, "trainer_driver": True}
 
 
 def _library_dir() -> str:

@@ -349,3 +349,121 @@ def test_batch_labels_callout_missing(modes, mode):
     assert len(calls) == 6, out
     for op, r, caught, outlen in calls:
         assert (r, caught, outlen) == ("0", ",U-STDCOMPRESS-CALLOUT-MISSING,", "0"), op
+
+
+# ---- zstd dictionaries trained from arrays and trainer handles, beyond one M string ----
+
+TRAIN_ROUTINE = '''\
+STDCTRAIN ; dictionaries from a local array, a global and a trainer handle, then misuse
+ new src,out,io,x,n,a,d,r,h,caught,t,i,size,$etrap
+ set $etrap="set caught=$ecode,$ecode="""" quit:$quit 0 quit",caught="",t=$char(9)
+ set src=$piece($zcmdline," ",1),out=$piece($zcmdline," ",2)
+ set io=$io open src:(readonly:chset="M") use src
+ for n=1:1 read x quit:$zeof  set a(n)=x,^S("s",n)=x,size(n)=x
+ close src use io
+ set n=0,x="" for  set x=$order(a(x)) quit:x=""  set n=n+$zlength(a(x))
+ write "TOTAL",t,n,!
+ set r=$$zstdTrainFromArray^STDCOMPRESS("a",.d,16384,0,8,4,3) write "LOCAL",t,r,t,caught,!
+ do writeFile^STDCOMPRESSCONF(out_"/local",d)
+ set r=$$zstdTrainFromArray^STDCOMPRESS($name(^S("s")),.d,16384,0,8,4,3) write "GLOBAL",t,r,t,caught,!
+ do writeFile^STDCOMPRESSCONF(out_"/global",d)
+ ; an array named like a formal parameter of the label (size): the caller's, not the label's
+ set r=$$zstdTrainFromArray^STDCOMPRESS("size",.d,16384,0,8,4,3) write "SHADOW",t,r,t,caught,!
+ do writeFile^STDCOMPRESSCONF(out_"/shadow",d)
+ set h=$$zstdTrainerOpen^STDCOMPRESS() write "OPEN",t,h>0,!
+ for i=1:1 quit:'$data(a(i))  if '$$zstdTrainerAdd^STDCOMPRESS(h,a(i)) write "ADDFAIL",t,i,t,caught,! quit
+ set r=$$zstdTrainerTrain^STDCOMPRESS(h,.d,8192,64,8,1,5,4242) write "HANDLE",t,r,t,caught,!
+ do writeFile^STDCOMPRESSCONF(out_"/handle",d)
+ set caught="",r=$$zstdTrainerTrain^STDCOMPRESS(h,.d,8192) write "TWICE",t,r,t,caught,t,$zlength(d),!
+ set caught="",r=$$zstdTrainerAdd^STDCOMPRESS(h,"more") write "ADDAFTER",t,r,t,caught,!
+ set caught="",r=$$zstdTrainerFree^STDCOMPRESS(h) write "FREE",t,r,t,caught,!
+ set caught="",r=$$zstdTrainerAdd^STDCOMPRESS(h,"x") write "FREED",t,r,t,caught,!
+ set caught="",r=$$zstdTrainerFree^STDCOMPRESS(h) write "FREETWICE",t,r,t,caught,!
+ set caught="",r=$$zstdTrainerAdd^STDCOMPRESS(123456789,"x") write "NEVER",t,r,t,caught,!
+ set caught="",r=$$zstdTrainerAdd^STDCOMPRESS("junk","x") write "NOTHANDLE",t,r,t,caught,!
+ set h=$$zstdTrainerOpen^STDCOMPRESS("")
+ for i=1:1:3 set r=$$zstdTrainerAdd^STDCOMPRESS(h,a(i))
+ set caught="",r=$$zstdTrainerTrain^STDCOMPRESS(h,.d,4096) write "FEW",t,r,t,caught,t,$$lastError^STDCOMPRESS(),!
+ set r=$$zstdTrainerFree^STDCOMPRESS(h)
+ set h=$$zstdTrainerOpen^STDCOMPRESS(100),caught=""
+ set r=$$zstdTrainerAdd^STDCOMPRESS(h,$justify("",60)),r=r_$$zstdTrainerAdd^STDCOMPRESS(h,$justify("",60))
+ write "CAP",t,r,t,caught,t,$$lastError^STDCOMPRESS(),!
+ set r=$$zstdTrainerFree^STDCOMPRESS(h)
+ set caught="" do big write "BIG",t,caught,!
+ set caught="",r=$$zstdTrainFromArray^STDCOMPRESS("%STDCn",.d,4096) write "BADNAME",t,r,t,caught,!
+ set caught="",r=$$zstdTrainFromArray^STDCOMPRESS("nosuch",.d,4096) write "EMPTY",t,r,t,caught,!
+ write "STATS",t,$$handles(),!
+ write "DONE",!
+ quit
+big ; a sample over 1 MiB cannot even be made in M
+ new x,$etrap set $etrap="set caught=$zstatus,$ecode="""" quit"
+ set x=$justify("",1048576)_"x"
+ quit
+handles() ; open handles now
+ new x,r set r=$&stdcompress.handleStats(.x)
+ quit $piece($piece(x,";"),"=",2)
+'''
+
+
+def _database(modes, tmp_path) -> dict:
+    """A real database file in tmp_path (GDE, then mupip create), records up to 1 MiB: the
+    environment variables that name it."""
+    gld = {"gtmgbldir": str(tmp_path / "t.gld"), "ydb_gbldir": str(tmp_path / "t.gld")}
+    env = {**modes.env("M"), **gld}
+    gde = tmp_path / "gde.txt"
+    gde.write_text(f"change -segment DEFAULT -file_name={tmp_path / 't.dat'}\n"
+                   "change -region DEFAULT -record_size=1048576 -key_size=1019\nexit\n")
+    with gde.open() as commands:
+        r = modes.engine.run("M", env, ["GDE"], stdin=commands, cwd=tmp_path)
+    assert r.returncode == 0 and (tmp_path / "t.gld").exists(), r.stdout + r.stderr
+    r = subprocess.run([str(modes.engine.mode_dist("M") / "mupip"), "create"], env=env,
+                       cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and (tmp_path / "t.dat").exists(), r.stdout + r.stderr
+    return gld
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_dictionary_training_beyond_one_string(modes, mode, tmp_path):
+    """zstdTrainFromArray on a local array and on a global (a real database) holding more
+    than 1 MiB of samples, and the trainer labels one sample a call: the dictionaries are
+    those stdcompress.zstd and zstandard train from the same samples with the same
+    parameters; then every misuse, each with its code."""
+    _need(modes, mode)
+    import zstandard
+    import stdcompress.zstd as szstd
+    from test_zstd_compat import _records
+    samples = _records(12000, seed=11)
+    total = sum(map(len, samples))
+    assert total > 2**20
+    (tmp_path / "samples.txt").write_bytes(b"\n".join(samples) + b"\n")
+    (tmp_path / "STDCTRAIN.m").write_text(TRAIN_ROUTINE)
+    env = {**modes.env(mode, extra_srcdirs=[tmp_path]), **_database(modes, tmp_path)}
+    code, out, err = modes.run(mode, ["STDCTRAIN", str(tmp_path / "samples.txt"),
+                                      str(tmp_path)], env=env)
+    lines = _missing_lines(out)
+    assert code == 0 and "DONE" in lines, out + err
+    assert lines["TOTAL"] == [[str(total)]]
+    for name in ("LOCAL", "GLOBAL", "SHADOW", "HANDLE"):
+        assert lines[name] == [["1", ""]], (name, out)
+    ours = szstd.train_dictionary(16384, samples).as_bytes()
+    assert ours == zstandard.train_dictionary(16384, samples).as_bytes()
+    for name in ("local", "global", "shadow"):
+        assert (tmp_path / name).read_bytes() == ours, name
+    fixed = dict(k=64, d=8, steps=1, level=5, dict_id=4242)
+    theirs = zstandard.train_dictionary(8192, samples, **fixed).as_bytes()
+    assert (tmp_path / "handle").read_bytes() == theirs == \
+        szstd.train_dictionary(8192, samples, **fixed).as_bytes()
+    assert zstandard.ZstdCompressionDict(theirs).dict_id() == 4242
+    bad, handle = ",U-STDCOMPRESS-BAD-ARGS,", ",U-STDCOMPRESS-INVALID-HANDLE,"
+    assert lines["TWICE"] == [["0", bad, "0"]]
+    assert lines["ADDAFTER"] == [["0", bad]]
+    assert lines["FREE"] == [["1", ""]]
+    for name in ("FREED", "FREETWICE", "NEVER", "NOTHANDLE"):
+        assert lines[name] == [["0", handle]], name
+    few = lines["FEW"][0]
+    assert few[:2] == ["0", ",U-STDCOMPRESS-LIBZSTD-FAIL,"] and "3 samples" in few[2], few
+    cap = lines["CAP"][0]
+    assert cap[:2] == ["10", bad] and "cap of 100 bytes" in cap[2], cap
+    assert "MAXSTRLEN" in lines["BIG"][0][0]
+    assert lines["BADNAME"] == [["0", bad]] and lines["EMPTY"] == [["0", bad]]
+    assert lines["STATS"] == [["0"]]  # every trainer freed, zstdTrainFromArray's too

@@ -766,8 +766,8 @@ def test_item_over_the_limit(sz):
         sz.ZstdCompressor().multi_compress_to_buffer([b"small", big])
     with pytest.raises(ValueError, match="item 2 is 1048577 bytes"):
         sz.ZstdDecompressor().multi_decompress_to_buffer([b"", b"", big])
-    with pytest.raises(ValueError, match="1 MiB|limit of one training call"):
-        sz.train_dictionary(4096, [pseudo_random(1000, b"%d" % i) for i in range(1100)])
+    with pytest.raises(ValueError, match="sample 1 is 1048577 bytes"):
+        sz.train_dictionary(4096, [b"small", big])
     incompressible = [pseudo_random(2**20, b"a")]
     with pytest.raises(sz.ZstdError, match="item 0"):  # its frame would be over 1 MiB
         sz.ZstdCompressor().multi_compress_to_buffer(incompressible)
@@ -952,3 +952,76 @@ def test_random_hostile_pairs(sz):
             with pytest.raises(ValueError):
                 sz.ZstdCompressor().multi_compress_to_buffer(peer)
     assert seen["inside"] > 50 and seen["wrapped"] > 50, seen
+
+
+# ---- training on more samples than one C string holds (the trainer handle) ----
+
+BIG_RECORDS = _records(54000, seed=3)  # over 5 MiB
+
+
+@pytest.fixture(scope="module")
+def big_trained():
+    assert sum(map(len, BIG_RECORDS)) > 5 * 2**20
+    return {name: mod.train_dictionary(65536, BIG_RECORDS) for name, mod in BACKENDS.items()}
+
+
+def test_training_on_5_mib_gives_zstandards_dictionary(big_trained):
+    ours, theirs = big_trained["stdcompress"], big_trained["zstandard"]
+    assert ours.as_bytes() == theirs.as_bytes() and len(ours) == 65536
+    assert ours.dict_id() == theirs.dict_id() != 0
+
+
+@pytest.mark.parametrize("kw", [dict(k=200, d=8, steps=2, level=5, dict_id=99),
+                                dict(d=6, threads=1, steps=3), dict(k=64, d=8)])
+def test_training_parameters_give_zstandards_bytes(kw):
+    samples = BIG_RECORDS[:15000]  # about 2 MiB: over one string
+    assert sum(map(len, samples)) > 2**20
+    ours = szstd.train_dictionary(16384, samples, **kw).as_bytes()
+    assert ours == zstandard.train_dictionary(16384, samples, **kw).as_bytes()
+
+
+def test_a_5_mib_dictionary_works_both_ways(big_trained):
+    content = big_trained["stdcompress"].as_bytes()
+    ours, theirs = szstd.ZstdCompressionDict(content), zstandard.ZstdCompressionDict(content)
+    c, d = szstd.ZstdCompressor(level=3, dict_data=ours), szstd.ZstdDecompressor(dict_data=ours)
+    tc, td = zstandard.ZstdCompressor(level=3, dict_data=theirs), \
+        zstandard.ZstdDecompressor(dict_data=theirs)
+    fresh = _records(200, seed=99)  # records not trained on
+    for rec in fresh:
+        frame = c.compress(rec)
+        assert d.decompress(frame) == rec and td.decompress(frame) == rec
+        assert d.decompress(tc.compress(rec)) == rec
+    plain = sum(len(szstd.ZstdCompressor(level=3).compress(r)) for r in fresh)
+    assert sum(len(c.compress(r)) for r in fresh) * 2 < plain
+
+
+def test_trainer_misuse_through_the_runtime():
+    from stdcompress import _bindings, _runtime
+    rt = _runtime.default()
+    h, _ = rt.call("zstdTrainerOpen", 0)
+    assert h > 0
+    try:
+        assert rt.call("zstdTrainerAdd", h, b"x" * 2**20)[0] == 0
+        assert rt.call("zstdTrainerAdd", h, b"abc", struct.pack("=QQ", 2, 2))[0] == -1
+        assert rt.call("zstdTrainerAdd", h, b"abc", b"\0" * 15)[0] == -1
+        assert "pairs of 16 bytes" in _bindings.last_failure()[1]
+        with pytest.raises(stdcompress.errors.RuntimeCheckError):  # the M string limit
+            rt.call("zstdTrainerAdd", h, b"x" * (2**20 + 1))
+        ret, (info,) = rt.call("handleInfo", None, h)  # the failed adds added nothing
+        assert ret == 0 and info == (b"kind=zstd dictionary trainer;samples=1;bytes=1048576;"
+                                     b"max_total=4294967294;trained=0")
+        ret, (out,) = rt.call("zstdTrainerTrain", h, None, 4096)
+        assert ret == -5 and out == b""  # one sample: ZDICT refuses it (LIBZSTD-FAIL)
+        assert rt.call("zstdTrainerTrain", h, None, 100)[0] == -1  # under ZDICT's 256
+        assert rt.call("zstdTrainerTrain", h, None, 4096, 0, 7)[0] == -1  # d 7
+    finally:
+        assert rt.call("handleFree", h) == (0, [])
+    assert rt.call("zstdTrainerAdd", h, b"x")[0] == -10  # freed: INVALID-HANDLE
+    assert rt.call("zstdTrainerOpen", 2**32)[0] == -1
+    hs, _ = rt.call("streamOpen", b"zstd", b"c")
+    try:  # a handle of another kind
+        assert rt.call("zstdTrainerAdd", hs, b"x")[0] == -10
+    finally:
+        rt.call("handleFree", hs)
+    with pytest.raises(szstd.ZstdError):  # too few samples, through the public call
+        szstd.train_dictionary(4096, [b"x"] * 3)

@@ -97,3 +97,6 @@ zstdDecompressDict64k: gtm_long_t stdc_zstd_decompress_dict(I:gtm_string_t*,O:gt
 zstdDecompressDict1k: gtm_long_t stdc_zstd_decompress_dict(I:gtm_string_t*,O:gtm_string_t*[1024],I:gtm_string_t*)
 zstdDictionaryId: gtm_long_t stdc_zstd_dict_id(I:gtm_string_t*)
 zstdTrainDictionary: gtm_long_t stdc_zstd_train(I:gtm_string_t*,I:gtm_string_t*,O:gtm_string_t*[1048576],I:gtm_long_t,I:gtm_long_t,I:gtm_long_t,I:gtm_long_t,I:gtm_long_t,I:gtm_long_t)
+zstdTrainerOpen: gtm_long_t stdc_zstd_trainer_open(I:gtm_long_t)
+zstdTrainerAdd: gtm_long_t stdc_zstd_trainer_add(I:gtm_long_t,I:gtm_string_t*,I:gtm_string_t*)
+zstdTrainerTrain: gtm_long_t stdc_zstd_trainer_train(I:gtm_long_t,O:gtm_string_t*[1048576],I:gtm_long_t,I:gtm_long_t,I:gtm_long_t,I:gtm_long_t,I:gtm_long_t,I:gtm_long_t)

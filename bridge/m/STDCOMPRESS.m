@@ -162,7 +162,7 @@ lz4StreamDecompress(h,block,chunk) ; one block (without prefix), in stream order
  quit:$$lz4sDecompressC() 1 set chunk="" do raise quit 0
  ;
 lz4StreamFree(h) ; free stream h (either kind): 1, or 0 (INVALID-HANDLE: never opened, freed)
- quit:$$lz4sFreeC() 1 do raise quit 0
+ quit:$$freeC("lz4StreamFree") 1 do raise quit 0
  ;
  ; -- end of LZ4 block streams --
  ;
@@ -454,9 +454,9 @@ lz4sDecompressC() ;
  quit:'n 1
  quit $$got(n,.chunk)
  ;
-lz4sFreeC() ;
+freeC(op) ; h (an LZ4 stream's or a trainer's handle) freed for label op: 1, or 0
  new $etrap,rc set $etrap="goto trap^STDCOMPRESS"
- quit:$get(h)'?1.18N $$badHandle("lz4StreamFree")
+ quit:$get(h)'?1.18N $$badHandle(op)
  kill %STDCOMPRESS("lz4s",h)
  set rc=$&stdcompress.handleFree(h)
  quit:'rc 1
@@ -635,6 +635,19 @@ exists(f) ; does file f exist?  ($ZSEARCH on a private stream, reset first: aske
  ;   $$lz4MultiDecompress^STDCOMPRESS(.in,.out,.sizes[,threads])
  ;   $$zstdTrainDictionary^STDCOMPRESS(.samples,size,.dict)  from the nodes of samples (the
  ;     first 1 MiB of them, at most 65536): a dictionary of at most size bytes; 1, or 0
+ ;   $$zstdTrainFromArray^STDCOMPRESS(name,.dict,size[,k][,d][,steps][,level][,dictId])
+ ;     from the data nodes of the array named name (local or global, as $NAME gives it: "a",
+ ;     "^samples", "^db(""s"")"), first level, in $ORDER order, any total size: a dictionary of
+ ;     at most size bytes; 1, or 0.  Local arrays named %STDC... are refused (its own names).
+ ;   A trainer behind a handle, for samples gathered over many calls:
+ ;   $$zstdTrainerOpen^STDCOMPRESS([maxTotal])  a handle (>0), or 0; maxTotal caps the bytes
+ ;     of its samples ("" or 0: zstd's limit, 4294967294)
+ ;   $$zstdTrainerAdd^STDCOMPRESS(h,sample)  one more sample: 1, or 0
+ ;   $$zstdTrainerTrain^STDCOMPRESS(h,.dict,size[,k][,d][,steps][,level][,dictId])  1, or 0;
+ ;     once trained, more samples or another training are BAD-ARGS
+ ;   $$zstdTrainerFree^STDCOMPRESS(h)  frees the trainer and its samples: 1, or 0
+ ;     k 0..2048, d 0, 6 or 8, steps 0..256 (0: searched), level (0: default), dictId (0:
+ ;     from the content): libzstd's fastCover parameters, as zstandard's train_dictionary
  ;   $$zstdDictionaryId^STDCOMPRESS(dict)  its id (0: raw content, no zstd dictionary)
  ;   $$zstdCompressDict^STDCOMPRESS(data,.out,dict[,level])   one frame with a dictionary
  ;   $$zstdDecompressDict^STDCOMPRESS(data,.out,dict)
@@ -664,6 +677,26 @@ lz4MultiDecompress(in,out,sizes,threads) ; raw LZ4 blocks of in, of sizes(sub) b
  ;
 zstdTrainDictionary(samples,size,dict) ; a zstd dictionary trained from the nodes of samples
  quit:$$trainC() 1 set dict="" do raise quit 0
+ ;
+zstdTrainFromArray(%STDCn,%STDCd,%STDCz,%STDCk,%STDCe,%STDCt,%STDCl,%STDCi) ; a dictionary
+ ; trained from the data nodes of the array named %STDCn into .%STDCd, at most %STDCz bytes;
+ ; k, d, steps, level, dictId follow.  Every variable here starts with %STDC, so that
+ ; @%STDCn reaches the caller's array, never one of these.
+ quit:$$trArrC() 1 set %STDCd="" do raise quit 0
+ ;
+zstdTrainerOpen(maxTotal) ; a dictionary trainer's handle, or 0
+ new h
+ quit:$$trOpenC($get(maxTotal),.h) h
+ do raise quit 0
+ ;
+zstdTrainerAdd(h,sample) ; one more sample (a string) for trainer h: 1, or 0
+ quit:$$trAddC($get(h),.sample) 1 do raise quit 0
+ ;
+zstdTrainerTrain(h,dict,size,k,d,steps,level,dictId) ; the dictionary of trainer h's samples into .dict
+ quit:$$trTrainC($get(h),.dict,$get(size),$get(k),$get(d),$get(steps),$get(level),$get(dictId)) 1 set dict="" do raise quit 0
+ ;
+zstdTrainerFree(h) ; free trainer h and its samples: 1, or 0 (INVALID-HANDLE: never opened, freed)
+ quit:$$freeC("zstdTrainerFree") 1 do raise quit 0
  ;
 zstdDictionaryId(dict) ; the dictionary id in dict (0 for raw content)
  new rc
@@ -727,6 +760,49 @@ trainC() ; samples, size, dict are zstdTrainDictionary's
  set rc=$&stdcompress.zstdTrainDictionary(data,segs,.dict,size)
  quit:'rc 1
  quit $$got(rc)
+ ;
+trOpenC(max,h) ; .h: a new trainer's handle, max the cap of its samples' bytes: 1, or 0
+ new $etrap set $etrap="goto trap^STDCOMPRESS"
+ set:max="" max=0
+ quit:max'?1.18N $$badArg("zstdTrainerOpen","maxTotal",max)
+ set h=$&stdcompress.zstdTrainerOpen(max)
+ quit:h>0 1
+ quit $$got(h)
+ ;
+trAddC(h,data,segs) ; data one sample, or with segs (16-byte pairs) several: 1, or 0
+ new $etrap,rc set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData("zstdTrainerAdd")
+ quit:h'?1.18N $$badHandle("zstdTrainerAdd")
+ set rc=$select($data(segs):$&stdcompress.zstdTrainerAdd(h,data,segs),1:$&stdcompress.zstdTrainerAdd(h,data))
+ quit:'rc 1
+ quit $$got(rc)
+ ;
+trTrainC(h,dict,size,k,d,steps,level,dictId) ; .dict: the dictionary of trainer h: 1, or 0
+ new $etrap,rc,x,bad set $etrap="goto trap^STDCOMPRESS"
+ quit:h'?1.18N $$badHandle("zstdTrainerTrain")
+ quit:size'?1.18N $$badArg("zstdTrainerTrain","size",size)
+ set bad="" for x="k","d","steps","level","dictId" set:@x="" @x=0 if @x'?1.18N set bad=x quit
+ quit:bad'="" $$badArg("zstdTrainerTrain",bad,@bad)
+ set rc=$&stdcompress.zstdTrainerTrain(h,.dict,size,k,d,steps,level,dictId)
+ quit:'rc 1
+ set dict=""
+ quit $$got(rc)
+ ;
+trArrC() ; zstdTrainFromArray's call frame: the nodes go to a trainer in calls of up to 1 MiB
+ ; (and 65536 samples), which then trains and is freed
+ new $etrap,%STDCh,%STDCu,%STDCx,%STDCq,%STDCg,%STDCc,%STDCo set $etrap="goto trap^STDCOMPRESS"
+ set %STDCn=$get(%STDCn),%STDCx=$piece(%STDCn,"(")
+ if %STDCx'?.1"^"1(1A,1"%").AN!(%STDCn["("&($extract(%STDCn,$length(%STDCn))'=")"))!($extract(%STDCn,1,5)="%STDC") set %STDCOMPRESS("lastError")="BAD-ARGS zstdTrainFromArray: "_$$quote(%STDCn)_" is not the name of an array it can read" quit 0
+ quit:'$$trOpenC(0,.%STDCh) 0
+ set %STDCu="",%STDCq="",%STDCg="",%STDCc=0,%STDCo=1
+ for  set %STDCu=$order(@%STDCn@(%STDCu)) quit:%STDCu=""  if $data(@%STDCn@(%STDCu))#2 do  quit:'%STDCo
+ . set %STDCx=@%STDCn@(%STDCu)
+ . if $zlength(%STDCq)+$zlength(%STDCx)>1048576!(%STDCc=65536) set %STDCo=$$trAddC(%STDCh,%STDCq,%STDCg),%STDCq="",%STDCg="",%STDCc=0 quit:'%STDCo
+ . set %STDCg=%STDCg_$$u64($zlength(%STDCq))_$$u64($zlength(%STDCx)),%STDCq=%STDCq_%STDCx,%STDCc=%STDCc+1
+ if %STDCo,%STDCc set %STDCo=$$trAddC(%STDCh,%STDCq,%STDCg)
+ if %STDCo set %STDCo=$$trTrainC(%STDCh,.%STDCd,$get(%STDCz),$get(%STDCk),$get(%STDCe),$get(%STDCt),$get(%STDCl),$get(%STDCi))
+ set %STDCx=$&stdcompress.handleFree(%STDCh)
+ quit %STDCo
  ;
 dictIdC() ; dict and rc are zstdDictionaryId's
  new $etrap set $etrap="goto trap^STDCOMPRESS"

@@ -157,6 +157,42 @@ def train_dictionary(data, segments, dict_size, k=0, d=0, steps=0, level=0, dict
     return out
 
 
+def train_samples(samples, dict_size, k=0, d=0, steps=0, level=0, dict_id=0) -> bytes:
+    """A zstd dictionary trained from a list of bytes samples of any total size (each at most
+    1 MiB) through a trainer handle: the samples go to it in calls of at most 1 MiB and
+    MAX_PAIRS samples, then one training (zstdTrainerTrain, the one-shot's parameters)."""
+    from . import _multi
+
+    rt = _runtime.default()
+    args = [_int(v, n) for v, n in ((dict_size, "dict_size"), (k, "k"), (d, "d"),
+                                    (steps, "steps"), (level, "level"), (dict_id, "dict_id"))]
+    h = rt.call("zstdTrainerOpen", 0)[0]
+    if h <= 0:
+        raise _bindings.last_error("zstdTrainerOpen")
+    try:
+        chunk, size = [], 0
+        for i, sample in enumerate(samples + [None]):
+            n = 0 if sample is None else len(sample)
+            if n > _runtime.MAX_STRING:
+                raise BadArgumentsError(f"sample {i} is {n} bytes, over the "
+                                        f"{_runtime.MAX_STRING}-byte limit of one sample")
+            if chunk and (sample is None or size + n > _runtime.MAX_STRING
+                          or len(chunk) == MAX_PAIRS):
+                data, segs, _ = _multi.gather(chunk)
+                if rt.call("zstdTrainerAdd", h, data, segs)[0] != 0:
+                    raise _bindings.last_error("zstdTrainerAdd")
+                chunk, size = [], 0
+            if sample is not None:
+                chunk.append(sample)
+                size += n
+        ret, (out,) = rt.call("zstdTrainerTrain", h, None, *args)
+        if ret != 0:
+            raise _bindings.last_error("zstdTrainerTrain")
+        return out
+    finally:
+        rt.call("handleFree", h)
+
+
 def dictionary_id(dictionary) -> int:
     """The zstd dictionary id in the content (0: raw content, not a zstd dictionary)."""
     ret, _ = _runtime.default().call("zstdDictionaryId", _bytes_view(dictionary, "dictionary"))

@@ -243,8 +243,8 @@ def train_dictionary(dict_size: int, samples: list, k: int = 0, d: int = 0, f: i
                      dict_id: int = 0, level: int = 0, steps: int = 0,
                      threads: int = 0) -> ZstdCompressionDict:
     """zstandard's train_dictionary (fastCover, zstandard's defaults): a dictionary of at most
-    ``dict_size`` bytes trained on ``samples`` (a list of bytes, at most 1 MiB in total: one C
-    call).  k, d, steps, level and dict_id are libzstd's (0 = searched or default; d is 0, 6 or
+    ``dict_size`` bytes trained on ``samples`` (a list of bytes of any total size, each at
+    most 1 MiB; they are gathered behind a C trainer handle).  k, d, steps, level and dict_id are libzstd's (0 = searched or default; d is 0, 6 or
     8); f, accel, split_point and notifications other than their defaults are refused
     (ValueError); threads only chooses, as in zstandard, between the default search (no threads
     and no steps: d=8, steps=4, level=3) and the full one, which runs on one thread here."""
@@ -262,11 +262,7 @@ def train_dictionary(dict_size: int, samples: list, k: int = 0, d: int = 0, f: i
             raise ValueError(f"train_dictionary: {name} is not supported by stdcompress.zstd")
     if not steps and not threads:  # zstandard's defaults, as ZDICT_trainFromBuffer's
         d, steps, level = d or 8, steps or 4, level or 3
-    data, segments, _ = _multi.gather(samples)
-    if len(data) > _multi.MAX_ITEM:
-        raise BadArgumentsError(f"train_dictionary: {len(data)} bytes of samples, over the "
-                                f"{_multi.MAX_ITEM}-byte limit of one training call")
-    content = _run(_batch().train_dictionary, data, segments, dict_size, k=k, d=d, steps=steps,
+    content = _run(_batch().train_samples, samples, dict_size, k=k, d=d, steps=steps,
                    level=level, dict_id=dict_id)
     return ZstdCompressionDict(content, k=k, d=d)
 
