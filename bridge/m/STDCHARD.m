@@ -111,7 +111,7 @@ mixed ;
  set id=$piece($zcmdline," ",1),n=$piece($zcmdline," ",2),base=$$readFile^STDCOMPRESSCONF($piece($zcmdline," ",3)),out=$piece($zcmdline," ",4)
  set $etrap="set caught=$ecode,$ecode="""" quit:$quit 0 quit",caught=""
  set codecs="gzip,deflate,zlib,zstd,lz4,lz4frame,brotli"
- set levels("gzip")="1,6,9,12",levels("deflate")="1,6,9",levels("zlib")="1,6,9",levels("zstd")="-5,1,3,9,19"
+ set levels("gzip")="1,6,9",levels("deflate")="1,6,9",levels("zlib")="1,6,9",levels("zstd")="-5,1,3,9,19"
  set levels("lz4")="1,-8,9",levels("lz4frame")="1,-3,12",levels("brotli")="0,1,5"
  set sizes="0,1,17,100,700,1500,4000,9000,30000,70000"
  set blen=$zlength(base),x=id*7919+17,(fails,calls,part)=0,rec=""
