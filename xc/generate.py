@@ -79,7 +79,7 @@ def parse(text: str, where: str = "stdcompress.spec") -> list[tuple[str, str, li
         at = f"{where}:{number}"
         line, _, frame = line.partition("|")
         frame = frame.strip()
-        if frame and frame[2:] not in FRAMES or frame and not frame.startswith("m:"):
+        if frame and (not frame.startswith("m:") or frame[2:] not in FRAMES):
             raise SpecError(f"{at}: {frame!r} is not m:compress or m:decompress")
         fields = line.split(None, 2)
         if len(fields) < 2:

@@ -163,18 +163,15 @@ class Compressor(_Stream):
     def compress(self, data) -> bytes:
         h = self._handle()
         write = self._ops.write
-        if data.__class__ is bytes and 0 < len(data) <= _MAX:  # the common call: one C step
-            r = write(data, h)
-            if r.__class__ is tuple and r[0] == _DONE:
-                return r[1]
         view = data if data.__class__ is bytes and len(data) <= _MAX else _view(data)
         parts = []
         for start in range(0, len(view), _MAX):
-            if start or view is not data:
-                r = write(view[start:start + _MAX] if len(view) > _MAX else view, h)
+            r = write(view[start:start + _MAX] if len(view) > _MAX else view, h)
             if r.__class__ is int:
                 raise self._ops.error("streamWrite")
             ret, out = r
+            if not ret and len(view) <= _MAX:
+                return out  # the common call: one C step, nothing to join
             if out:
                 parts.append(out)
             if ret:
