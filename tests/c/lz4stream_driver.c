@@ -10,21 +10,20 @@
 
 #include "driver.h"
 
-typedef gtm_long_t (*open_c_fn)(int, gtm_long_t, gtm_long_t, gtm_string_t *, gtm_long_t,
-				gtm_string_t *, gtm_string_t *);
-typedef gtm_long_t (*open_d_fn)(int, gtm_long_t, gtm_long_t, gtm_string_t *, gtm_string_t *);
-typedef gtm_long_t (*op_fn)(int, gtm_string_t *, gtm_string_t *, gtm_long_t);
-typedef gtm_long_t (*get_fn)(int, gtm_string_t *, gtm_string_t *, gtm_long_t, gtm_long_t);
-typedef gtm_long_t (*free_fn)(int, gtm_long_t);
-typedef gtm_long_t (*out_fn)(int, gtm_string_t *);
-typedef gtm_long_t (*info_fn)(int, gtm_string_t *, gtm_long_t);
+/* The entries' own types from stdcompress.h, so a changed entry cannot be called wrongly. */
+typedef __typeof__(&stdc_lz4s_compress_open) open_c_fn;
+typedef __typeof__(&stdc_lz4s_decompress_open) open_d_fn;
+typedef __typeof__(&stdc_lz4s_compress) op_fn;
+typedef __typeof__(&stdc_lz4s_get_block) get_fn;
+typedef __typeof__(&stdc_handle_free) free_fn;
+typedef __typeof__(&stdc_take) out_fn;
+typedef __typeof__(&stdc_handle_info) info_fn;
 
-typedef gtm_long_t (*py_open_c_fn)(gtm_long_t, gtm_long_t, gtm_string_t *, gtm_long_t,
-				   gtm_string_t *, gtm_string_t *);
-typedef gtm_long_t (*py_open_d_fn)(gtm_long_t, gtm_long_t, gtm_string_t *, gtm_string_t *);
-typedef gtm_long_t (*py_op_fn)(gtm_long_t, const void *, size_t, void *, size_t);
-typedef gtm_long_t (*py_result_fn)(gtm_long_t, void *, size_t);
-typedef gtm_long_t (*py_locate_fn)(gtm_long_t, const void *, size_t, gtm_long_t, size_t *);
+typedef __typeof__(&stdc_lz4s_py_compress_open) py_open_c_fn;
+typedef __typeof__(&stdc_lz4s_py_decompress_open) py_open_d_fn;
+typedef __typeof__(&stdc_lz4s_py_compress) py_op_fn;
+typedef __typeof__(&stdc_lz4s_py_result) py_result_fn;
+typedef __typeof__(&stdc_lz4s_py_locate) py_locate_fn;
 
 static py_open_c_fn py_open_c;
 static py_open_d_fn py_open_d;

@@ -12,12 +12,13 @@
 
 #include "driver.h"
 
-typedef gtm_long_t (*open_fn)(int, gtm_string_t *, gtm_string_t *, gtm_long_t, gtm_long_t,
-			     gtm_string_t *, gtm_long_t);
-typedef gtm_long_t (*write_fn)(int, gtm_string_t *, gtm_string_t *, gtm_long_t);
-typedef gtm_long_t (*out_h_fn)(int, gtm_string_t *, gtm_long_t);
-typedef gtm_long_t (*free_fn)(int, gtm_long_t);
-typedef gtm_long_t (*out_fn)(int, gtm_string_t *);
+/* The entries' own types from stdcompress.h: a pointer typed by hand with fewer parameters
+ * than the entry has lets the callee write its stack-passed parameter slots into our frame. */
+typedef __typeof__(&stdc_stream_open) open_fn;
+typedef __typeof__(&stdc_stream_write) write_fn;
+typedef __typeof__(&stdc_stream_read) out_h_fn;
+typedef __typeof__(&stdc_handle_free) free_fn;
+typedef __typeof__(&stdc_last_error) out_fn;
 
 static open_fn s_open;
 static write_fn s_write;
@@ -61,7 +62,7 @@ static gtm_long_t step(gtm_long_t h, gtm_string_t *in, out_h_fn fn, size_t cap, 
 	gtm_long_t rc;
 
 	out.address[0] = 0;
-	rc = in != NULL ? s_write(3, in, &out, h) : fn(2, &out, h);
+	rc = in != NULL ? s_write(3, in, &out, h, 0) : fn(2, &out, h);
 	for (;;) {
 		if (rc >= 0) {
 			CHECK(out.length >= 0 && (size_t)out.length <= cap, "output %ld > %zu",
@@ -82,8 +83,8 @@ static void round_trip_workers(const char *codec, const char *plain, size_t n, s
 {
 	gtm_string_t c = str(codec), dc = str("c"), dd = str("d");
 	gtm_long_t level = strcmp(codec, "brotli") == 0 ? 1 : 0; /* brotli's default 11 is slow */
-	gtm_long_t hc = s_open(workers ? 6 : 3, &c, &dc, level, 0, NULL, workers);
-	gtm_long_t hd = s_open(4, &c, &dd, 0, (gtm_long_t)n, NULL, 0);
+	gtm_long_t hc = s_open(workers ? 6 : 3, &c, &dc, level, 0, NULL, workers, 0, 0);
+	gtm_long_t hd = s_open(4, &c, &dd, 0, (gtm_long_t)n, NULL, 0, 0, 0);
 	struct sink z = {0}, back = {0};
 	gtm_long_t rc;
 
@@ -130,31 +131,32 @@ static void misuse(void)
 	gtm_string_t in = str("0123456789"), out = {1024, malloc(1024)}, tiny = {8, malloc(8)};
 	gtm_long_t hc, hd;
 
-	CHECK(s_open(1, &gz, NULL, 0, 0, NULL, 0) == -STDC_E_BAD_ARGS, "open argc 1");
-	CHECK(s_open(2, &bad, &dc, 0, 0, NULL, 0) == -STDC_E_BAD_ARGS, "bad codec");
-	CHECK(s_open(2, &gz, &bad, 0, 0, NULL, 0) == -STDC_E_BAD_ARGS, "bad direction");
-	CHECK(s_open(3, &gz, &dc, 10, 0, NULL, 0) == -STDC_E_BAD_LEVEL, "bad level");
-	CHECK(s_open(4, &gz, &dd, 0, -1, NULL, 0) == -STDC_E_BAD_ARGS, "bad cap");
-	CHECK(s_open(6, &gz, &dc, 0, 0, NULL, 1) == -STDC_E_BAD_ARGS, "workers for gzip");
-	CHECK(s_open(6, &zs, &dd, 0, 0, NULL, 1) == -STDC_E_BAD_ARGS, "workers for a decompressor");
-	CHECK(s_open(6, &zs, &dc, 0, 0, NULL, -1) == -STDC_E_BAD_ARGS, "workers -1");
-	CHECK(s_open(6, &zs, &dc, 0, 0, NULL, STDC_STREAM_MAX_WORKERS + 1) == -STDC_E_BAD_ARGS,
+	CHECK(s_open(1, &gz, NULL, 0, 0, NULL, 0, 0, 0) == -STDC_E_BAD_ARGS, "open argc 1");
+	CHECK(s_open(2, &bad, &dc, 0, 0, NULL, 0, 0, 0) == -STDC_E_BAD_ARGS, "bad codec");
+	CHECK(s_open(2, &gz, &bad, 0, 0, NULL, 0, 0, 0) == -STDC_E_BAD_ARGS, "bad direction");
+	CHECK(s_open(3, &gz, &dc, 10, 0, NULL, 0, 0, 0) == -STDC_E_BAD_LEVEL, "bad level");
+	CHECK(s_open(4, &gz, &dd, 0, -1, NULL, 0, 0, 0) == -STDC_E_BAD_ARGS, "bad cap");
+	CHECK(s_open(6, &gz, &dc, 0, 0, NULL, 1, 0, 0) == -STDC_E_BAD_ARGS, "workers for gzip");
+	CHECK(s_open(6, &zs, &dd, 0, 0, NULL, 1, 0, 0) == -STDC_E_BAD_ARGS,
+	      "workers for a decompressor");
+	CHECK(s_open(6, &zs, &dc, 0, 0, NULL, -1, 0, 0) == -STDC_E_BAD_ARGS, "workers -1");
+	CHECK(s_open(6, &zs, &dc, 0, 0, NULL, STDC_STREAM_MAX_WORKERS + 1, 0, 0) == -STDC_E_BAD_ARGS,
 	      "too many workers");
-	CHECK(s_write(3, &in, &out, 999) == -STDC_E_INVALID_HANDLE, "never opened");
-	hc = s_open(2, &gz, &dc, 0, 0, NULL, 0);
-	hd = s_open(2, &zs, &dd, 0, 0, NULL, 0);
+	CHECK(s_write(3, &in, &out, 999, 0) == -STDC_E_INVALID_HANDLE, "never opened");
+	hc = s_open(2, &gz, &dc, 0, 0, NULL, 0, 0, 0);
+	hd = s_open(2, &zs, &dd, 0, 0, NULL, 0, 0, 0);
 	CHECK(hc > 0 && hd > 0, "open");
-	CHECK(s_write(2, &in, &out, hc) == -STDC_E_BAD_ARGS, "write argc 2");
+	CHECK(s_write(2, &in, &out, hc, 0) == -STDC_E_BAD_ARGS, "write argc 2");
 	CHECK(s_read(1, &out, hc) == -STDC_E_BAD_ARGS, "read argc 1");
-	CHECK(s_write(3, &in, &tiny, hc) == -STDC_E_BAD_ARGS && tiny.length == 0, "tiny output");
+	CHECK(s_write(3, &in, &tiny, hc, 0) == -STDC_E_BAD_ARGS && tiny.length == 0, "tiny output");
 	out.length = 1024;
 	CHECK(s_flush(2, &out, hd) == -STDC_E_INVALID_HANDLE, "flush a decompressor");
 	out.length = 1024;
 	CHECK(s_unused(2, &out, hc) == -STDC_E_INVALID_HANDLE, "unused of a compressor");
 	out.length = 1024;
-	CHECK(s_write(3, &in, &out, hd) == -STDC_E_LIBZSTD_FAIL, "not zstd: %s", error_text());
+	CHECK(s_write(3, &in, &out, hd, 0) == -STDC_E_LIBZSTD_FAIL, "not zstd: %s", error_text());
 	out.length = 1024;
-	CHECK(s_write(3, &in, &out, hd) == -STDC_E_LIBZSTD_FAIL, "failure repeats");
+	CHECK(s_write(3, &in, &out, hd, 0) == -STDC_E_LIBZSTD_FAIL, "failure repeats");
 	out.length = 1024;
 	CHECK(s_close(2, &out, hd) == 0, "close after a failure frees");
 	out.length = 1024;
@@ -162,15 +164,15 @@ static void misuse(void)
 	out.length = 1024;
 	CHECK(s_close(2, &out, hc) == 0, "close");
 	out.length = 1024;
-	CHECK(s_write(3, &in, &out, hc) == -STDC_E_INVALID_HANDLE, "use after close");
+	CHECK(s_write(3, &in, &out, hc, 0) == -STDC_E_INVALID_HANDLE, "use after close");
 	/* a truncated stream: close says so and frees */
-	hd = s_open(2, &gz, &dd, 0, 0, NULL, 0);
+	hd = s_open(2, &gz, &dd, 0, 0, NULL, 0, 0, 0);
 	{
 		static const unsigned char head[] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
 		gtm_string_t h10 = {10, (char *)head};
 
 		out.length = 1024;
-		CHECK(s_write(3, &h10, &out, hd) == 0, "header");
+		CHECK(s_write(3, &h10, &out, hd, 0) == 0, "header");
 		out.length = 1024;
 		CHECK(s_close(2, &out, hd) == -STDC_E_LIBZ_FAIL, "truncated close");
 		CHECK(handle_free(1, hd) == -STDC_E_INVALID_HANDLE, "freed by close");
@@ -181,10 +183,10 @@ static void misuse(void)
 		gtm_string_t c = str("zlib"), z = {1 << 20, zeros};
 		struct sink comp = {0}, back = {0};
 
-		hc = s_open(3, &c, &dc, 9, 0, NULL, 0);
+		hc = s_open(3, &c, &dc, 9, 0, NULL, 0, 0, 0);
 		CHECK(step(hc, &z, NULL, 65536, &comp) == 0, "zeros");
 		CHECK(step(hc, NULL, s_close, 65536, &comp) == 0, "zeros close");
-		hd = s_open(4, &c, &dd, 0, 100000, NULL, 0);
+		hd = s_open(4, &c, &dd, 0, 100000, NULL, 0, 0, 0);
 		z = (gtm_string_t){(gtm_long_t)comp.n, comp.p};
 		CHECK(step(hd, &z, NULL, 1024, &back) == -STDC_E_OUTPUT_TOO_LARGE, "cap: %s",
 		      error_text());
@@ -207,7 +209,7 @@ static void corrupt(const char *plain, size_t n)
 
 	for (int c = 0; c < 6; c++) {
 		gtm_string_t name = str(codecs[c]);
-		gtm_long_t hc = s_open(3, &name, &dc, c == 5 ? 1 : 0, 0, NULL, 0), rc;
+		gtm_long_t hc = s_open(3, &name, &dc, c == 5 ? 1 : 0, 0, NULL, 0, 0, 0), rc;
 		gtm_string_t in = {(gtm_long_t)n, (char *)plain};
 		struct sink z = {0};
 
@@ -217,7 +219,7 @@ static void corrupt(const char *plain, size_t n)
 			struct sink back = {0};
 			char *bad = malloc(z.n);
 			size_t len = z.n;
-			gtm_long_t hd = s_open(4, &name, &dd, 0, (gtm_long_t)(2 * n), NULL, 0);
+			gtm_long_t hd = s_open(4, &name, &dd, 0, (gtm_long_t)(2 * n), NULL, 0, 0, 0);
 
 			memcpy(bad, z.p, z.n);
 			if (k < 6)
@@ -305,11 +307,11 @@ int main(int argc, char **argv)
 	for (int i = 0; i < 20; i++) {
 		gtm_string_t c = str(codecs[i % 6]), d = str(i % 2 ? "c" : "d"), in = str("abc");
 		gtm_string_t out = {1024, malloc(1024)};
-		gtm_long_t h = s_open(2, &c, &d, 0, 0, NULL, 0);
+		gtm_long_t h = s_open(2, &c, &d, 0, 0, NULL, 0, 0, 0);
 
 		CHECK(h > 0, "left open");
 		if (i % 2)
-			s_write(3, &in, &out, h);
+			s_write(3, &in, &out, h, 0);
 		free(out.address);
 	}
 	{
