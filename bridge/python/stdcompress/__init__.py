@@ -269,15 +269,15 @@ def multi_compress(codec: str, items, level: int | None = None, threads: int = 0
     """Compresses every item on its own, in parallel inside one C call (several for more than
     1 MiB): codec "zstd" (frames with content size and checksum), "lz4" (raw LZ4 blocks: keep
     the sizes), "deflate", "zlib" or "gzip".  items: a list of bytes-like objects, a
-    BufferWithSegments or a BufferWithSegmentsCollection; each item and each output at most
-    1 MiB.  threads: 0 = one per core, N = N.  dictionary: bytes (zstd only).  Returns a
+    BufferWithSegments or a BufferWithSegmentsCollection, of any size: an item whose input or
+    result is over 1 MiB is done alone by the codec's one-shot function (docs/any-size.md).
+    threads: 0 = one per core, N = N.  dictionary: bytes (zstd only).  Returns a
     BufferWithSegmentsCollection, item i at index i."""
-    from . import _batch, _multi
+    from . import _multi
     packed, segments, count = _multi.gather(items)
     if count == 0:
         raise BadArgumentsError("multi_compress: no items")
-    _multi.check_items(segments)
-    return _multi.collection(_batch.compress(codec, packed, segments, level=level,
+    return _multi.collection(_multi.compress(codec, packed, segments, level=level,
                                              threads=threads, dictionary=dictionary))
 
 
@@ -286,17 +286,17 @@ def multi_decompress(codec: str, items, sizes=None, threads: int = 0,
     """Decompresses every item on its own, in parallel inside one C call (several for more
     than 1 MiB).  sizes: None, a buffer of native uint64 or a list of ints, one per item: the
     exact size (required for "lz4" blocks; zstd: 0 = the frame's declared size), or for
-    deflate/zlib/gzip the largest size allowed (0 = unknown, slower).  A corrupt item raises
-    the codec's DataError naming its index ("item 17: ...")."""
-    from . import _batch, _multi
+    deflate/zlib/gzip the largest size allowed (0 = unknown, slower, no limit).  Items and
+    results of any size: one over 1 MiB is done alone (docs/any-size.md).  A corrupt item
+    raises the codec's DataError naming its index ("item 17: ...")."""
+    from . import _multi
     packed, segments, count = _multi.gather(items)
     if count == 0:
         raise BadArgumentsError("multi_decompress: no items")
-    _multi.check_items(segments)
     if isinstance(sizes, (list, tuple)):
         import array
         sizes = array.array("Q", sizes)
     sizes = _multi.sizes_buffer(sizes, count)
-    return _multi.collection(_batch.decompress(codec, packed, segments, sizes=sizes,
+    return _multi.collection(_multi.decompress(codec, packed, segments, sizes=sizes,
                                                threads=threads, dictionary=dictionary))
 # ---- end of batches ----

@@ -52,12 +52,13 @@ def stream_compress(codec: str, data, level=None) -> bytes:
     return c.finish(view)
 
 
-def stream_decompress(codec: str, data) -> bytes:
+def stream_decompress(codec: str, data, dictionary=None) -> bytes:
     """Everything data decodes to through a `codec` stream decompressor, with the one-shot
     entries' rules: the input must end at the end of a stream (truncated otherwise), and
-    bytes after it that do not begin another member or frame are an error."""
+    bytes after it that do not begin another member or frame are an error.  dictionary: a
+    zstd dictionary."""
     view = _stream._view(data)
-    d = _stream.Decompressor(codec)
+    d = _stream.Decompressor(codec, dictionary=dictionary)
     try:
         parts = []
         for start in range(0, len(view), _runtime.MAX_STRING):
