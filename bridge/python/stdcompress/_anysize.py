@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 
 from . import _bindings, _runtime, stream as _stream
-from .errors import OutputTooLargeError, RuntimeCheckError, StdcompressError
+from .errors import Liblz4Error, OutputTooLargeError, RuntimeCheckError, StdcompressError
 
 LZ4_MAX_INPUT_SIZE = 0x7E000000  # lz4.h: the largest block liblz4 compresses
 _INT_MAX = 0x7FFFFFFF
@@ -94,14 +94,15 @@ def _buffer(data):
 
 
 def lz4_block_compress(name: str, data, level, sized: bool) -> bytes:
-    """lz4Compress (sized) or lz4BlockCompress of any size: python-lz4's errors past LZ4's
-    limit (ValueError up to INT_MAX bytes, where its bound is 0; OverflowError beyond)."""
+    """lz4Compress (sized) or lz4BlockCompress of any size: past LZ4's limit python-lz4's
+    errors, its OverflowError over INT_MAX bytes, below it its text for a bound of 0 (a
+    Liblz4Error here, its LZ4BlockError there)."""
     src = _buffer(data)
     n = len(src)
     if n > _INT_MAX:
         raise OverflowError("Input too large for LZ4 API")
     if n > LZ4_MAX_INPUT_SIZE:
-        raise ValueError("Compression failed")
+        raise Liblz4Error("Compression failed")
     level = 1 if level is None else level
     _bindings.check_level(name, level)
     cap = n + n // 255 + 16 + (4 if sized else 0)  # LZ4_COMPRESSBOUND, the size prefix
