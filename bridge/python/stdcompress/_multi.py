@@ -89,6 +89,10 @@ def _by_runs(packed, segments, batch, one, too_large):
                 first = end
         if first == end < count:  # the large item, alone
             offset, length = struct.unpack_from("=QQ", segs, 16 * first)
+            total = memoryview(packed).nbytes
+            if offset + length > total:  # as the C side checks each pair (no wrap-around)
+                raise BadArgumentsError(f"item {first}: segment ({offset}, {length}) reaches "
+                                        f"past the {total}-byte data")
             try:
                 out = one(first, memoryview(packed).cast("B")[offset:offset + length])
             except StdcompressError as e:
