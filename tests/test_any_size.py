@@ -259,9 +259,9 @@ def test_zstd_dictionary_with_a_large_item():
 
 MEMORY = """
 import resource, stdcompress as sc
-data = (b"%08d the quick brown fox jumps over the lazy dog\\n" * 1)[:0]
 line = b"%08d the quick brown fox jumps over the lazy dog; values\\n"
-data = b"".join(line % i for i in range(64 * 2**20 // 60 + 1))[:64 * 2**20]
+piece = b"".join(line % i for i in range(2**20 // 60 + 1))[:2**20]
+data = piece * 64  # 64 MiB, made with a peak of little more (ru_maxrss is a peak)
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 packed = sc.{compress}(data)
 mid = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -280,7 +280,8 @@ def test_64_mib_needs_a_small_multiple_of_input_and_output(compress, decompress)
                                                                decompress=decompress)],
                           capture_output=True, text=True, check=True)
     base, mid, end, packed = (int(x) for x in proc.stdout.split())
-    n = 64 * 2**20 // 1024  # KiB, as ru_maxrss
-    # growth past the input already held: at most three times input + output in either way
-    assert (mid - base) <= 3 * (n + packed // 1024), proc.stdout
-    assert (end - base) <= 3 * (n + packed // 1024) + n, proc.stdout
+    n, out = 64 * 2**20 // 1024, packed // 1024  # KiB, as ru_maxrss
+    # past the input already held: compressing, the output twice (pieces, joined) and the
+    # codec's contexts and 1 MiB buffers; decompressing, the 64 MiB result twice at most
+    assert mid - base <= 2 * out + 16 * 1024, proc.stdout
+    assert end - mid <= 2.5 * n, proc.stdout
