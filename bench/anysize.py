@@ -37,38 +37,28 @@ except ImportError:  # pragma: no cover - the rows say why they were skipped
 def _jobs(data: bytes):
     """(job, ours, peer, check) per job; check() raises when the two do not interoperate."""
     zc, zd = zstandard.ZstdCompressor(level=3, write_checksum=True), zstandard.ZstdDecompressor()
-    gz, frame = stdcompress.gzip(data), stdcompress.zstd_compress(data)
 
     def same(label, got):
         if got != data:
             raise AssertionError(f"bench: {label} does not give the input back")
 
-    jobs = [
-        ("gzip -6", lambda: stdcompress.gzip(data), lambda: zlib.compress(data, 6, 31),
-         lambda: same("zlib.decompress of our gzip", zlib.decompress(gz, 31))),
-        ("gunzip", lambda: stdcompress.gunzip(gz), lambda: zlib.decompress(gz, 31),
-         lambda: same("our gunzip", stdcompress.gunzip(gz))),
-        ("zstd -3 compress", lambda: stdcompress.zstd_compress(data), lambda: zc.compress(data),
-         lambda: same("zstandard of our frame", zd.decompress(frame))),
-        ("zstd decompress", lambda: stdcompress.zstd_decompress(frame),
-         lambda: zd.decompress(frame), lambda: same("our zstd", stdcompress.zstd_decompress(frame))),
-    ]
+    def pair(names, ours_c, ours_d, peer_c, peer_d):
+        """The compress and the decompress job of one format, on the same compressed bytes."""
+        z = ours_c(data)
+        return [(names[0], lambda: ours_c(data), lambda: peer_c(data),
+                 lambda: same(f"the peer's {names[1]} of ours", peer_d(z))),
+                (names[1], lambda: ours_d(z), lambda: peer_d(z),
+                 lambda: same(f"our {names[1]}", ours_d(z)))]
+
+    jobs = pair(JOBS[0:2], stdcompress.gzip, stdcompress.gunzip,
+                lambda d: zlib.compress(d, 6, 31), lambda z: zlib.decompress(z, 31))
+    jobs += pair(JOBS[2:4], stdcompress.zstd_compress, stdcompress.zstd_decompress,
+                 zc.compress, zd.decompress)
     if LZ4_FRAME is not None:
-        lf, lb = stdcompress.lz4_frame_compress(data), stdcompress.lz4_compress(data)
-        jobs += [
-            ("lz4 frame compress", lambda: stdcompress.lz4_frame_compress(data),
-             lambda: LZ4_FRAME.compress(data),
-             lambda: same("lz4.frame of our frame", LZ4_FRAME.decompress(lf))),
-            ("lz4 frame decompress", lambda: stdcompress.lz4_frame_decompress(lf),
-             lambda: LZ4_FRAME.decompress(lf),
-             lambda: same("our lz4 frame", stdcompress.lz4_frame_decompress(lf))),
-            ("lz4 block compress", lambda: stdcompress.lz4_compress(data),
-             lambda: LZ4_BLOCK.compress(data),
-             lambda: same("lz4.block of our block", LZ4_BLOCK.decompress(lb))),
-            ("lz4 block decompress", lambda: stdcompress.lz4_decompress(lb),
-             lambda: LZ4_BLOCK.decompress(lb),
-             lambda: same("our lz4 block", stdcompress.lz4_decompress(lb))),
-        ]
+        jobs += pair(JOBS[4:6], stdcompress.lz4_frame_compress, stdcompress.lz4_frame_decompress,
+                     LZ4_FRAME.compress, LZ4_FRAME.decompress)
+        jobs += pair(JOBS[6:8], stdcompress.lz4_compress, stdcompress.lz4_decompress,
+                     LZ4_BLOCK.compress, LZ4_BLOCK.decompress)
     return jobs
 
 
