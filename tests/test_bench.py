@@ -20,7 +20,10 @@ JOB_ROWS = [
     *batch.JOBS,
     *(label for label, _, _ in engine.SMALL_JOBS),
     *(f"{label}{engine.SMALL_FLOOR_SUFFIX}" for label, _, _ in engine.SMALL_JOBS),
-    *(f"runtime cost alone: {job}" for _, job, _ in engine.SMALL_JOBS),
+    *(f"runtime cost alone: {kind} {job}" for _, job, _ in engine.SMALL_JOBS
+      for kind in (("frame1k", "trap1k") if job.startswith("wrap.") else ("floor1k",))),
+    *(f"{label}{engine.SMALL_TRAP_SUFFIX}" for label, job, _ in engine.SMALL_JOBS
+      if job.startswith("wrap.")),
     *(f"{job}, " for job, _, _, _ in engine.BIG_JOBS),
     *(f"{job}{engine.FLOOR_SUFFIX}" for job, _, _, _ in engine.BIG_JOBS),
     *(f"C floor: {name}" for name in engine.FLOOR_JOBS),
