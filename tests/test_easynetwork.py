@@ -34,7 +34,7 @@ from easynetwork.servers.threads_helper import NetworkServerThread  # noqa: E402
 
 import stdcompress  # noqa: E402
 from stdcompress.easynetwork import CODECS as WIRE_CODECS  # noqa: E402
-from stdcompress.easynetwork import (HEADER_SIZE, MAGIC,  # noqa: E402
+from stdcompress.easynetwork import (HEADER_SIZE, MAGIC, VERSION,  # noqa: E402
                                      BufferedIncrementalPacketSerializer, CorruptPacketError,
                                      FrameHeaderError, PacketTooLargeError)
 
@@ -75,6 +75,15 @@ BIG = real_bytes(2_000_000)
 
 def frames(ser, packets) -> bytes:
     return b"".join(ser.serialize(p) for p in packets)
+
+
+# The frame header as docs/easynetwork.md lays it out (written here, not by the serializer).
+HEADER = struct.Struct("<BBBBIII")  # magic, codec, log2 block size, version, D, C, CRC-32
+
+
+def header(codec: int, log2: int, size: int, payload: int, crc: int = 0,
+           version: int = VERSION) -> bytes:
+    return HEADER.pack(MAGIC, codec, log2, version, size, payload, crc)
 
 
 # ---- a loopback server ----
@@ -309,10 +318,11 @@ def test_one_block_frames_on_the_fast_paths(codec):
         chunks = list(ser.incremental_serialize(packet))
         assert len(chunks) == 1 and isinstance(chunks[0], bytes)
         frame = chunks[0]
-        magic, cid, log2, _, size, payload = struct.unpack_from("<BBBBII", frame)
+        magic, cid, log2, version, size, payload, crc = HEADER.unpack_from(frame)
         word = struct.unpack_from("<I", frame, HEADER_SIZE)[0]
-        assert (magic, cid, log2, size, payload) == (MAGIC, WIRE_CODECS[codec], 10, len(packet),
-                                                      len(frame) - HEADER_SIZE)
+        assert (magic, cid, log2, version, size, payload, crc) == (
+            MAGIC, WIRE_CODECS[codec], 10, 1, len(packet), len(frame) - HEADER_SIZE,
+            zlib.crc32(packet))
         assert bool(word >> 31) == stored and (word & 0x7FFFFFFF) == payload - 4
         if stored:
             assert frame[HEADER_SIZE + 4:] == packet
@@ -363,7 +373,7 @@ def test_corrupt_packet_remaining_data_and_the_next_packet(feed):
 
 def test_lz4_garbage_block_and_inconsistent_lengths():
     ser = BufferedIncrementalPacketSerializer(RawBytes(), "lz4")
-    head = struct.pack("<BBBBII", MAGIC, 1, 16, 0, 100, 4 + 50)
+    head = header(1, 16, 100, 4 + 50)
     garbage = head + struct.pack("<I", 50) + b"\xff" * 50
     with pytest.raises(CorruptPacketError, match="LIBLZ4-FAIL") as err:
         ser.deserialize(garbage + b"more")
@@ -376,7 +386,7 @@ def test_lz4_garbage_block_and_inconsistent_lengths():
         gen.send(lying + b"next")
     assert bytes(err.value.remaining_data) == b"next"
     # a stored block shorter than its share
-    short = struct.pack("<BBBBII", MAGIC, 1, 16, 0, 100, 4 + 99) + struct.pack(
+    short = header(1, 16, 100, 4 + 99, zlib.crc32(b"s" * 100)) + struct.pack(
         "<I", (1 << 31) | 99) + b"s" * 99
     with pytest.raises(CorruptPacketError, match="stored"):
         ser.deserialize(short)
@@ -400,7 +410,8 @@ def test_header_errors_drop_what_was_received(feed):
     cases = {
         "magic": b"\x00" + good[1:],
         "codec": good[:1] + b"\x09" + good[2:],
-        "reserved": good[:3] + b"\x01" + good[4:],
+        "version 0 (no checksum)": good[:3] + b"\x00" + good[4:],
+        "version 2": good[:3] + b"\x02" + good[4:],
         "payload": good[:8] + struct.pack("<I", 1) + good[12:],
         # sent with 1 MiB blocks, read with 64 KiB ones
         "block": BufferedIncrementalPacketSerializer(RawBytes(), block_size=1 << 20).serialize(
@@ -416,18 +427,18 @@ def test_header_errors_drop_what_was_received(feed):
 @pytest.mark.parametrize("kind", ["buffered", "stream"])
 def test_declared_size_over_the_maximum_fails_before_any_allocation(kind):
     ser = BufferedIncrementalPacketSerializer(RawBytes(), "zstd", max_packet_size=1 << 20)
-    header = struct.pack("<BBBBII", MAGIC, 2, 16, 0, (1 << 31), (1 << 31) + 4 * 32768)
+    head = header(2, 16, 1 << 31, (1 << 31) + 4 * 32768)
     assert ser.max_packet_size == 1 << 20
     if kind == "buffered":
         buf = ser.create_deserializer_buffer(1024)
         gen = ser.buffered_incremental_deserialize(buf)
         next(gen)
-        buf[:HEADER_SIZE] = header
+        buf[:HEADER_SIZE] = head
         send = HEADER_SIZE
     else:
         gen = ser.incremental_deserialize()
         next(gen)
-        send = header
+        send = head
     tracemalloc.start()
     try:
         with pytest.raises(PacketTooLargeError, match="2147483648"):
@@ -453,7 +464,7 @@ def test_decompression_bomb_is_stopped(codec):
     # blocks of 1 MiB, so the block is within its length limit (c <= its 1000 bytes declared)
     if len(bomb) > 1000:
         bomb = bomb[:1000]
-    frame = (struct.pack("<BBBBII", MAGIC, cid, 16, 0, 1000, 4 + len(bomb))
+    frame = (header(cid, 16, 1000, 4 + len(bomb))
              + struct.pack("<I", len(bomb)) + bomb)
     ser = BufferedIncrementalPacketSerializer(RawBytes(), codec)
     tracemalloc.start()
@@ -689,9 +700,9 @@ def test_wire_format_read_by_independent_decoders(codec):
     ser = BufferedIncrementalPacketSerializer(RawBytes(), codec, block_size=1 << 16)
     data = BIG[:1_200_000]
     frame = ser.serialize(data)
-    magic, cid, log2, reserved, size, payload = struct.unpack_from("<BBBBII", frame)
-    assert (magic, cid, log2, reserved, size) == (0xEC, {"lz4": 1, "zstd": 2, "deflate": 3}[codec],
-                                                  16, 0, len(data))
+    magic, cid, log2, version, size, payload, crc = struct.unpack_from("<BBBBIII", frame)
+    assert (magic, cid, log2, version, size) == (0xEC, {"lz4": 1, "zstd": 2, "deflate": 3}[codec],
+                                                 16, 1, len(data))
     assert payload == len(frame) - HEADER_SIZE
     pos, out, stored = HEADER_SIZE, bytearray(), 0
     while pos < len(frame):
@@ -712,6 +723,7 @@ def test_wire_format_read_by_independent_decoders(codec):
             assert d.eof and not d.unused_data
         assert len(out) % (1 << 16) == 0 or len(out) == size
     assert bytes(out) == data
+    assert crc == zlib.crc32(data)  # the checksum, by an independent implementation
     assert stored >= 1  # the incompressible stretch went as it is
     assert payload < len(data)
 
