@@ -89,9 +89,9 @@ def _crc32_function():
 
 
 class FrameHeaderError(IncrementalDeserializeError):
-    """A frame header that is not one (bad magic, codec, version, block size or lengths): nothing after
-    it can be trusted, so the data received so far is dropped (``remaining_data`` is empty).
-    Close the connection."""
+    """A frame header that is not one (bad magic, codec, version, block size or lengths):
+    nothing after it can be trusted, so the data received so far is dropped
+    (``remaining_data`` is empty).  Close the connection."""
 
 
 class PacketTooLargeError(FrameHeaderError):
@@ -102,8 +102,8 @@ class PacketTooLargeError(FrameHeaderError):
 class CorruptPacketError(IncrementalDeserializeError):
     """A well-framed packet whose blocks do not decode to the sizes the header declares
     (corrupt data, a decompression bomb, inconsistent block lengths), or decode to bytes whose
-    CRC-32 is not the header's.  The whole frame has been
-    consumed: ``remaining_data`` is what follows it, and the connection can go on."""
+    CRC-32 is not the header's.  The whole frame has been consumed: ``remaining_data`` is what
+    follows it, and the connection can go on."""
 
 
 class _BufferReader:
