@@ -181,6 +181,10 @@ STDC_API gtm_long_t stdc_deflate_py_best(int format, const void *in, size_t len,
 					 size_t cap, gtm_long_t level);
 STDC_API gtm_long_t stdc_brotli_py_compress(const void *in, size_t len, void *out, size_t cap,
 					    gtm_long_t quality, gtm_long_t lgwin);
+/* CRC-32 (gzip's and zlib's, = Python's zlib.crc32) of len bytes at data, continuing from crc
+ * (0: a fresh one): 0..4294967295, or -STDC_E_BAD_ARGS (crc outside that range, or no data
+ * for a non-zero len).  The easynetwork frames' checksum (docs/easynetwork.md). */
+STDC_API gtm_long_t stdc_py_crc32(gtm_long_t crc, const void *data, size_t len);
 /* ---- end of handles and LZ4 block streams ---- */
 
 /* ---- streams of any length (callouts/stream.c; docs/streaming.md) ----

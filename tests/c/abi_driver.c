@@ -186,6 +186,17 @@ static void any_size(void)
 	      "brotli py compress: window 9");
 	CHECK(stdc_brotli_py_compress(plain, n, wide, 100, 1, 16) < 0,
 	      "brotli py compress: an output short of the result");
+	/* CRC-32: the check value of "123456789", the same in two pieces, past 1 MiB, bad args */
+	CHECK(stdc_py_crc32(0, "123456789", 9) == 0xCBF43926L, "py crc32 check value");
+	CHECK(stdc_py_crc32(stdc_py_crc32(0, "1234", 4), "56789", 5) == 0xCBF43926L,
+	      "py crc32 continued");
+	CHECK(stdc_py_crc32(0, plain, n) == stdc_py_crc32(stdc_py_crc32(0, plain, 1000), plain + 1000,
+							   n - 1000), "py crc32 past 1 MiB in pieces");
+	CHECK(stdc_py_crc32(7, NULL, 0) == 7, "py crc32 of nothing");
+	CHECK(stdc_py_crc32(0, NULL, 1) == -STDC_E_BAD_ARGS, "py crc32: no data");
+	CHECK(stdc_py_crc32(-1, plain, 1) == -STDC_E_BAD_ARGS &&
+		      stdc_py_crc32(0x100000000L, plain, 1) == -STDC_E_BAD_ARGS,
+	      "py crc32: crc outside 32 bits");
 	free(plain);
 	free(packed);
 	free(back);
