@@ -6,6 +6,7 @@
 
 #include <brotli/decode.h>
 #include <lz4.h>
+#include <lzma.h>
 #include <zlib.h>
 
 #include "core.h"
@@ -235,6 +236,8 @@ gtm_long_t stdc_available(int argc, gtm_string_t *out)
 		strcat(missing, ",liblz4");
 	if (BrotliDecoderVersion() >> 24 != 1)
 		strcat(missing, ",libbrotli");
+	if (lzma_version_number() / 10000000 != LZMA_VERSION_MAJOR)
+		strcat(missing, ",liblzma");
 	return put_text(argc, out, "available", missing[0] ? missing + 1 : "");
 }
 
@@ -253,10 +256,10 @@ gtm_long_t stdc_versions(int argc, gtm_string_t *out)
 
 	snprintf(text, sizeof(text),
 		 "stdcompress=%s,libdeflate=%s,libz=%s,libzstd=%s,liblz4=%s,libbrotli=%u.%u.%u,"
-		 "codecs=" STDC_CODECS,
+		 "liblzma=%s,codecs=" STDC_CODECS,
 		 STDC_VERSION, LIBDEFLATE_VERSION_STRING, zlibVersion(), ZSTD_versionString(),
 		 LZ4_versionString(), (unsigned)(br >> 24), (unsigned)(br >> 12 & 0xFFF),
-		 (unsigned)(br & 0xFFF));
+		 (unsigned)(br & 0xFFF), lzma_version_string());
 	return put_text(argc, out, "versions", text);
 }
 

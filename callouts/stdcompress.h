@@ -106,7 +106,7 @@ STDC_API gtm_long_t stdc_take(int argc, gtm_string_t *out);
 
 /* "" when every backend resolved, else the comma-separated missing ones (libz,libzstd,...). */
 STDC_API gtm_long_t stdc_available(int argc, gtm_string_t *out);
-/* "stdcompress=X,libdeflate=X,libz=X,libzstd=X,liblz4=X,libbrotli=X". */
+/* "stdcompress=X,libdeflate=X,libz=X,libzstd=X,liblz4=X,libbrotli=X,liblzma=X,codecs=X". */
 STDC_API gtm_long_t stdc_versions(int argc, gtm_string_t *out);
 /* "CODE message" of this thread's last failure, "" if none. */
 STDC_API gtm_long_t stdc_last_error(int argc, gtm_string_t *out);
