@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parent
 BUILD = ROOT / "build"
 APT_PACKAGES = [
     "build-essential", "zlib1g-dev", "libdeflate-dev", "libzstd-dev", "liblz4-dev",
-    "libbrotli-dev", "gzip", "zstd", "lz4", "brotli", "fis-gtm-7.0", "valgrind",
+    "libbrotli-dev", "liblzma-dev", "gzip", "zstd", "lz4", "brotli", "xz-utils", "fis-gtm-7.0",
+    "valgrind", "cmake",  # cmake: the bundled liblzma is built by its own CMake
     "clang", "libclang-rt-14-dev",  # libFuzzer, for invoke fuzz
 ]
 PIP_PACKAGES = ["cffi>=1.15", "pytest>=7", "invoke>=2", "zstandard>=0.22", "setuptools>=61",

@@ -13,10 +13,15 @@ as our lz4_compress, default fast mode) and the brotli package at quality 5 (win
 Each row is skipped, with the reason, when its peer is not installed.  Both peers bundle their
 own copy of the codec library: the speed rows have a target (>= 1x) only when that copy is the
 version we link, since otherwise the comparison is between library versions, not bindings.
+
+xz: Python's lzma at preset 6 (CRC64, its defaults) against our xz_compress level 6, both
+decoders on our stream.  Python's lzma links the system's liblzma, another version than ours
+on most machines (and our dictionary is cut to the item's size): the rows are context, no target.
 """
 
 from __future__ import annotations
 
+import lzma
 import zlib
 from collections import deque
 from itertools import repeat
@@ -93,6 +98,30 @@ def big_rows(c: Corpus, plan: Plan) -> list[Row]:
     rows.extend(floor_rows(c, plan, {"gunzip": gz, "inflate": raw, "unzlib": zl,
                                      "zstd decompress": frame}, rows))
     rows.extend(lz4_brotli_rows(c, plan, item))
+    rows.extend(xz_rows(c, plan, item))
+    return rows
+
+
+XZ_JOBS = ("xz -6 compress", "xz -6 compress size", "xz decompress")
+
+
+def xz_rows(c: Corpus, plan: Plan, item: bytes) -> list[Row]:
+    """Our xz level 6 against Python's lzma preset 6: compress speed and size, decompress."""
+    packed, theirs = stdcompress.xz_compress(item), lzma.compress(item)
+    _check("lzma.decompress of our stream", lzma.decompress(packed), item)
+    _check("our xz_decompress of lzma's stream", stdcompress.xz_decompress(theirs), item)
+    rows = []
+
+    def timed(job, ours, peer):
+        t = best_of({"ours": ours, "": peer}, plan)
+        rows.append(Row(BIG, job, c.name, len(item), "speed", "us", t["ours"] * 1e6,
+                        t[""] * 1e6, peer_name="python lzma"))
+
+    timed("xz -6 compress", lambda: stdcompress.xz_compress(item), lambda: lzma.compress(item))
+    rows.append(Row(BIG, "xz -6 compress size", c.name, len(item), "size", "B", len(packed),
+                    len(theirs), peer_name="python lzma"))
+    timed("xz decompress", lambda: stdcompress.xz_decompress(packed),
+          lambda: lzma.decompress(packed))
     return rows
 
 

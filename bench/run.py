@@ -54,6 +54,9 @@ NOTES = [
     "writes one as lz4(1) does (docs/any-size.md).",
     "batches: one call = the whole batch (bench/batch.py); zstd -3 frames with content size and "
     "checksum; threads inside the C call; identical output checked before timing.",
+    "xz peer: Python's lzma at preset 6 (CRC64), which links the system's liblzma (another "
+    "version than ours on most machines; our dictionary is cut to the item's size): context "
+    "rows, no target.",
 ]
 # ---- easynetwork packets ----
 NOTES.append(network.NOTE + (f" easynetwork {network.easynetwork.__version__}."

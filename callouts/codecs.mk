@@ -7,9 +7,9 @@
 CODECS ?=
 ifneq ($(CODECS),)
 CODEC_CFLAGS = -isystem $(CODECS)/include -DSTDC_BUNDLED_CODECS
-CODEC_LIBS = $(addprefix $(CODECS)/lib/,libdeflate.a libzstd.a libz.a liblz4.a libbrotli.a) \
+CODEC_LIBS = $(addprefix $(CODECS)/lib/,libdeflate.a libzstd.a libz.a liblz4.a libbrotli.a liblzma.a) \
 	-Wl,--exclude-libs,ALL -lm -lpthread
 else
 CODEC_CFLAGS =
-CODEC_LIBS = -ldeflate -lzstd -lz -llz4 -lbrotlienc -lbrotlidec -lpthread
+CODEC_LIBS = -ldeflate -lzstd -lz -llz4 -lbrotlienc -lbrotlidec -llzma -lpthread
 endif

@@ -6,6 +6,7 @@
 
 #include <brotli/decode.h>
 #include <lz4.h>
+#include <lzma.h>
 #include <zlib.h>
 
 #include "core.h"
@@ -23,6 +24,7 @@ static const char *const code_names[STDC_CODE_COUNT] = {
 	[STDC_E_LIBBROTLI_FAIL] = "LIBBROTLI-FAIL",
 	[STDC_E_INVALID_HANDLE] = "INVALID-HANDLE",
 	[STDC_E_HANDLE_LIMIT] = "HANDLE-LIMIT",
+	[STDC_E_LIBLZMA_FAIL] = "LIBLZMA-FAIL",
 };
 
 /* ---- last error: plain thread-local storage, so recording an error never allocates ---- */
@@ -243,6 +245,8 @@ gtm_long_t stdc_available(int argc, gtm_string_t *out)
 		strcat(missing, ",liblz4");
 	if (BrotliDecoderVersion() >> 24 != 1)
 		strcat(missing, ",libbrotli");
+	if (lzma_version_number() / 10000000 != LZMA_VERSION_MAJOR)
+		strcat(missing, ",liblzma");
 	return put_text(argc, out, "available", missing[0] ? missing + 1 : "");
 }
 
@@ -261,10 +265,10 @@ gtm_long_t stdc_versions(int argc, gtm_string_t *out)
 
 	snprintf(text, sizeof(text),
 		 "stdcompress=%s,libdeflate=%s,libz=%s,libzstd=%s,liblz4=%s,libbrotli=%u.%u.%u,"
-		 "codecs=" STDC_CODECS,
+		 "liblzma=%s,codecs=" STDC_CODECS,
 		 STDC_VERSION, LIBDEFLATE_VERSION_STRING, zlibVersion(), ZSTD_versionString(),
 		 LZ4_versionString(), (unsigned)(br >> 24), (unsigned)(br >> 12 & 0xFFF),
-		 (unsigned)(br & 0xFFF));
+		 (unsigned)(br & 0xFFF), lzma_version_string());
 	return put_text(argc, out, "versions", text);
 }
 
@@ -297,12 +301,16 @@ gtm_long_t stdc_limits(int argc, gtm_string_t *out)
 		 ";brotli_quality_min=%d;brotli_quality_max=%d;brotli_quality_default=%d"
 		 ";brotli_lgwin_min=%d;brotli_lgwin_max=%d;brotli_lgwin_default=%d"
 		 ";stream_min_output=%d;stream_max_workers=%d"
-		 ";deflate_best_level_min=%d;deflate_best_level_max=%d;deflate_best_level_default=%d",
+		 ";deflate_best_level_min=%d;deflate_best_level_max=%d;deflate_best_level_default=%d"
+		 ";xz_level_min=%d;xz_level_max=%d;xz_level_default=%d;xz_extreme_min=%d"
+		 ";xz_decoder_memlimit=%d",
 		 STDC_LZ4_LEVEL_MIN, STDC_LZ4_LEVEL_MAX, STDC_LZ4_LEVEL_DEFAULT,
 		 STDC_BROTLI_QUALITY_MIN, STDC_BROTLI_QUALITY_MAX, STDC_BROTLI_QUALITY_DEFAULT,
 		 STDC_BROTLI_LGWIN_MIN, STDC_BROTLI_LGWIN_MAX, STDC_BROTLI_LGWIN_DEFAULT,
 		 STDC_STREAM_MIN_OUTPUT, STDC_STREAM_MAX_WORKERS, STDC_DEFLATE_BEST_MIN,
-		 STDC_DEFLATE_BEST_MAX, STDC_DEFLATE_BEST_DEFAULT);
+		 STDC_DEFLATE_BEST_MAX, STDC_DEFLATE_BEST_DEFAULT, STDC_XZ_LEVEL_MIN,
+		 STDC_XZ_LEVEL_MAX, STDC_XZ_LEVEL_DEFAULT, STDC_XZ_EXTREME_MIN,
+		 STDC_XZ_DECODER_MEMLIMIT);
 	return put_text(argc, out, "limits", text);
 }
 

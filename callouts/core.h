@@ -39,6 +39,13 @@
 #define STDC_BROTLI_LGWIN_MIN 10
 #define STDC_BROTLI_LGWIN_MAX 24
 #define STDC_BROTLI_LGWIN_DEFAULT 22
+/* xz: presets 0..9 (xz -0..-9), 10..19 the extreme ones (xz -0e..-9e); default xz's 6.  The
+ * decoder's memory limit admits every preset's stream (-9 needs 65 MiB). */
+#define STDC_XZ_LEVEL_MIN 0
+#define STDC_XZ_LEVEL_MAX 19
+#define STDC_XZ_EXTREME_MIN 10
+#define STDC_XZ_LEVEL_DEFAULT 6
+#define STDC_XZ_DECODER_MEMLIMIT (128 << 20)
 
 /* Per-thread state: codec contexts reused across calls, the staging buffer for results that
  * do not fit a small output tier, and the held result.  Freed at thread and process exit. */

@@ -53,6 +53,7 @@ enum stdc_code {
 	STDC_E_LIBBROTLI_FAIL = 9,   /* brotli: corrupt, truncated or trailing input */
 	STDC_E_INVALID_HANDLE = 10,  /* a handle never opened, already closed, or of another kind */
 	STDC_E_HANDLE_LIMIT = 11,    /* no free handle: the configured maximum are open */
+	STDC_E_LIBLZMA_FAIL = 12,    /* xz: corrupt, truncated or trailing input, or over the memory limit */
 	STDC_CODE_COUNT
 };
 
@@ -101,12 +102,18 @@ STDC_API gtm_long_t stdc_brotli_compress(int argc, gtm_string_t *in, gtm_string_
 STDC_API gtm_long_t stdc_brotli_decompress(int argc, gtm_string_t *in, gtm_string_t *out);
 /* ---- end of LZ4 and brotli ---- */
 
+/* xz (the .xz format of XZ Utils) through liblzma: levels 0..9 (xz -0..-9, default 6) and
+ * 10..19 for the extreme presets (xz -0e..-9e); CRC64 check.  Decompression accepts
+ * concatenated streams and stream padding, as xz -d (docs/xz.md). */
+STDC_API gtm_long_t stdc_xz_compress(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level);
+STDC_API gtm_long_t stdc_xz_decompress(int argc, gtm_string_t *in, gtm_string_t *out);
+
 /* Collect a held result (see "Result codes"). */
 STDC_API gtm_long_t stdc_take(int argc, gtm_string_t *out);
 
 /* "" when every backend resolved, else the comma-separated missing ones (libz,libzstd,...). */
 STDC_API gtm_long_t stdc_available(int argc, gtm_string_t *out);
-/* "stdcompress=X,libdeflate=X,libz=X,libzstd=X,liblz4=X,libbrotli=X". */
+/* "stdcompress=X,libdeflate=X,libz=X,libzstd=X,liblz4=X,libbrotli=X,liblzma=X,codecs=X". */
 STDC_API gtm_long_t stdc_versions(int argc, gtm_string_t *out);
 /* "CODE message" of this thread's last failure, "" if none. */
 STDC_API gtm_long_t stdc_last_error(int argc, gtm_string_t *out);

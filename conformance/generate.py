@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import lzma
 import os
 import re
 import sqlite3
@@ -29,7 +30,8 @@ from .manifest import CODECS, Corpus, Row, sha256
 
 MAX_STRING = 1048576  # the M string limit; the near-cap plaintext stays just under it
 LEVELS = {"gzip": (1, 6, 9), "deflate": (1, 6, 9), "zlib": (1, 6, 9), "zstd": (-5, 1, 3, 19),
-          "lz4": (1, 9), "lz4frame": (-5, 1, 12), "brotli": (1, 5, 11)}
+          "lz4": (1, 9), "lz4frame": (-5, 1, 12), "brotli": (1, 5, 11),
+          "xz": (0, 6, 16)}  # 16: xz -6e
 LICENSES = Path("/usr/share/common-licenses")
 FILE_MTIME = 1700000000  # fixed mtime of the file gzip(1) stores with its name
 
@@ -381,6 +383,31 @@ def lz4_brotli_fixtures(texts: dict[str, bytes]) -> list[tuple[Row, bytes]]:
             for id, codec, level, name, blob, producer, command in specs]
 
 
+# ---- xz: xz(1) and Python's lzma ----------------------------------------------------------
+
+def xz_fixtures(texts: dict[str, bytes]) -> list[tuple[Row, bytes]]:
+    xz, py = _tool_version("xz"), f"python-lzma {sys.version.split()[0]}"
+    lic, mlog = "licenses.txt", "mlog.txt"
+    data = texts[lic]
+    first, second = data[:len(data) // 2], data[len(data) // 2:]
+    specs = [  # id, codec, level, plaintext, bytes, producer, command
+        ("xzcli-licenses", "xz", 6, lic, _run(["xz", "-c"], data), xz, f"xz -c < {lic}"),
+        ("xzcli-9e-licenses", "xz", 19, lic, _run(["xz", "-9e", "-c"], data), xz,
+         f"xz -9e -c < {lic}"),
+        ("xzcli-sha256-mlog", "xz", 6, mlog, _run(["xz", "--check=sha256", "-c"], texts[mlog]), xz,
+         f"xz --check=sha256 -c < {mlog}"),
+        ("xzcli-streams-licenses", "xz", 6, lic,
+         _run(["xz", "-c"], first) + b"\0" * 8 + _run(["xz", "-c"], second) + b"\0" * 4, xz,
+         f"two streams with stream padding: xz -c < first half of {lic}, 8 null bytes, "
+         "xz -c < second half, 4 null bytes"),
+        ("xzcli-empty", "xz", 6, "empty.bin", _run(["xz", "-c"], b""), xz, "xz -c < empty.bin"),
+        ("pylzma-crc32-licenses", "xz", 6, lic, lzma.compress(data, check=lzma.CHECK_CRC32), py,
+         "lzma.compress(data, check=lzma.CHECK_CRC32)"),
+    ]
+    return [_row(id, "decompress", codec, level, name, texts[name], blob, producer, command)
+            for id, codec, level, name, blob, producer, command in specs]
+
+
 # ---- writing and reporting ----------------------------------------------------------------
 
 def write_fixtures(corpus: Corpus, made: list[tuple[Row, bytes]]) -> None:
@@ -413,7 +440,8 @@ def describe_changes(old: list[Row], new: list[Row]) -> list[str]:
 
 def generate(corpus: Corpus) -> list[str]:
     texts = write_plaintexts(corpus)
-    made = our_fixtures(texts) + independent_fixtures(texts) + lz4_brotli_fixtures(texts)
+    made = our_fixtures(texts) + independent_fixtures(texts) + lz4_brotli_fixtures(texts) + \
+        xz_fixtures(texts)
     old = corpus.read()
     write_fixtures(corpus, made)
     rows = [row for row, _ in made]

@@ -16,7 +16,8 @@ Interface (subclass Host):
 
     Case(key, op, codec, level, data, source)
         op      "compress" or "decompress"
-        codec   "gzip", "deflate", "zlib", "zstd", "lz4", "lz4frame" or "brotli" (manifest.CODECS)
+        codec   "gzip", "deflate", "zlib", "zstd", "lz4", "lz4frame", "brotli" or "xz"
+                (manifest.CODECS)
         level   int for compress (None: the codec's default), None for decompress
         data    the input bytes; source is the file they were read from (corpus/ or
                 fixtures/), for hosts that prefer to read files themselves
@@ -104,7 +105,8 @@ class BridgeHost(Host):
                  "zlib": ("zlib", "unzlib"), "zstd": ("zstd_compress", "zstd_decompress"),
                  "lz4": ("lz4_compress", "lz4_decompress"),
                  "lz4frame": ("lz4_frame_compress", "lz4_frame_decompress"),
-                 "brotli": ("brotli_compress", "brotli_decompress")}
+                 "brotli": ("brotli_compress", "brotli_decompress"),
+                 "xz": ("xz_compress", "xz_decompress")}
 
     def __init__(self):
         self._loaded = None  # (module, missing backends) or (None, reason)

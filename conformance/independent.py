@@ -1,11 +1,13 @@
 """Decoders that share no code with stdcompress: Python's zlib and gzip modules for the deflate
 family, the zstd CLI for zstd, the lz4 CLI for LZ4 frames, python-lz4's lz4.block for
-size-prefixed LZ4 blocks (no CLI reads raw blocks), the brotli CLI for brotli.  Generation checks
-every fixture with them; so do the tests."""
+size-prefixed LZ4 blocks (no CLI reads raw blocks), the brotli CLI for brotli, the xz CLI and
+Python's lzma module for xz (both must agree).  Generation checks every fixture with them; so do
+the tests."""
 
 from __future__ import annotations
 
 import gzip
+import lzma
 import shutil
 import subprocess
 import zlib
@@ -30,9 +32,27 @@ def _cli(argv: list[str], data: bytes) -> bytes:
     return r.stdout
 
 
+def _lzma_streams(data: bytes) -> bytes:
+    """Python's lzma over concatenated .xz streams with stream padding (null bytes, a multiple
+    of four) between and after them.  lzma.decompress stops at padding and ignores what
+    follows, so each stream gets its own decompressor."""
+    out = []
+    while True:
+        d = lzma.LZMADecompressor(lzma.FORMAT_XZ)
+        out.append(d.decompress(data))
+        if not d.eof:
+            raise DecodeError("a stream is truncated")
+        padded = d.unused_data
+        data = padded.lstrip(b"\0")
+        if (len(padded) - len(data)) % 4:
+            raise DecodeError("stream padding is not a multiple of four bytes")
+        if not data:
+            return b"".join(out)
+
+
 # codec -> what the independent decoder needs: ("cli", name) or ("module", name)
 NEEDS = {"zstd": ("cli", "zstd"), "lz4frame": ("cli", "lz4"), "brotli": ("cli", "brotli"),
-         "lz4": ("module", "lz4.block")}
+         "lz4": ("module", "lz4.block"), "xz": ("cli", "xz")}
 
 
 def unavailable(codec: str) -> str | None:
@@ -65,6 +85,11 @@ def decode(codec: str, data: bytes) -> bytes:
         return _cli(["lz4", "-d", "-c", "-q"], data)  # every frame, skippable ones too
     if codec == "brotli":
         return _cli(["brotli", "-d", "-c"], data)
+    if codec == "xz":
+        out = _cli(["xz", "-d", "-c", "-q"], data)  # every stream, the padding between
+        if _lzma_streams(data) != out:
+            raise DecodeError("xz -dc and Python's lzma decode it differently")
+        return out
     if codec == "lz4":
         why = unavailable(codec)
         if why:

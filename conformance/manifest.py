@@ -7,7 +7,8 @@ Columns (a header line names them; lines starting with # are comments):
                 decompress: decode only (fixtures made by independent producers)
     codec       gzip, deflate (raw RFC 1951), zlib, zstd, lz4 (an LZ4 block after its 4-byte
                 little-endian size: python-lz4's lz4.block format), lz4frame (the lz4(1) frame
-                format) or brotli (RFC 7932; level is the quality)
+                format), brotli (RFC 7932; level is the quality) or xz (the .xz format of XZ
+                Utils; levels 10..19 are the extreme presets)
     level       the level the fixture was made with, "-" when not known or not ours
     plaintext   file name under corpus/
     compressed  file name under fixtures/
@@ -44,6 +45,7 @@ CODECS = {c.name: c for c in (
     Codec("lz4", "lz4b", "liblz4"),
     Codec("lz4frame", "lz4", "liblz4"),
     Codec("brotli", "br", "libbrotli"),
+    Codec("xz", "xz", "liblzma"),
 )}
 
 

@@ -16,7 +16,7 @@ from .targets import BY_NAME, ONE_SHOT_LEN, TARGETS
 
 MAX_SEED = ONE_SHOT_LEN - 16
 ONE_SHOT_CODEC = {"gunzip": "gzip", "inflate": "deflate", "unzlib": "zlib", "zstd": "zstd",
-                  "lz4": "lz4", "lz4frame": "lz4frame", "brotli": "brotli"}
+                  "lz4": "lz4", "lz4frame": "lz4frame", "brotli": "brotli", "xz": "xz"}
 # fuzz_stream.c's codec byte; the stream's lz4 is the LZ4 frame format
 STREAM_CODEC = {"gzip": 0, "deflate": 1, "zlib": 2, "zstd": 3, "lz4frame": 4, "brotli": 5}
 ROOT = Path(__file__).resolve().parent.parent

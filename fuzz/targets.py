@@ -32,6 +32,7 @@ TARGETS = [
     Target("lz4block", "c", "lz4BlockDecompress (raw block, declared size)", ONE_SHOT_LEN),
     Target("lz4frame", "c", "lz4FrameDecompress", ONE_SHOT_LEN),
     Target("brotli", "c", "brotliDecompress", ONE_SHOT_LEN),
+    Target("xz", "c", "xzDecompress (concatenated .xz streams, padding)", ONE_SHOT_LEN),
     Target("lz4stream", "c", "lz4StreamDecompressOpen, lz4StreamGetBlock, lz4StreamDecompress",
            ONE_SHOT_LEN),
     Target("stream", "c", "streamOpen d / streamWrite / streamRead / streamUnused / streamClose, "

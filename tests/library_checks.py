@@ -9,7 +9,8 @@ from pathlib import Path
 
 # What every Linux process has; the library may need nothing else.
 SYSTEM_LIBRARIES = ("linux-vdso.so", "libc.so", "libm.so", "libpthread.so", "ld-linux")
-CODEC_LIBRARIES = ("libz.so", "libzstd.so", "liblz4.so", "libbrotli", "libdeflate.so")
+CODEC_LIBRARIES = ("libz.so", "libzstd.so", "liblz4.so", "libbrotli", "libdeflate.so",
+                   "liblzma.so")
 
 
 def needed_libraries(lib: Path) -> list[str]:

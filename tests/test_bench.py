@@ -14,7 +14,7 @@ HEADER = ("job", "corpus", "item", "ours", "peer", "ratio", "MB/s", "target", "m
 JOB_ROWS = [
     "gzip -6", "gzip -6 size", "gunzip", "inflate", "unzlib", "zstd -3 compress",
     "zstd -3 compress (no-chk peer)", "zstd decompress", "zstd decompress (no-chk peer)",
-    *bridge.LZ4_BROTLI_JOBS, *(f"{job}{bridge.FLOOR_SUFFIX}" for job in bridge.FLOOR_JOBS),
+    *bridge.LZ4_BROTLI_JOBS, *bridge.XZ_JOBS, *(f"{job}{bridge.FLOOR_SUFFIX}" for job in bridge.FLOOR_JOBS),
     *lz4stream.JOBS, *lz4stream.FLOOR_JOBS,
     *streams.JOBS, *streams.FLOOR_JOBS,
     *batch.JOBS,

@@ -7,6 +7,7 @@ import shutil
 import struct
 import subprocess
 import zlib as pyzlib
+from pathlib import Path
 
 import pytest
 
@@ -306,14 +307,14 @@ def test_threads_match_a_serial_run():
 
 
 LIBRARY_OF_PIN = {"zstd": "libzstd", "libdeflate": "libdeflate", "lz4": "liblz4", "zlib": "libz",
-                  "brotli": "libbrotli"}
+                  "brotli": "libbrotli", "xz": "liblzma"}
 
 
 def test_available_and_versions():
     assert sc.available() == ""
     v = sc.versions()
     assert set(v) == {"stdcompress", "libdeflate", "libz", "libzstd", "liblz4", "libbrotli",
-                      "codecs"}
+                      "liblzma", "codecs"}
     assert v["stdcompress"] == sc.__version__
     if v["codecs"] == "bundled":  # the versions codecs.lock pins, whatever the system has
         from third_party.codecs import pins
@@ -324,6 +325,19 @@ def test_available_and_versions():
         assert v["libz"] == pyzlib.ZLIB_RUNTIME_VERSION
         out = subprocess.run(["zstd", "--version"], capture_output=True, text=True).stdout
         assert v["libzstd"] in out
+        out = subprocess.run(["xz", "--version"], capture_output=True, text=True).stdout
+        assert f"liblzma {v['liblzma']}" in out  # the xz CLI of the system's liblzma
+
+
+def test_codec_libraries_are_linked_in_and_hidden():
+    """The bundled build needs no codec library (liblzma included) and, either build, exports
+    only its stdc_* entries: nm -D shows no lzma_, ZSTD_, LZ4_, Brotli or libdeflate_ symbol."""
+    from library_checks import assert_exports_only_entries, assert_needs_only_system_libraries
+    from stdcompress import _runtime
+    lib = Path(_runtime.default().table.library)
+    if sc.versions()["codecs"] == "bundled":
+        assert_needs_only_system_libraries(lib)
+    assert "stdc_versions" in assert_exports_only_entries(lib)
 
 
 def test_errors_carry_codes():

@@ -256,6 +256,7 @@ def test_symbol_missing_fails_only_that_entry(modes, mode, tmp_path):
 def test_engine_host_runs_cases_binary_safe(modes, mode, tmp_path):
     _need(modes, mode)
     import gzip as pygzip
+    import lzma
     import zlib as pyzlib
     all_bytes = bytes(range(256))
     corpus = ROOT / "conformance" / "corpus" / "bytes256.bin"
@@ -267,6 +268,8 @@ def test_engine_host_runs_cases_binary_safe(modes, mode, tmp_path):
         Case("d2", "decompress", "deflate", None, b"\x00garbage", None),
         Case("d3", "decompress", "zlib", None, pyzlib.compress(b"\n\r\n" * 1000), None),
         Case("b1", "compress", "zstd", 0, b"x", None),
+        Case("x1", "decompress", "xz", None, lzma.compress(all_bytes) + b"\0" * 4, None),
+        Case("x2", "compress", "xz", 16, all_bytes, corpus),
     ]
     host = EngineHost(mode)
     assert host.unavailable() is None
@@ -277,8 +280,9 @@ def test_engine_host_runs_cases_binary_safe(modes, mode, tmp_path):
     assert out["d2"].error[0] == "LIBZ-FAIL" and "inflate" in out["d2"].error[1]
     assert out["d3"].result == b"\n\r\n" * 1000
     assert out["b1"].error[0] == "BAD-LEVEL"
+    assert out["x1"].result == all_bytes and lzma.decompress(out["x2"].result) == all_bytes
     v = host.versions()
-    assert set(v) >= {"stdcompress", "libdeflate", "libz", "libzstd"}
+    assert set(v) >= {"stdcompress", "libdeflate", "libz", "libzstd", "liblzma"}
 
 
 # ---- invoke install / invoke env ----

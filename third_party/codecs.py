@@ -185,6 +185,9 @@ class Recipe:
     # The codec's own CLI, built against the archive into bin/: the tests compare the library's
     # bytes with the CLI of the same version (lz4 -N, brotli -q N), whatever the system has.
     program: tuple[str, tuple[str, ...]] | None = None  # (name, sources)
+    # Built by the codec's own CMake instead (sources unused): its configure checks decide
+    # the platform defines, options choose the parts. (options, target, archive in build dir)
+    cmake: tuple[tuple[str, ...], str, str] | None = None
 
 
 RECIPES = {
@@ -217,6 +220,24 @@ RECIPES = {
                            for h in ("decode.h", "encode.h", "port.h", "shared_dictionary.h",
                                      "types.h")),
                      ("brotli", ("c/tools/brotli.c",))),
+    # The .xz format: LZMA2 encoder (LZMA1 underneath), every filter's decoder so any file
+    # xz(1) writes decodes; CRC32/CRC64/SHA-256. No tools, NLS, lzip, MicroLZMA, shared lib.
+    "xz": Recipe("liblzma.a", (), ("-O2",),
+                 (("src/liblzma/api/lzma.h", "lzma.h"),
+                  *((f"src/liblzma/api/lzma/{h}", f"lzma/{h}")
+                    for h in ("base.h", "bcj.h", "block.h", "check.h", "container.h", "delta.h",
+                              "filter.h", "hardware.h", "index.h", "index_hash.h", "lzma12.h",
+                              "stream_flags.h", "version.h", "vli.h"))),
+                 cmake=(("-DBUILD_SHARED_LIBS=OFF", "-DCMAKE_POSITION_INDEPENDENT_CODE=ON",
+                         "-DBUILD_TESTING=OFF", "-DXZ_NLS=OFF", "-DXZ_DOC=OFF",
+                         "-DXZ_TOOL_XZ=OFF", "-DXZ_TOOL_XZDEC=OFF", "-DXZ_TOOL_LZMADEC=OFF",
+                         "-DXZ_TOOL_LZMAINFO=OFF", "-DXZ_TOOL_SCRIPTS=OFF",
+                         "-DXZ_ENCODERS=lzma1;lzma2",
+                         "-DXZ_DECODERS=lzma1;lzma2;delta;x86;arm;armthumb;arm64;powerpc;"
+                         "ia64;sparc;riscv",
+                         "-DXZ_CHECKS=crc32;crc64;sha256", "-DXZ_LZIP_DECODER=OFF",
+                         "-DXZ_MICROLZMA_ENCODER=OFF", "-DXZ_MICROLZMA_DECODER=OFF"),
+                        "liblzma", "liblzma.a")),
 }
 COMMON_FLAGS = ("-fPIC", "-fvisibility=hidden", "-g", "-DNDEBUG", "-pthread", "-w")
 
@@ -249,6 +270,17 @@ def _compile(cc: str, tree: Path, src: Path, obj: Path, flags) -> None:
         raise SourceError(f"compiling {src}: {r.stderr.strip()[-2000:]}")
 
 
+def _cmake(tree: Path, build_dir: Path, recipe: Recipe) -> None:
+    options, target, _ = recipe.cmake
+    flags = " ".join((*COMMON_FLAGS, *recipe.flags))
+    for args in (["-S", str(tree), "-B", str(build_dir), "-DCMAKE_BUILD_TYPE=Release",
+                  f"-DCMAKE_C_FLAGS={flags}", *options],
+                 ["--build", str(build_dir), "--target", target, "-j", str(os.cpu_count() or 2)]):
+        r = subprocess.run(["cmake", *args], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise SourceError(f"cmake for {tree.name}: {(r.stdout + r.stderr).strip()[-2000:]}")
+
+
 def build(quiet: bool = False) -> Path:
     """The prefix with include/ and lib/ of every pinned codec; built once per key()."""
     out = prefix()
@@ -258,11 +290,15 @@ def build(quiet: bool = False) -> Path:
     cc = os.environ.get("CC", "cc")
     tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    jobs, archives = [], {}
+    jobs, cmakes, archives = [], [], {}
     for codec, pin in pins().items():
         recipe = RECIPES[codec]
         tree = extract(pin)
         objs = []
+        if recipe.cmake:
+            cmakes.append((tree, tmp / "obj" / codec / "cmake", recipe))
+            archives[codec] = (recipe, tree, None)
+            continue
         for src in _expand(tree, recipe.sources):
             obj = tmp / "obj" / codec / (src.relative_to(tree).as_posix().replace("/", "_")
                                          + ".o")
@@ -272,12 +308,17 @@ def build(quiet: bool = False) -> Path:
     if not quiet:
         print(f"building {len(archives)} codecs ({len(jobs)} files) into {out}", file=sys.stderr)
     with concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 2) as pool:
-        for f in [pool.submit(_compile, cc, *job) for job in jobs]:
+        for f in [*(pool.submit(_compile, cc, *job) for job in jobs),
+                  *(pool.submit(_cmake, *job) for job in cmakes)]:
             f.result()
     for codec, (recipe, tree, objs) in archives.items():
         (tmp / "lib").mkdir(parents=True, exist_ok=True)
-        subprocess.run(["ar", "rcs", str(tmp / "lib" / recipe.archive), *map(str, objs)],
-                       check=True)
+        if objs is None:  # built by its CMake
+            shutil.copy2(tmp / "obj" / codec / "cmake" / recipe.cmake[2],
+                         tmp / "lib" / recipe.archive)
+        else:
+            subprocess.run(["ar", "rcs", str(tmp / "lib" / recipe.archive), *map(str, objs)],
+                           check=True)
         for rel, dest in recipe.headers:
             target = tmp / "include" / dest
             target.parent.mkdir(parents=True, exist_ok=True)

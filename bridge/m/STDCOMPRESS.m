@@ -1,4 +1,4 @@
-STDCOMPRESS ; gzip, deflate, zlib, zstd, LZ4 and brotli for M through the stdcompress call-outs
+STDCOMPRESS ; gzip, deflate, zlib, zstd, LZ4, brotli and xz for M through the stdcompress call-outs
  ;
  ; Public extrinsics (each codec one returns 1, or 0 with $ECODE set and .out = ""):
  ;   $$gzip^STDCOMPRESS(data,.out[,level])     RFC 1952 gzip
@@ -19,8 +19,10 @@ STDCOMPRESS ; gzip, deflate, zlib, zstd, LZ4 and brotli for M through the stdcom
  ;   $$lz4FrameDecompress^STDCOMPRESS(data,.out)
  ;   $$brotliCompress^STDCOMPRESS(data,.out[,quality][,lgwin])  brotli stream (RFC 7932)
  ;   $$brotliDecompress^STDCOMPRESS(data,.out)
+ ;   $$xzCompress^STDCOMPRESS(data,.out[,level])  .xz stream (XZ Utils); level 0..9, 10..19 extreme
+ ;   $$xzDecompress^STDCOMPRESS(data,.out)        one or more .xz streams, stream padding
  ;   $$available^STDCOMPRESS()  "" or the missing backends ("libz,libzstd"); never raises
- ;   $$versions^STDCOMPRESS()   "stdcompress=X,libdeflate=X,...,libbrotli=X,codecs=bundled|system"
+ ;   $$versions^STDCOMPRESS()   "stdcompress=X,libdeflate=X,...,liblzma=X,codecs=bundled|system"
  ;   $$lastError^STDCOMPRESS()  "CODE message" of the last failure, "" if none
  ;   $$limits^STDCOMPRESS()     "name=value;..." limits and level ranges, as the C library says
  ; LZ4 block streams (python-lz4's lz4.stream format; docs/lz4-stream.md), behind handles:
@@ -45,7 +47,7 @@ STDCOMPRESS ; gzip, deflate, zlib, zstd, LZ4 and brotli for M through the stdcom
  ;   $$decompressFile^STDCOMPRESS(codec,from,to[,maxOutput])    file to file, 1 or 0
  ;
  ; Failures set $ECODE to ,U-STDCOMPRESS-<CODE>, with CODE one of BAD-ARGS, BAD-LEVEL,
- ; OUTPUT-TOO-LARGE, LIBZ-FAIL, LIBZSTD-FAIL, LIBLZ4-FAIL, LIBBROTLI-FAIL, NO-MEMORY,
+ ; OUTPUT-TOO-LARGE, LIBZ-FAIL, LIBZSTD-FAIL, LIBLZ4-FAIL, LIBBROTLI-FAIL, LIBLZMA-FAIL, NO-MEMORY,
  ; CALLOUT-MISSING, and for streams INVALID-HANDLE, HANDLE-LIMIT.
  ;
  ; Data are byte strings: use $ZLENGTH/$ZEXTRACT/$ZASCII/$ZCHAR on them in UTF-8 mode.
@@ -133,6 +135,14 @@ brotliDecompress(data,out) ; decode one brotli stream into .out
  quit:$$brotliDecompressC() 1 set out="" do raise quit 0
  ;
  ; -- end of LZ4 and brotli --
+ ;
+ ; -- xz: levels 0..9 are xz -0..-9 (default 6), 10..19 the extreme presets xz -0e..-9e --
+ ;
+xzCompress(data,out,level) ; .xz stream (CRC64 check) of data into .out
+ quit:$$xzCompressC() 1 set out="" do raise quit 0
+ ;
+xzDecompress(data,out) ; decode one or more .xz streams (stream padding too, as xz -d) into .out
+ quit:$$xzDecompressC() 1 set out="" do raise quit 0
  ;
  ; -- LZ4 block streams.  A stream lives in the C library behind a handle until
  ; lz4StreamFree (or the process ends).  bufsize is the largest chunk; width the bytes of the
@@ -354,6 +364,23 @@ brotliDecompressC() ;
  new $etrap,n set $etrap="goto trap^STDCOMPRESS"
  quit:'($data(data)#2) $$noData("brotliDecompress")
  set n=$zlength(data),n=$select(n<257:$&stdcompress.brotliDecompress1k(data,.out),n<16385:$&stdcompress.brotliDecompress64k(data,.out),1:$&stdcompress.brotliDecompress(data,.out))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
+xzCompressC() ;
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData("xzCompress")
+ set n=$zlength(data),n=n+(n\8)+64
+ if $get(level)="" set n=$select(n<1025:$&stdcompress.xzCompress1k(data,.out),n<65537:$&stdcompress.xzCompress64k(data,.out),1:$&stdcompress.xzCompress(data,.out)) quit:'n 1 quit $$got(n,.out)
+ quit:level'?.1"-"1.6N $$badLevel("xzCompress")
+ set n=$select(n<1025:$&stdcompress.xzCompress1k(data,.out,level),n<65537:$&stdcompress.xzCompress64k(data,.out,level),1:$&stdcompress.xzCompress(data,.out,level))
+ quit:'n 1
+ quit $$got(n,.out)
+ ;
+xzDecompressC() ;
+ new $etrap,n set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData("xzDecompress")
+ set n=$zlength(data),n=$select(n<257:$&stdcompress.xzDecompress1k(data,.out),n<16385:$&stdcompress.xzDecompress64k(data,.out),1:$&stdcompress.xzDecompress(data,.out))
  quit:'n 1
  quit $$got(n,.out)
  ;

@@ -3,7 +3,7 @@ STDCOMPRESSCONF ; conformance runner for STDCOMPRESS: mumps -run STDCOMPRESSCONF
  ; jobfile: one case a line, fields separated by a TAB:
  ;   key  op  codec  level  inpath  outpath
  ;   op "compress" or "decompress"; codec gzip, deflate, zlib, zstd, lz4 (size-prefixed
- ;   block), lz4frame or brotli (level: the quality); level "" for the
+ ;   block), lz4frame, brotli (level: the quality) or xz; level "" for the
  ;   default (always "" for decompress).
  ; For each case the input file is read as bytes, run through the STDCOMPRESS extrinsic,
  ; and on success the result is written to outpath as bytes.  resultfile gets one line a
@@ -49,11 +49,11 @@ clean(x) ; x without TABs and line ends, to fit one result field
  quit $translate(x,$char(9,10,13),"   ")
  ;
 comp(codec,data,out,level) ; compress data with codec into .out; level optional
- if $data(level) quit $select(codec="gzip":$$gzip^STDCOMPRESS(data,.out,level),codec="deflate":$$deflate^STDCOMPRESS(data,.out,level),codec="zlib":$$zlib^STDCOMPRESS(data,.out,level),codec="lz4":$$lz4Compress^STDCOMPRESS(data,.out,level),codec="lz4frame":$$lz4FrameCompress^STDCOMPRESS(data,.out,level),codec="brotli":$$brotliCompress^STDCOMPRESS(data,.out,level),1:$$zstdCompress^STDCOMPRESS(data,.out,level))
- quit $select(codec="gzip":$$gzip^STDCOMPRESS(data,.out),codec="deflate":$$deflate^STDCOMPRESS(data,.out),codec="zlib":$$zlib^STDCOMPRESS(data,.out),codec="lz4":$$lz4Compress^STDCOMPRESS(data,.out),codec="lz4frame":$$lz4FrameCompress^STDCOMPRESS(data,.out),codec="brotli":$$brotliCompress^STDCOMPRESS(data,.out),1:$$zstdCompress^STDCOMPRESS(data,.out))
+ if $data(level) quit $select(codec="gzip":$$gzip^STDCOMPRESS(data,.out,level),codec="deflate":$$deflate^STDCOMPRESS(data,.out,level),codec="zlib":$$zlib^STDCOMPRESS(data,.out,level),codec="lz4":$$lz4Compress^STDCOMPRESS(data,.out,level),codec="lz4frame":$$lz4FrameCompress^STDCOMPRESS(data,.out,level),codec="brotli":$$brotliCompress^STDCOMPRESS(data,.out,level),codec="xz":$$xzCompress^STDCOMPRESS(data,.out,level),1:$$zstdCompress^STDCOMPRESS(data,.out,level))
+ quit $select(codec="gzip":$$gzip^STDCOMPRESS(data,.out),codec="deflate":$$deflate^STDCOMPRESS(data,.out),codec="zlib":$$zlib^STDCOMPRESS(data,.out),codec="lz4":$$lz4Compress^STDCOMPRESS(data,.out),codec="lz4frame":$$lz4FrameCompress^STDCOMPRESS(data,.out),codec="brotli":$$brotliCompress^STDCOMPRESS(data,.out),codec="xz":$$xzCompress^STDCOMPRESS(data,.out),1:$$zstdCompress^STDCOMPRESS(data,.out))
  ;
 decomp(codec,data,out) ; decompress data with codec into .out
- quit $select(codec="gzip":$$gunzip^STDCOMPRESS(data,.out),codec="deflate":$$inflate^STDCOMPRESS(data,.out),codec="zlib":$$unzlib^STDCOMPRESS(data,.out),codec="lz4":$$lz4Decompress^STDCOMPRESS(data,.out),codec="lz4frame":$$lz4FrameDecompress^STDCOMPRESS(data,.out),codec="brotli":$$brotliDecompress^STDCOMPRESS(data,.out),1:$$zstdDecompress^STDCOMPRESS(data,.out))
+ quit $select(codec="gzip":$$gunzip^STDCOMPRESS(data,.out),codec="deflate":$$inflate^STDCOMPRESS(data,.out),codec="zlib":$$unzlib^STDCOMPRESS(data,.out),codec="lz4":$$lz4Decompress^STDCOMPRESS(data,.out),codec="lz4frame":$$lz4FrameDecompress^STDCOMPRESS(data,.out),codec="brotli":$$brotliDecompress^STDCOMPRESS(data,.out),codec="xz":$$xzDecompress^STDCOMPRESS(data,.out),1:$$zstdDecompress^STDCOMPRESS(data,.out))
  ;
  ; ---- binary-safe files (any bytes, both gtm_chset modes; at most the 1 MiB string limit) ----
  ;

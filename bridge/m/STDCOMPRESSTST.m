@@ -363,7 +363,7 @@ tInfo ;@test available, versions, limits, lastError
  set $etrap=$$catcher()
  do eq($$available^STDCOMPRESS(),"","available: both backends")
  set v=$$versions^STDCOMPRESS()
- do ok(v?1"stdcompress="1.E1",libdeflate="1.E1",libz="1.E1",libzstd="1.E,"versions format: "_v)
+ do ok(v?1"stdcompress="1.E1",libdeflate="1.E1",libz="1.E1",libzstd="1.E1",liblzma="1.E,"versions format: "_v)
  do eq(caught,"","versions raised nothing")
  do ok(lim("max_string")=1048576,"limits: max_string")
  do ok(lim("deflate_level_min")'>lim("deflate_level_default")&(lim("deflate_level_default")'>lim("deflate_level_max")),"limits: deflate default in range")
@@ -601,6 +601,77 @@ tLzArgc ;@test bare LZ4 and brotli call-outs with too few arguments return BAD-A
  quit
  ;
  ; ---- end of LZ4 and brotli ----
+ ;
+ ; ---- xz (.xz streams through liblzma) ----
+ ;
+tXzRoundTrip ;@test xz round-trips the samples at the default level, 0, 9 and extreme 16; magic and CRC64 check
+ new s,i,l,z,y,r,d,a,b,$etrap
+ set $etrap=$$catcher()
+ do samples(.s)
+ for i=1:1:5 for l="",0,9,16 do
+ . set z="junk",y="junk"
+ . if l="" set r=$$xzCompress^STDCOMPRESS(s(i),.z)
+ . else  set r=$$xzCompress^STDCOMPRESS(s(i),.z,l)
+ . do called(r,"xz compress "_s(i,"name")_" level "_l)
+ . set r=$$xzDecompress^STDCOMPRESS(z,.y) do called(r,"xz decompress "_s(i,"name")),eq(y,s(i),"xz round trip "_s(i,"name")_" level "_l)
+ set r=$$xzCompress^STDCOMPRESS("hello",.z) do called(r,"xz hello")
+ do eq($zextract(z,1,6),$zchar(253,55,122,88,90,0),"xz magic"),eq($zextract(z,7,8),$zchar(0,4),"stream flags: CRC64")
+ set d=$$text(20000)
+ set r=$$xzCompress^STDCOMPRESS(d,.a) do called(r,"xz default")
+ set r=$$xzCompress^STDCOMPRESS(d,.b,lim("xz_level_default")) do called(r,"xz level 6"),eq(a,b,"omitted level = level 6")
+ set r=$$xzCompress^STDCOMPRESS(d,.b,"") do called(r,"xz empty level"),eq(a,b,"empty level = level 6")
+ for l=lim("xz_level_min"):1:lim("xz_level_max") set r=$$xzCompress^STDCOMPRESS(d,.z,l) do called(r,"xz level "_l) set r=$$xzDecompress^STDCOMPRESS(z,.y) do eq(y,d,"xz level "_l_" round trip")
+ quit
+ ;
+tXzErrors ;@test xz: BAD-LEVEL outside 0..19; LIBLZMA-FAIL for corrupt, truncated, trailing and empty input; .out emptied
+ new d,z,y,r,n,i,l,bad,$etrap
+ set $etrap=$$catcher()
+ for l=lim("xz_level_min")-1,lim("xz_level_max")+1,"x","6.5" do badLvl("xz",l)
+ set d=$$text(5000)
+ set r=$$xzCompress^STDCOMPRESS(d,.z) do called(r,"xz compress")
+ set n=$zlength(z),i=n\2,bad=$zextract(z,1,i-1)_$zchar($zascii(z,i)+85#256)_$zextract(z,i+1,n)
+ set y="junk",r=$$xzDecompress^STDCOMPRESS(bad,.y) do raised(r,"LIBLZMA-FAIL","xz corrupt"),eq(y,"","xz corrupt: .out emptied")
+ for i=n\2,n-1,1 set r=$$xzDecompress^STDCOMPRESS($zextract(z,1,i),.y) do raised(r,"LIBLZMA-FAIL","xz truncated to "_i_" bytes")
+ set r=$$xzDecompress^STDCOMPRESS(z_"garbage",.y) do raised(r,"LIBLZMA-FAIL","xz trailing garbage")
+ set r=$$xzDecompress^STDCOMPRESS(z_$zchar(0,0,0),.y) do raised(r,"LIBLZMA-FAIL","xz padding not a multiple of four")
+ set r=$$xzDecompress^STDCOMPRESS("",.y) do raised(r,"LIBLZMA-FAIL","xz of empty input")
+ do ok($$lastError^STDCOMPRESS()["empty input","lastError says the input is empty")
+ quit
+ ;
+tXzConcatenated ;@test xzDecompress reads several streams with stream padding between and after them, as xz -d
+ new a,b,y,r,p,$etrap
+ set $etrap=$$catcher()
+ set p=$zchar(0,0,0,0)
+ set r=$$xzCompress^STDCOMPRESS("hello, ",.a)_$$xzCompress^STDCOMPRESS("world",.b)
+ set r=$$xzDecompress^STDCOMPRESS(a_p_p_b_p,.y) do called(r,"streams and padding"),eq(y,"hello, world","streams and padding")
+ quit
+ ;
+tXzLimits ;@test xz results over 1 MiB raise OUTPUT-TOO-LARGE (a bomb of two streams); exactly 1 MiB fits; held results are taken
+ new d,a,y,r,n,z,$etrap
+ set $etrap=$$catcher()
+ set d=$$text(1048576)
+ set r=$$xzCompress^STDCOMPRESS(d,.a,1) do called(r,"xz of 1 MiB text")
+ set r=$$xzDecompress^STDCOMPRESS(a_a,.y) do raised(r,"OUTPUT-TOO-LARGE","two 1 MiB streams"),eq(y,"","bomb: .out emptied")
+ set r=$$xzDecompress^STDCOMPRESS(a,.y) do called(r,"xz to exactly 1 MiB"),eq(y,d,"1 MiB xz round trip")
+ set r=$$xzCompress^STDCOMPRESS($$random(1048576),.z,0) do raised(r,"OUTPUT-TOO-LARGE","xz of 1 MiB random bytes")
+ for n=40000,500000 do
+ . set d=$$repeat("a",n)
+ . set r=$$xzCompress^STDCOMPRESS(d,.z) do called(r,"xz compress "_n)
+ . set r=$$xzDecompress^STDCOMPRESS(z,.y) do called(r,"xz decompress "_$zlength(z)_" bytes to "_n),eq(y,d,"xz round trip "_n)
+ for n=1023,1024,1025,65536,65537 do
+ . set d=$$random(n,n)
+ . set r=$$xzCompress^STDCOMPRESS(d,.z,0) do called(r,"xz "_n_" random bytes") set r=$$xzDecompress^STDCOMPRESS(z,.y) do eq(y,d,"xz "_n_" random round trip")
+ quit
+ ;
+tXzArgc ;@test bare xz call-outs with too few arguments return BAD-ARGS (-1)
+ new r,o
+ set r=$&stdcompress.xzCompress1k() do eq(r,-1,"xzCompress1k with no arguments")
+ set r=$&stdcompress.xzDecompress() do eq(r,-1,"xzDecompress with no arguments")
+ set r=$&stdcompress.xzCompress64k("abc") do eq(r,-1,"xzCompress64k with input only")
+ set r=$&stdcompress.xzCompress("abc",.o) do eq(r,0,"a full call still works afterwards")
+ quit
+ ;
+ ; ---- end of xz ----
  ;
  ; ---- LZ4 block streams (handles) ----
  ;

@@ -48,6 +48,12 @@ static gtm_long_t brotli_c(int argc, gtm_string_t *in, gtm_string_t *out, gtm_lo
 	return stdc_brotli_compress(argc, in, out, level, 0);
 }
 
+/* xz's extreme presets: levels 10..19 (xz -0e..-9e) */
+static gtm_long_t xz_extreme_c(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
+{
+	return stdc_xz_compress(argc, in, out, level == 1 ? 16 : level);
+}
+
 static const struct {
 	const char *name;
 	compress_fn compress;
@@ -66,6 +72,8 @@ static const struct {
 	{"lz4frame", stdc_lz4_frame_compress, stdc_lz4_frame_decompress},
 	{"lz4framehc", lz4framehc_c, stdc_lz4_frame_decompress},
 	{"brotli", brotli_c, stdc_brotli_decompress},
+	{"xz", stdc_xz_compress, stdc_xz_decompress},
+	{"xzExtreme", xz_extreme_c, stdc_xz_decompress},
 };
 
 static void exercise(void)
@@ -124,6 +132,30 @@ static void exercise(void)
 		free(back.address);
 		free(out.address);
 		free(text);
+	}
+	/* xz: two concatenated streams of 600 KB each decode past the limit (a small bomb),
+	 * in the largest tier and a small one */
+	{
+		size_t part = 600000;
+		char *zeros = calloc(1, part);
+		gtm_string_t twice;
+
+		in = (gtm_string_t){(gtm_long_t)part, zeros};
+		out = output(STDC_MAX_STRING);
+		CHECK(stdc_xz_compress(2, &in, &out, 0) == 0, "xz zeros");
+		twice = output(2 * (size_t)out.length);
+		memcpy(twice.address, out.address, (size_t)out.length);
+		memcpy(twice.address + out.length, out.address, (size_t)out.length);
+		twice.length = 2 * out.length;
+		back = output(STDC_MAX_STRING);
+		CHECK(stdc_xz_decompress(2, &twice, &back) == -STDC_E_OUTPUT_TOO_LARGE, "xz bomb");
+		free(back.address);
+		back = output(1024);
+		CHECK(stdc_xz_decompress(2, &twice, &back) == -STDC_E_OUTPUT_TOO_LARGE, "xz bomb 1k");
+		free(back.address);
+		free(twice.address);
+		free(out.address);
+		free(zeros);
 	}
 	/* a result over the limit */
 	for (size_t i = 0; i < n; i++)

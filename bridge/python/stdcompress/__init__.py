@@ -1,4 +1,4 @@
-"""stdcompress: gzip, deflate, zlib, zstd, LZ4 and brotli over the C call-outs M programs use.
+"""stdcompress: gzip, deflate, zlib, zstd, LZ4, brotli and xz over the C call-outs M programs use.
 
 Every function takes any bytes-like object of any size and returns bytes: up to 1 MiB (the M
 string limit) through the one-shot call-outs M uses, beyond it through the streams or the
@@ -12,7 +12,7 @@ from __future__ import annotations
 from . import _anysize, _bindings
 from .errors import (BadArgumentsError, BadLevelError, CalloutMissingError, DataError,
                      HandleLimitError, InvalidHandleError, LibbrotliError, Liblz4Error,
-                     LibzError, LibzstdError, NoMemoryError, NothingHeldError,
+                     LiblzmaError, LibzError, LibzstdError, NoMemoryError, NothingHeldError,
                      OutputTooLargeError, RuntimeCheckError, StdcompressError)
 
 __version__ = "0.1.0"
@@ -21,7 +21,7 @@ __all__ = [
     "gzip", "gunzip", "deflate", "inflate", "zlib", "unzlib", "zstd_compress",
     "zstd_decompress", "available", "versions", "limits", "StdcompressError",
     "BadArgumentsError", "BadLevelError", "CalloutMissingError", "DataError", "LibzError",
-    "LibzstdError", "Liblz4Error", "LibbrotliError", "InvalidHandleError", "HandleLimitError",
+    "LibzstdError", "Liblz4Error", "LibbrotliError", "LiblzmaError", "InvalidHandleError", "HandleLimitError",
     "NoMemoryError", "NothingHeldError", "OutputTooLargeError", "RuntimeCheckError",
 ]
 
@@ -230,6 +230,25 @@ def brotli_decompress(data) -> bytes:
     return _anysize.decompress(error, "brotliDecompress", data)
 
 # ---- end of LZ4 and brotli ----
+
+
+# ---- xz (the .xz format of XZ Utils, through liblzma; docs/xz.md) ----
+__all__ += ["xz_compress", "xz_decompress"]
+
+
+def xz_compress(data, level: int | None = None) -> bytes:
+    """One .xz stream with a CRC64 check, as ``xz -N`` writes (the dictionary cut to the input
+    size). Level 0..9 (``xz -0``..``-9``), default 6; 10..19 the extreme presets
+    (``xz -0e``..``-9e``: level - 10); anything else is BadLevelError."""
+    return _bindings.compress("xzCompress", data, level)
+
+
+def xz_decompress(data) -> bytes:
+    """Decodes one or more concatenated .xz streams and stream padding, as ``xz -d`` does;
+    empty, truncated or trailing input and a bad check are LiblzmaError."""
+    return _bindings.decompress("xzDecompress", data)
+
+# ---- end of xz ----
 
 
 # ---- streams of any length (stream.py over streamOpen/Write/Read/Flush/Close) ----

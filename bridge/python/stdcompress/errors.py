@@ -69,6 +69,12 @@ class LibbrotliError(DataError):
     code = "LIBBROTLI-FAIL"
 
 
+class LiblzmaError(DataError):
+    """xz failure (corrupt, truncated or trailing input, or over the decoder's memory limit)."""
+
+    code = "LIBLZMA-FAIL"
+
+
 class InvalidHandleError(StdcompressError, ValueError):
     """A handle never opened, already closed, or of another kind."""
 
