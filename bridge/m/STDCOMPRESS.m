@@ -370,10 +370,10 @@ brotliDecompressC() ;
 xzCompressC() ;
  new $etrap,n set $etrap="goto trap^STDCOMPRESS"
  quit:'($data(data)#2) $$noData("xzCompress")
- set n=$zlength(data),n=n+(n\8)+64
- if $get(level)="" set n=$select(n<1025:$&stdcompress.xzCompress1k(data,.out),n<65537:$&stdcompress.xzCompress64k(data,.out),1:$&stdcompress.xzCompress(data,.out)) quit:'n 1 quit $$got(n,.out)
+ set n=$zlength(data)
+ if $get(level)="" set n=$select(n<855:$&stdcompress.xzCompress1k(data,.out),n<58199:$&stdcompress.xzCompress64k(data,.out),1:$&stdcompress.xzCompress(data,.out)) quit:'n 1 quit $$got(n,.out)
  quit:level'?.1"-"1.6N $$badLevel("xzCompress")
- set n=$select(n<1025:$&stdcompress.xzCompress1k(data,.out,level),n<65537:$&stdcompress.xzCompress64k(data,.out,level),1:$&stdcompress.xzCompress(data,.out,level))
+ set n=$select(n<855:$&stdcompress.xzCompress1k(data,.out,level),n<58199:$&stdcompress.xzCompress64k(data,.out,level),1:$&stdcompress.xzCompress(data,.out,level))
  quit:'n 1
  quit $$got(n,.out)
  ;
