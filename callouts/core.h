@@ -28,6 +28,10 @@
 #define STDC_DEFLATE_BEST_DEFAULT 12
 #define STDC_DEFLATE_SMALL_MAX 128   /* deflate.c: items up to this size go through zlib */
 #define STDC_ZSTD_LEVEL_DEFAULT 3
+/* ZSTD_minCLevel() and ZSTD_maxCLevel() of libzstd 1.4 and later, as constants: the
+ * descriptor's static initialiser cannot call them. */
+#define STDC_ZSTD_LEVEL_MIN (-(1 << 17))
+#define STDC_ZSTD_LEVEL_MAX 22
 /* LZ4 (blocks and frames): level N means `lz4 -N`, level -N means `lz4 --fast=N`. */
 #define STDC_LZ4_LEVEL_MIN (-65536) /* acceleration 65537, LZ4's maximum */
 #define STDC_LZ4_LEVEL_MAX 12       /* LZ4HC_CLEVEL_MAX */
@@ -76,6 +80,9 @@ struct stdc_job {
 /* Records this thread's last error and returns -code. */
 gtm_long_t stdc_fail(enum stdc_code code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* The message of this thread's last failure (stdc_fail's text, without the code). */
+const char *stdc_last_message(void);
 
 /* Common entry checks: argc, pointers, input length, output capacity.  On success fills the
  * job's input, sets *t and *cap, empties `out` and drops any held result; else returns -code. */

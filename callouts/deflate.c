@@ -5,7 +5,7 @@
  * of the optional header fields, and an empty input is zero members (empty result).  Raw
  * deflate and zlib hold exactly one stream, so empty input is truncated.  Bytes left after
  * the last complete member or stream are an error: nothing is silently dropped. */
-#include "core.h"
+#include "codec.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -358,3 +358,174 @@ gtm_long_t stdc_unzlib(int argc, gtm_string_t *in, gtm_string_t *out)
 {
 	return one_shot_decompress(ZLIB, argc, in, out);
 }
+
+/* ---- streams (z_stream), batches and the three descriptors ----
+ * The three formats share one file and one set of callbacks: they differ only in their
+ * wrapper (header, trailer, and gzip's members), which zlib and libdeflate pick by a flag. */
+
+struct zstream {
+	z_stream z;
+	int compress;
+	enum format format;
+};
+
+static gtm_long_t zstream_begin(enum format f, const struct stdc_stream_params *p, void **state,
+				const char *op)
+{
+	struct zstream *zs = calloc(1, sizeof(*zs));
+	int bits = f == GZIP ? 15 + 16 : f == RAW ? -15 : 15, zr;
+
+	if (zs == NULL)
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a z_stream", op);
+	zs->compress = p->compress;
+	zs->format = f;
+	zr = p->compress ? deflateInit2(&zs->z, p->level, Z_DEFLATED, bits, 8, Z_DEFAULT_STRATEGY)
+			 : inflateInit2(&zs->z, bits);
+	if (zr != Z_OK) {
+		free(zs);
+		return zr == Z_MEM_ERROR
+			       ? stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a z_stream", op)
+			       : stdc_fail(STDC_E_LIBZ_FAIL, "%s: zlib refused to start (%d)", op, zr);
+	}
+	*state = zs;
+	return STDC_OK;
+}
+
+static void zstream_end(void *state)
+{
+	struct zstream *zs = state;
+
+	if (zs->compress)
+		deflateEnd(&zs->z);
+	else
+		inflateEnd(&zs->z);
+	free(zs);
+}
+
+static gtm_long_t zstream_step(void *state, const unsigned char *in, size_t n, size_t *used,
+			       unsigned char *dst, size_t cap, size_t *made, enum stdc_action act,
+			       int *ended, const char *op)
+{
+	struct zstream *zs = state;
+	z_stream *z = &zs->z;
+	int zr;
+
+	z->next_in = (Bytef *)(uintptr_t)in;
+	z->avail_in = (uInt)n;
+	z->next_out = dst;
+	z->avail_out = (uInt)cap;
+	if (zs->compress)
+		zr = deflate(z, act == STDC_ACT_END ? Z_FINISH
+				: act == STDC_ACT_FLUSH ? Z_SYNC_FLUSH : Z_NO_FLUSH);
+	else
+		zr = inflate(z, Z_NO_FLUSH);
+	*used = n - z->avail_in;
+	*made = cap - z->avail_out;
+	if (zr == Z_STREAM_END) {
+		*ended = 1;
+		return STDC_OK;
+	}
+	if (zr == Z_MEM_ERROR)
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: zlib ran out of memory", op);
+	if (zr != Z_OK && zr != Z_BUF_ERROR)
+		return stdc_fail(STDC_E_LIBZ_FAIL, "%s: %s data (zlib: %s)", op,
+				 format_op[zs->format][0],
+				 z->msg ? z->msg : zr == Z_NEED_DICT ? "needs a dictionary" : "error");
+	if (zs->compress && act == STDC_ACT_FLUSH && z->avail_out > 0 && z->avail_in == 0)
+		*ended = 1;
+	return STDC_OK;
+}
+
+/* gzip members may follow one another; inflate starts the next after a reset. */
+static int gzip_starts_another(const unsigned char *b, size_t n)
+{
+	return stdc_could_begin(b, n, "\x1f\x8b", 2);
+}
+
+static gtm_long_t gzip_again(void *state, const char *op)
+{
+	struct zstream *zs = state;
+
+	return inflateReset(&zs->z) == Z_OK
+		       ? STDC_OK : stdc_fail(STDC_E_LIBZ_FAIL, "%s: zlib reset failed", op);
+}
+
+static int batch_encode(enum format f, struct stdc_thread *t, int level, const unsigned char *src,
+			size_t n, unsigned char *dst, size_t cap, size_t *len, char *msg,
+			size_t msg_len)
+{
+	int r = stdc_deflate_encode((enum stdc_deflate_format)f, t, level, src, n, dst, cap, len);
+
+	if (r == -STDC_E_NO_MEMORY)
+		snprintf(msg, msg_len, "no memory for a %s context", format_op[f][0]);
+	return r;
+}
+
+static int deflate_prepare(struct stdc_thread *t, int decompress, int level, const void *dict)
+{
+	(void)level, (void)dict; /* compressors: made by stdc_deflate_encode on first use */
+	return !decompress || t->deflate_d != NULL ||
+			       (t->deflate_d = libdeflate_alloc_decompressor()) != NULL
+		       ? 0 : -1;
+}
+
+/* Idempotent: the three descriptors share these contexts. */
+static void deflate_thread_free(struct stdc_thread *t)
+{
+	for (size_t i = 0; i < sizeof(t->deflate_c) / sizeof(t->deflate_c[0]); i++) {
+		libdeflate_free_compressor(t->deflate_c[i]);
+		t->deflate_c[i] = NULL;
+	}
+	for (size_t i = 0; i < sizeof(t->deflate_small) / sizeof(t->deflate_small[0]); i++) {
+		stdc_deflate_free_small(t->deflate_small[i]);
+		t->deflate_small[i] = NULL;
+	}
+	libdeflate_free_decompressor(t->deflate_d);
+	t->deflate_d = NULL;
+}
+
+/* One format's callbacks: the shared ones above with its format bound. */
+#define DEFLATE_FORMAT(F, fname)                                                                 \
+	static gtm_long_t fname##_begin(const struct stdc_stream_params *p, void **state,        \
+					const char *op)                                          \
+	{                                                                                        \
+		return zstream_begin(F, p, state, op);                                           \
+	}                                                                                        \
+	static size_t fname##_bound(size_t n)                                                    \
+	{                                                                                        \
+		return stdc_deflate_bound((enum stdc_deflate_format)F, n);                       \
+	}                                                                                        \
+	static int fname##_encode(struct stdc_thread *t, int level, const void *dict,            \
+				  const unsigned char *src, size_t n, unsigned char *dst,        \
+				  size_t cap, size_t *len, char *msg, size_t msg_len)            \
+	{                                                                                        \
+		(void)dict;                                                                      \
+		return batch_encode(F, t, level, src, n, dst, cap, len, msg, msg_len);           \
+	}                                                                                        \
+	static int fname##_decode(struct stdc_thread *t, const void *dict,                      \
+				  const unsigned char *src, size_t n, unsigned char *dst,        \
+				  size_t cap, size_t *len, char *msg, size_t msg_len)            \
+	{                                                                                        \
+		(void)dict;                                                                      \
+		return stdc_deflate_decode((enum stdc_deflate_format)F, t->deflate_d, src, n,   \
+					   dst, cap, len, msg, msg_len);                         \
+	}
+
+DEFLATE_FORMAT(GZIP, gzip)
+DEFLATE_FORMAT(RAW, raw)
+DEFLATE_FORMAT(ZLIB, zlib)
+
+#define DEFLATE_CODEC(fname)                                                                     \
+	.error = STDC_E_LIBZ_FAIL, .level_min = STDC_DEFLATE_LEVEL_MIN,                          \
+	.level_max = STDC_DEFLATE_LEVEL_MAX, .level_default = STDC_DEFLATE_LEVEL_DEFAULT,        \
+	.level_word = "level", .stream_begin = fname##_begin, .stream_step = zstream_step,       \
+	.stream_end = zstream_end, .bound = fname##_bound, .encode = fname##_encode,             \
+	.decode = fname##_decode, .prepare = deflate_prepare,                                    \
+	.thread_free = deflate_thread_free
+
+const struct stdc_codec stdc_codec_gzip = {
+	.name = "gzip", DEFLATE_CODEC(gzip),
+	.starts_another = gzip_starts_another, .stream_again = gzip_again,
+};
+const struct stdc_codec stdc_codec_deflate = {.name = "deflate", DEFLATE_CODEC(raw)};
+const struct stdc_codec stdc_codec_zlib = {.name = "zlib", DEFLATE_CODEC(zlib)};
