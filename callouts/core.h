@@ -108,25 +108,6 @@ struct stdc_thread *stdc_thread_get(void);
 /* Frees a state and everything it holds (codec contexts, staging, dictionaries). */
 void stdc_thread_free(struct stdc_thread *t);
 
-/* deflate.c: the codec work of the deflate family without recording anything, so it may run
- * in any thread.  encode makes this thread's context for the level on first use and returns
- * STDC_OK (*len set), STDC_NOSPACE, or -STDC_E_NO_MEMORY; bound is the most encode writes for
- * n bytes at any level; decode returns STDC_OK (*len set), STDC_NOSPACE, or -STDC_E_LIBZ_FAIL
- * with the reason in msg. */
-enum stdc_deflate_format { STDC_GZIP, STDC_RAW, STDC_ZLIB };
-int stdc_deflate_encode(enum stdc_deflate_format f, struct stdc_thread *t, int level,
-			const unsigned char *src, size_t n, unsigned char *dst, size_t cap,
-			size_t *len);
-size_t stdc_deflate_bound(enum stdc_deflate_format f, size_t n);
-/* The one check of a deflate-family level (one-shots, batches, streams): STDC_OK, or BAD-LEVEL
- * recorded for op unless level is in 1..9, or with best in 10..12. */
-gtm_long_t stdc_deflate_level(const char *op, gtm_long_t level, int best);
-/* Frees one of stdc_thread's small-item streams (NULL is nothing). */
-void stdc_deflate_free_small(z_stream *z);
-int stdc_deflate_decode(enum stdc_deflate_format f, struct libdeflate_decompressor *d,
-			const unsigned char *src, size_t n, unsigned char *dst, size_t cap,
-			size_t *len, char *msg, size_t msg_len);
-
 /* zstd.c: a libzstd result in stdc_job.run's terms (dstSize_tooSmall is STDC_NOSPACE). */
 int stdc_zstd_result(size_t r, const char *op, size_t *len);
 /* This thread's zstd compression context (made on first use, frames with a checksum), or NULL

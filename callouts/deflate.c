@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum format { GZIP = STDC_GZIP, RAW = STDC_RAW, ZLIB = STDC_ZLIB };
+enum format { GZIP, RAW, ZLIB };
 
 static const char *const format_op[][2] = {
 	[GZIP] = {"gzip", "gunzip"},
@@ -57,7 +57,7 @@ static z_stream *small_stream(struct stdc_thread *t, int level)
 	return t->deflate_small[level] = z;
 }
 
-void stdc_deflate_free_small(z_stream *z)
+static void free_small(z_stream *z)
 {
 	if (z != NULL) {
 		deflateEnd(z);
@@ -94,7 +94,7 @@ static void put_header(enum format f, int level, unsigned char *p)
 	}
 }
 
-/* The small-item path: the same contract as stdc_deflate_encode. */
+/* The small-item path: the same contract as format_encode. */
 static int small_encode(enum format f, z_stream *z, int level, const unsigned char *src,
 			size_t n, unsigned char *dst, size_t cap, size_t *len)
 {
@@ -137,7 +137,7 @@ struct deflate_job {
 	enum format format;
 };
 
-int stdc_deflate_encode(enum stdc_deflate_format f, struct stdc_thread *t, int level,
+static int format_encode(enum format f, struct stdc_thread *t, int level,
 			const unsigned char *src, size_t n, unsigned char *dst, size_t cap,
 			size_t *len)
 {
@@ -154,8 +154,8 @@ int stdc_deflate_encode(enum stdc_deflate_format f, struct stdc_thread *t, int l
 	if ((c = compressor(t, level)) == NULL)
 		return -STDC_E_NO_MEMORY;
 	switch (f) {
-	case STDC_GZIP: made = libdeflate_gzip_compress(c, src, n, dst, cap); break;
-	case STDC_RAW: made = libdeflate_deflate_compress(c, src, n, dst, cap); break;
+	case GZIP: made = libdeflate_gzip_compress(c, src, n, dst, cap); break;
+	case RAW: made = libdeflate_deflate_compress(c, src, n, dst, cap); break;
 	default: made = libdeflate_zlib_compress(c, src, n, dst, cap); break;
 	}
 	if (made == 0)
@@ -164,14 +164,14 @@ int stdc_deflate_encode(enum stdc_deflate_format f, struct stdc_thread *t, int l
 	return STDC_OK;
 }
 
-size_t stdc_deflate_bound(enum stdc_deflate_format f, size_t n)
+static size_t format_bound(enum format f, size_t n)
 {
 	/* libdeflate's bound (NULL: any level; n + 5 up to 5000 bytes, raw) holds for the small
 	 * path too: zlib writes one block of at most 256 symbols, stored (n + 5 bytes) when
 	 * that is no larger. */
 	switch (f) {
-	case STDC_GZIP: return libdeflate_gzip_compress_bound(NULL, n);
-	case STDC_RAW: return libdeflate_deflate_compress_bound(NULL, n);
+	case GZIP: return libdeflate_gzip_compress_bound(NULL, n);
+	case RAW: return libdeflate_deflate_compress_bound(NULL, n);
 	default: return libdeflate_zlib_compress_bound(NULL, n);
 	}
 }
@@ -180,7 +180,7 @@ static int run_compress(const struct stdc_job *job, struct stdc_thread *t, unsig
 			size_t cap, size_t *len)
 {
 	const struct deflate_job *dj = (const struct deflate_job *)job;
-	int r = stdc_deflate_encode((enum stdc_deflate_format)dj->format, t, job->level, job->in,
+	int r = format_encode(dj->format, t, job->level, job->in,
 				    job->in_len, dst, cap, len);
 
 	if (r == -STDC_E_NO_MEMORY)
@@ -189,7 +189,7 @@ static int run_compress(const struct stdc_job *job, struct stdc_thread *t, unsig
 	return r;
 }
 
-gtm_long_t stdc_deflate_level(const char *op, gtm_long_t level, int best)
+static gtm_long_t check_level(const char *op, gtm_long_t level, int best)
 {
 	int min = best ? STDC_DEFLATE_BEST_MIN : STDC_DEFLATE_LEVEL_MIN;
 	int max = best ? STDC_DEFLATE_BEST_MAX : STDC_DEFLATE_LEVEL_MAX;
@@ -213,13 +213,13 @@ static gtm_long_t one_shot_compress(enum format format, int best, int argc, gtm_
 
 	if (argc < 3)
 		level = best ? STDC_DEFLATE_BEST_DEFAULT : STDC_DEFLATE_LEVEL_DEFAULT;
-	if (argc >= 2 && (r = stdc_deflate_level(op, level, best)) != STDC_OK)
+	if (argc >= 2 && (r = check_level(op, level, best)) != STDC_OK)
 		return r;
 	r = stdc_begin(argc, in, out, op, &dj.job, &t, &cap);
 	if (r != STDC_OK)
 		return r;
 	dj.job.level = (int)level;
-	dj.job.estimate = stdc_deflate_bound((enum stdc_deflate_format)format, dj.job.in_len);
+	dj.job.estimate = format_bound(format, dj.job.in_len);
 	return stdc_deliver(t, &dj.job, out, cap);
 }
 
@@ -228,7 +228,7 @@ static const char *result_text(enum libdeflate_result r)
 	return r == LIBDEFLATE_BAD_DATA ? "corrupt or truncated data" : "unexpected decoder result";
 }
 
-int stdc_deflate_decode(enum stdc_deflate_format f, struct libdeflate_decompressor *d,
+static int format_decode(enum format f, struct libdeflate_decompressor *d,
 			const unsigned char *in, size_t in_len, unsigned char *dst, size_t cap,
 			size_t *len, char *msg, size_t msg_len)
 {
@@ -242,16 +242,16 @@ int stdc_deflate_decode(enum stdc_deflate_format f, struct libdeflate_decompress
 		const unsigned char *src = in + in_pos;
 		size_t src_len = in_len - in_pos;
 
-		if (f == STDC_GZIP && src_len == 0)
+		if (f == GZIP && src_len == 0)
 			break;
-		if (f == STDC_GZIP && in_pos > 0 && (src_len < 2 || src[0] != 0x1f || src[1] != 0x8b))
+		if (f == GZIP && in_pos > 0 && (src_len < 2 || src[0] != 0x1f || src[1] != 0x8b))
 			break; /* not another member: reported as trailing bytes below */
 		switch (f) {
-		case STDC_GZIP:
+		case GZIP:
 			r = libdeflate_gzip_decompress_ex(d, src, src_len, dst + out_pos,
 							  cap - out_pos, &used_in, &made);
 			break;
-		case STDC_RAW:
+		case RAW:
 			r = libdeflate_deflate_decompress_ex(d, src, src_len, dst, cap, &used_in, &made);
 			break;
 		default:
@@ -266,7 +266,7 @@ int stdc_deflate_decode(enum stdc_deflate_format f, struct libdeflate_decompress
 		}
 		in_pos += used_in;
 		out_pos += made;
-	} while (f == STDC_GZIP);
+	} while (f == GZIP);
 	if (in_pos != in_len) {
 		snprintf(msg, msg_len, "%s: %zu trailing byte(s) after the stream", op,
 			 in_len - in_pos);
@@ -281,7 +281,7 @@ static int run_decompress(const struct stdc_job *job, struct stdc_thread *t, uns
 {
 	const struct deflate_job *dj = (const struct deflate_job *)job;
 	char msg[200];
-	int r = stdc_deflate_decode((enum stdc_deflate_format)dj->format, t->deflate_d, job->in,
+	int r = format_decode(dj->format, t->deflate_d, job->in,
 				    job->in_len, dst, cap, len, msg, sizeof(msg));
 
 	if (r < 0 && r != STDC_NOSPACE)
@@ -454,7 +454,7 @@ static int batch_encode(enum format f, struct stdc_thread *t, int level, const u
 			size_t n, unsigned char *dst, size_t cap, size_t *len, char *msg,
 			size_t msg_len)
 {
-	int r = stdc_deflate_encode((enum stdc_deflate_format)f, t, level, src, n, dst, cap, len);
+	int r = format_encode(f, t, level, src, n, dst, cap, len);
 
 	if (r == -STDC_E_NO_MEMORY)
 		snprintf(msg, msg_len, "no memory for a %s context", format_op[f][0]);
@@ -463,7 +463,7 @@ static int batch_encode(enum format f, struct stdc_thread *t, int level, const u
 
 static int deflate_prepare(struct stdc_thread *t, int decompress, int level, const void *dict)
 {
-	(void)level, (void)dict; /* compressors: made by stdc_deflate_encode on first use */
+	(void)level, (void)dict; /* compressors: made by format_encode on first use */
 	return !decompress || t->deflate_d != NULL ||
 			       (t->deflate_d = libdeflate_alloc_decompressor()) != NULL
 		       ? 0 : -1;
@@ -477,7 +477,7 @@ static void deflate_thread_free(struct stdc_thread *t)
 		t->deflate_c[i] = NULL;
 	}
 	for (size_t i = 0; i < sizeof(t->deflate_small) / sizeof(t->deflate_small[0]); i++) {
-		stdc_deflate_free_small(t->deflate_small[i]);
+		free_small(t->deflate_small[i]);
 		t->deflate_small[i] = NULL;
 	}
 	libdeflate_free_decompressor(t->deflate_d);
@@ -493,7 +493,7 @@ static void deflate_thread_free(struct stdc_thread *t)
 	}                                                                                        \
 	static size_t fname##_bound(size_t n)                                                    \
 	{                                                                                        \
-		return stdc_deflate_bound((enum stdc_deflate_format)F, n);                       \
+		return format_bound(F, n);                       \
 	}                                                                                        \
 	static int fname##_encode(struct stdc_thread *t, int level, const void *dict,            \
 				  const unsigned char *src, size_t n, unsigned char *dst,        \
@@ -507,7 +507,7 @@ static void deflate_thread_free(struct stdc_thread *t)
 				  size_t cap, size_t *len, char *msg, size_t msg_len)            \
 	{                                                                                        \
 		(void)dict;                                                                      \
-		return stdc_deflate_decode((enum stdc_deflate_format)F, t->deflate_d, src, n,   \
+		return format_decode(F, t->deflate_d, src, n,   \
 					   dst, cap, len, msg, msg_len);                         \
 	}
 
