@@ -11,11 +11,12 @@ import operator
 import sys
 
 from . import _buffers
+from ._codecs import BATCHES
 from ._runtime import MAX_STRING as MAX_ITEM
 from .errors import BadArgumentsError
 from ._buffers import BufferWithSegments
 
-CODECS = ("zstd", "lz4", "deflate", "zlib", "gzip")
+CODECS = BATCHES
 
 
 def gather(items):
