@@ -396,6 +396,7 @@ struct call {
 	const struct stdc_codec *codec;
 	gtm_string_t *in, *segs, *sizes, *out, *out_segs, *dict;
 	gtm_long_t level, threads, base, total;
+	int total_given;     /* 0: total is the end of the input window (base + its length) */
 	size_t cap, seg_cap; /* what the outputs could hold on entry */
 };
 
@@ -437,6 +438,8 @@ static gtm_long_t run_call(struct call *c)
 	if (c->sizes != NULL && c->sizes->length != 0 && (size_t)c->sizes->length != 8 * count)
 		return stdc_fail(STDC_E_BAD_ARGS, "%s: sizes of %ld bytes for %zu items (8 bytes "
 				 "each, or none)", op, (long)c->sizes->length, count);
+	if (!c->total_given)
+		c->total = c->base + c->in->length;
 	if (c->base < 0 || c->total < 0 || (size_t)c->total < (size_t)c->base + in_len)
 		return stdc_fail(STDC_E_BAD_ARGS, "%s: window base %ld and total %ld do not hold the "
 				 "%zu-byte input", op, (long)c->base, (long)c->total, in_len);
@@ -622,14 +625,11 @@ static gtm_long_t run_call(struct call *c)
 static gtm_long_t find_codec(const char *op, const gtm_string_t *name,
 			     const struct stdc_codec **codec)
 {
-	char names[200];
-
 	*codec = name != NULL && name->length >= 0 && name->address != NULL
 			 ? stdc_codec_find(name->address, (size_t)name->length) : NULL;
 	if (*codec != NULL && stdc_codec_has(*codec, STDC_BATCHES))
 		return STDC_OK;
-	return stdc_fail(STDC_E_BAD_ARGS, "%s: codec must be %s", op,
-			 stdc_codec_names(STDC_BATCHES, names, sizeof(names)));
+	return stdc_codec_unknown(STDC_BATCHES, op, "codec must be");
 }
 
 gtm_long_t stdc_multi_compress(int argc, gtm_string_t *codec, gtm_string_t *in,
@@ -648,11 +648,13 @@ gtm_long_t stdc_multi_compress(int argc, gtm_string_t *codec, gtm_string_t *in,
 	rc = find_codec(c.op, codec, &c.codec);
 	if (rc != STDC_OK)
 		return rc;
-	c.level = argc >= 6 ? level : 0;
-	c.threads = argc >= 7 ? threads : 0;
-	c.dict = argc >= 8 ? dict : NULL;
-	c.base = argc >= 9 ? base : 0;
-	c.total = argc >= 10 ? total : c.base + (in != NULL ? in->length : 0);
+	c.level = stdc_arg(argc >= 6, level, 0);
+	c.threads = stdc_arg(argc >= 7, threads, 0);
+	c.dict = stdc_arg_string(argc >= 8, dict);
+	c.base = stdc_arg(argc >= 9, base, 0);
+	/* Not computed from base here: only stdc_arg's copy (see core.h). */
+	c.total = stdc_arg(argc >= 10, total, 0);
+	c.total_given = argc >= 10;
 	rc = stdc_codec_level(c.codec, c.op, &c.level);
 	if (rc != STDC_OK)
 		return rc;
@@ -678,10 +680,12 @@ gtm_long_t stdc_multi_decompress(int argc, gtm_string_t *codec, gtm_string_t *in
 	if (rc != STDC_OK)
 		return rc;
 	c.sizes = sizes != NULL ? sizes : (gtm_string_t *)&no_sizes;
-	c.threads = argc >= 7 ? threads : 0;
-	c.dict = argc >= 8 ? dict : NULL;
-	c.base = argc >= 9 ? base : 0;
-	c.total = argc >= 10 ? total : c.base + (in != NULL ? in->length : 0);
+	c.threads = stdc_arg(argc >= 7, threads, 0);
+	c.dict = stdc_arg_string(argc >= 8, dict);
+	c.base = stdc_arg(argc >= 9, base, 0);
+	/* Not computed from base here: only stdc_arg's copy (see core.h). */
+	c.total = stdc_arg(argc >= 10, total, 0);
+	c.total_given = argc >= 10;
 	if (c.codec->needs_sizes && c.sizes->length == 0 && segs != NULL && segs->length > 0)
 		return stdc_fail(STDC_E_BAD_ARGS, "multiDecompress: %s items need their sizes",
 				 c.codec->name);

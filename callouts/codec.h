@@ -94,6 +94,9 @@ enum stdc_mechanism { STDC_STREAMS, STDC_BATCHES };
 int stdc_codec_has(const struct stdc_codec *c, enum stdc_mechanism m);
 /* "a, b or c": the names of the codecs that have mechanism m, for messages, in buf[0..size). */
 const char *stdc_codec_names(enum stdc_mechanism m, char *buf, size_t size);
+/* Records BAD-ARGS "op: what a, b or c" naming the codecs with mechanism m.  Out of line, so
+ * that the callers' frames stay small: GT.M keeps its call-out arguments close below them. */
+gtm_long_t stdc_codec_unknown(enum stdc_mechanism m, const char *op, const char *what);
 /* Level 0 becomes the codec's default; then STDC_OK, or BAD-LEVEL recorded for op. */
 gtm_long_t stdc_codec_level(const struct stdc_codec *c, const char *op, gtm_long_t *level);
 

@@ -51,6 +51,14 @@ const char *stdc_codec_names(enum stdc_mechanism m, char *buf, size_t size)
 	return buf;
 }
 
+gtm_long_t stdc_codec_unknown(enum stdc_mechanism m, const char *op, const char *what)
+{
+	char names[200];
+
+	return stdc_fail(STDC_E_BAD_ARGS, "%s: %s %s", op, what,
+			 stdc_codec_names(m, names, sizeof(names)));
+}
+
 gtm_long_t stdc_codec_level(const struct stdc_codec *c, const char *op, gtm_long_t *level)
 {
 	if (*level == 0)

@@ -43,6 +43,16 @@ gtm_long_t stdc_fail(enum stdc_code code, const char *fmt, ...)
 	return -(gtm_long_t)code;
 }
 
+gtm_long_t stdc_arg(int given, gtm_long_t v, gtm_long_t dflt)
+{
+	return given ? v : dflt;
+}
+
+gtm_string_t *stdc_arg_string(int given, gtm_string_t *v)
+{
+	return given ? v : NULL;
+}
+
 const char *stdc_last_message(void)
 {
 	return last_error.message;

@@ -81,6 +81,13 @@ struct stdc_job {
 gtm_long_t stdc_fail(enum stdc_code code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* An optional argument: v when the caller passed it (given), else dflt.  Entries read their
+ * stack-passed arguments through these: inlined, the compiler may store dflt into v's stack
+ * slot, which is the caller's memory when GT.M passes fewer arguments than the table declares
+ * (a 10-parameter entry called from M with 8).  Out of line, the default goes to a register. */
+__attribute__((noinline)) gtm_long_t stdc_arg(int given, gtm_long_t v, gtm_long_t dflt);
+__attribute__((noinline)) gtm_string_t *stdc_arg_string(int given, gtm_string_t *v);
+
 /* The message of this thread's last failure (stdc_fail's text, without the code). */
 const char *stdc_last_message(void);
 

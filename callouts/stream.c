@@ -111,9 +111,13 @@ static int usable(const gtm_string_t *s)
 
 gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *direction,
 			    gtm_long_t level, gtm_long_t max_output, gtm_string_t *dict,
-			    gtm_long_t workers, gtm_long_t options, gtm_long_t size)
+			    gtm_long_t workers_arg, gtm_long_t options_arg, gtm_long_t size_arg)
 {
 	static const char op[] = "streamOpen";
+	/* The stack-passed arguments, only ever copied (see stdc_arg). */
+	gtm_long_t workers = stdc_arg(argc >= 6, workers_arg, 0);
+	gtm_long_t options = stdc_arg(argc >= 7, options_arg, 0);
+	gtm_long_t size = stdc_arg(argc >= 8 && size_arg >= 0, size_arg, -1);
 	const struct stdc_codec *c;
 	struct stdc_stream_params p;
 	struct stream *s;
@@ -139,16 +143,8 @@ gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *directi
 	else
 		return stdc_fail(STDC_E_BAD_ARGS, "%s: direction \"%.*s\" is not c or d", op,
 				 (int)direction->length, direction->address);
-	if (argc < 3)
-		level = 0;
-	if (argc < 4)
-		max_output = 0;
-	if (argc < 6)
-		workers = 0;
-	if (argc < 7)
-		options = 0;
-	if (argc < 8 || size < 0)
-		size = -1;
+	level = stdc_arg(argc >= 3, level, 0);
+	max_output = stdc_arg(argc >= 4, max_output, 0);
 	if (options < 0 || options > (STDC_ZSTD_FRAME_BITS | STDC_STREAM_ONE_FRAME) ||
 	    ((options & STDC_ZSTD_FRAME_BITS) && !(comp && c->frame_options)) ||
 	    ((options & STDC_STREAM_ONE_FRAME) && comp))
