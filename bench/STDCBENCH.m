@@ -7,7 +7,9 @@ STDCBENCH ; timing loops of the benchmark (bench/engine.py runs them); not part 
  ; for the caller to compare with the bridge's.  Job floor.<n>: the runtime alone (a call-out
  ; of bench/runtime_floor.c, no work) returning an n-byte result through a 1 MiB output;
  ; floor1k.<n>.<job>: the same through a 1 KiB output (the small-item jobs' raw tier);
- ; frame1k.<n>.<job>: that call inside one extrinsic function frame, as a wrapper must make.
+ ; frame1k.<n>.<job>: that call inside one extrinsic function frame, as a wrapper must make;
+ ; trap1k.<n>.<job>: inside a frame that also sets its own $ETRAP, as a wrapper that reports
+ ; the runtime's errors in its own codes (CALLOUT-MISSING) must.
  ; A job that fails prints "JOB skipped <$ZSTATUS>" and the others still run.
  quit
  ;
@@ -54,11 +56,16 @@ loop(job,n) ; microseconds for n calls of job on data; the result is left in out
  if $piece(job,".")="floor" set size=$piece(job,".",2) for i=1:1:n set rc=$&stdcbench.declare(data,.out,size)
  if $piece(job,".")="floor1k" set size=$piece(job,".",2) for i=1:1:n set rc=$&stdcbench.declare1k(data,.out,size)
  if $piece(job,".")="frame1k" set size=$piece(job,".",2) for i=1:1:n set rc='$$frame(data,.out,size)
+ if $piece(job,".")="trap1k" set size=$piece(job,".",2) for i=1:1:n set rc='$$trap(data,.out,size)
  set t0=$$us(t0,$zh)
  if rc set $ecode=",U-BENCH-"_job_"-RETURNED-"_rc_","
  quit t0
  ;
 frame(data,out,size) ; the least an M wrapper is: one extrinsic frame around the call-out
+ quit '$&stdcbench.declare1k(data,.out,size)
+ ;
+trap(data,out,size) ; the least a wrapper with its own error trap is: frame's, and SET $ETRAP
+ new $etrap set $etrap="goto trap^STDCOMPRESS"
  quit '$&stdcbench.declare1k(data,.out,size)
  ;
 us(a,b) ; microseconds from $ZH value a to $ZH value b (M evaluates strictly left to right)

@@ -16,6 +16,13 @@ is one packet (the mean over a set of distinct packets); packets per second = 10
                     both sides and most of the time of a 1 KiB packet.  Same target.
   receive           the second half alone (buffered: BufferedStreamProtocol; stream:
                     StreamProtocol's StreamDataConsumer, which hands the generator bytes).
+  checksum on/off   ours against ours with the frame's CRC-32 skipped on both ends (a
+                    constant written and expected: the same frames, the same work, no
+                    checksum): what the integrity check costs in a round trip, full stack and
+                    compression layer only (ratio = with / without; 1.03x is 3%).
+  checksum share    the checksum alone, as the two ends compute it (two stdc_py_crc32 calls
+                    over the packet's bytes), against the whole checked round trip; MB/s is
+                    the checksum's rate over the packet.
   wire size         bytes on the wire per packet (ours: header + blocks; zlib: the stream).
   loopback echo     a real StandaloneTCPNetworkServer on 127.0.0.1 in a thread echoing to a
                     TCPNetworkClient (send_packet + recv_packet, both sides through the
@@ -23,6 +30,8 @@ is one packet (the mean over a set of distinct packets); packets per second = 10
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 from .corpus import Corpus
 from .report import Row, Target
@@ -40,7 +49,7 @@ try:
     from easynetwork.servers.handlers import AsyncStreamRequestHandler
     from easynetwork.servers.threads_helper import NetworkServerThread
 
-    from stdcompress.easynetwork import BufferedIncrementalPacketSerializer
+    from stdcompress.easynetwork import BufferedIncrementalPacketSerializer, _crc32_function
 except ImportError as e:  # the rows say so
     easynetwork, MISSING = None, f"{e} (pip install stdcompress[easynetwork])"
 else:
@@ -51,9 +60,12 @@ SIZES = (1024, 65536)
 COUNTS = {1024: 64, 65536: 8}  # distinct packets per set
 CODECS = ("lz4", "zstd", "deflate")
 LAYER = "net round trip lz4, compression layer only"
-JOBS = (*(f"net round trip {codec}" for codec in CODECS), LAYER, "net receive buffered lz4",
-        "net receive stream lz4", *(f"net wire size {codec}" for codec in CODECS),
-        "net loopback echo lz4")
+CHECKSUM = "net checksum on/off lz4"
+CHECKSUM_LAYER = "net checksum on/off lz4, compression layer only"
+CHECKSUM_SHARE = "net checksum share lz4 (2 CRC-32 / round trip)"
+JOBS = (*(f"net round trip {codec}" for codec in CODECS), LAYER, CHECKSUM, CHECKSUM_LAYER,
+        CHECKSUM_SHARE, "net receive buffered lz4", "net receive stream lz4",
+        *(f"net wire size {codec}" for codec in CODECS), "net loopback echo lz4")
 NOTE = ("easynetwork packets: ours = stdcompress.easynetwork.BufferedIncrementalPacketSerializer"
         "(JSONSerializer(), codec) at each codec's default level (lz4 1, zstd 3, deflate 6), "
         "peer = easynetwork's ZlibCompressorSerializer(JSONSerializer()) at its default "
@@ -136,6 +148,14 @@ class _Text(AbstractPacketSerializer if easynetwork else object):
 
     def deserialize(self, data):
         return bytes(data)
+
+
+def _unchecked(inner, codec: str):
+    """Our serializer with its CRC-32 skipped on both ends (0 written, 0 expected): the
+    checksum's cost is the difference from the real one."""
+    ser = BufferedIncrementalPacketSerializer(inner, codec)
+    ser._BufferedIncrementalPacketSerializer__crc32 = lambda data: 0
+    return ser
 
 
 class _Echo(AsyncStreamRequestHandler if easynetwork else object):
@@ -223,6 +243,29 @@ def rows(c: Corpus, plan: Plan) -> list[Row]:
                     plan)
         row(LAYER, "speed", "us", t["ours"] / count * 1e6, t[""] / count * 1e6,
             Target(">=", 2.0) if size == 1024 else None)
+
+        # the integrity check's cost: the same round trips with the checksum skipped.  A
+        # difference of a few % needs more repeats than a ratio of 2x: five times as many,
+        # each a fifth as long (the same time; a short loop escapes other processes more often)
+        fine = dataclasses.replace(plan, repeats=plan.repeats * 5, min_time=plan.min_time / 5)
+        for job, inner, items in ((CHECKSUM, JSONSerializer, docs),
+                                  (CHECKSUM_LAYER, _Text, texts)):
+            checked = BufferedStreamProtocol(BufferedIncrementalPacketSerializer(inner(), "lz4"))
+            unchecked = BufferedStreamProtocol(_unchecked(inner(), "lz4"))
+            check(unchecked, items)
+            t = best_of({"on": round_trip(checked, items), "off": round_trip(unchecked, items)},
+                        fine)
+            out.append(Row(SECTION, job, c.name, size, "time", "us", t["on"] / count * 1e6,
+                           t["off"] / count * 1e6, peer_name="checksum skipped"))
+        crc32 = _crc32_function()
+
+        def checksums():
+            for x in texts:
+                crc32(x)
+                crc32(x)
+        t = best_of({"crc": checksums, "trip": round_trip(mine["lz4"], docs)}, fine)
+        out.append(Row(SECTION, CHECKSUM_SHARE, c.name, size, "time", "us",
+                       t["crc"] / count * 1e6, t["trip"] / count * 1e6, peer_name="round trip"))
 
         def receive_only(protocol, feed):
             wires = [list(protocol.generate_chunks(d)) for d in docs]

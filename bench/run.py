@@ -22,7 +22,7 @@ import zstandard
 
 import stdcompress
 
-from . import batch, bridge, corpus, engine, lz4stream, memory, report, shim, streams
+from . import anysize, batch, bridge, corpus, engine, lz4stream, memory, report, shim, streams
 from .report import Row
 from .timing import FULL, QUICK
 from . import network  # ---- easynetwork packets ----
@@ -49,6 +49,9 @@ NOTES = [
     "python-lz4's one-shot lz4.block on the same pages (a stream compresses each page against "
     "the previous ones: smaller, and more work for LZ4 itself); lz4.stream peer rows: "
     "python-lz4's experimental stream module, the same LZ4 work.",
+    "one-shot past 1 MiB: the stream entries (lz4 blocks: the Python-only entry without the cap) "
+    "against the peers on 3 and 64 MiB; lz4.frame's default writes no content checksum, ours "
+    "writes one as lz4(1) does (docs/any-size.md).",
     "batches: one call = the whole batch (bench/batch.py); zstd -3 frames with content size and "
     "checksum; threads inside the C call; identical output checked before timing.",
 ]
@@ -111,6 +114,7 @@ def measure(plan, corpora, progress=lambda s: None, sections=()) -> list[Row]:
 
     section(bridge.BIG, lambda c: bridge.big_rows(c, plan))
     section(bridge.SMALL, lambda c: bridge.small_rows(c, plan))
+    section(anysize.SECTION, lambda c: anysize.rows(c, plan), only=present[:1])
     section(engine.SMALL, lambda c: engine.small_rows(c, plan))
     bridge_us = {(r.corpus, r.job): r.ours for r in rows if r.section == bridge.BIG}
     section(engine.BIG, lambda c: engine.big_rows(

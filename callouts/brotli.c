@@ -11,6 +11,9 @@
  * libbrotli has no way to reset an encoder or decoder state for another stream, so each call
  * creates and destroys its own; the decoder sizes its window buffer from the stream header,
  * at most 16 MiB by the format. */
+#include <limits.h>
+#include <stdint.h>
+
 #include <brotli/decode.h>
 #include <brotli/encode.h>
 
@@ -38,7 +41,8 @@ static int run_compress(const struct stdc_job *job, struct stdc_thread *t, unsig
 		return (int)stdc_fail(STDC_E_NO_MEMORY, "brotliCompress: no memory for an encoder");
 	ok = BrotliEncoderSetParameter(s, BROTLI_PARAM_QUALITY, (uint32_t)job->level) &&
 	     BrotliEncoderSetParameter(s, BROTLI_PARAM_LGWIN, (uint32_t)bj->lgwin) &&
-	     BrotliEncoderSetParameter(s, BROTLI_PARAM_SIZE_HINT, (uint32_t)job->in_len);
+	     BrotliEncoderSetParameter(s, BROTLI_PARAM_SIZE_HINT,
+				       (uint32_t)(job->in_len < 1u << 30 ? job->in_len : 1u << 30));
 	/* One call with FINISH runs until the stream is complete or the output is full. */
 	ok = ok && BrotliEncoderCompressStream(s, BROTLI_OPERATION_FINISH, &avail_in, &next_in,
 					       &avail_out, &next_out, NULL);
@@ -52,8 +56,9 @@ static int run_compress(const struct stdc_job *job, struct stdc_thread *t, unsig
 	return STDC_OK;
 }
 
-gtm_long_t stdc_brotli_compress(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t quality,
-				gtm_long_t lgwin)
+/* limit: the most input and output, STDC_MAX_STRING for the call-out. */
+static gtm_long_t brotli_compress(int argc, gtm_string_t *in, gtm_string_t *out,
+				  gtm_long_t quality, gtm_long_t lgwin, size_t limit)
 {
 	struct brotli_job bj = {.job.run = run_compress};
 	struct stdc_thread *t;
@@ -70,7 +75,7 @@ gtm_long_t stdc_brotli_compress(int argc, gtm_string_t *in, gtm_string_t *out, g
 	if (argc >= 2 && (lgwin < STDC_BROTLI_LGWIN_MIN || lgwin > STDC_BROTLI_LGWIN_MAX))
 		return stdc_fail(STDC_E_BAD_ARGS, "brotliCompress: window (lgwin) %ld is outside %d..%d",
 				 (long)lgwin, STDC_BROTLI_LGWIN_MIN, STDC_BROTLI_LGWIN_MAX);
-	r = stdc_begin(argc, in, out, "brotliCompress", &bj.job, &t, &cap);
+	r = stdc_begin_within(argc, in, out, "brotliCompress", &bj.job, &t, &cap, limit, limit);
 	if (r != STDC_OK)
 		return r;
 	bj.job.level = (int)quality; /* the job's level is the quality */
@@ -79,6 +84,31 @@ gtm_long_t stdc_brotli_compress(int argc, gtm_string_t *in, gtm_string_t *out, g
 	if (bj.job.estimate == 0)
 		bj.job.estimate = STDC_UNKNOWN;
 	return stdc_deliver(t, &bj.job, out, cap);
+}
+
+gtm_long_t stdc_brotli_compress(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t quality,
+				gtm_long_t lgwin)
+{
+	return brotli_compress(argc, in, out, quality, lgwin, STDC_MAX_STRING);
+}
+
+/* The Python bridge's: brotliCompress of any size (for a window the stream does not take).
+ * out holds cap bytes, at least BrotliEncoderMaxCompressedSize(len).  Returns the result's
+ * length or -code. */
+gtm_long_t stdc_brotli_py_compress(const void *in, size_t len, void *out, size_t cap,
+				   gtm_long_t quality, gtm_long_t lgwin)
+{
+	gtm_string_t i = {(gtm_long_t)(len <= LONG_MAX ? len : LONG_MAX), (char *)(uintptr_t)in};
+	gtm_string_t o = {(gtm_long_t)(cap <= LONG_MAX ? cap : LONG_MAX), out};
+	gtm_long_t r;
+
+	if ((len > 0 && in == NULL) || out == NULL)
+		return stdc_fail(STDC_E_BAD_ARGS, "brotliCompress: missing input or output");
+	r = brotli_compress(4, &i, &o, quality, lgwin, LONG_MAX);
+	if (r > 0) /* held: the caller's output is smaller than the result */
+		return stdc_fail(STDC_E_OUTPUT_TOO_LARGE, "brotliCompress: the result does not fit "
+				 "the %zu-byte output", cap);
+	return r < 0 ? r : o.length;
 }
 
 static int run_decompress(const struct stdc_job *job, struct stdc_thread *t, unsigned char *dst,

@@ -95,6 +95,11 @@ const char *stdc_last_message(void);
  * job's input, sets *t and *cap, empties `out` and drops any held result; else returns -code. */
 gtm_long_t stdc_begin(int argc, gtm_string_t *in, gtm_string_t *out, const char *op,
 		      struct stdc_job *job, struct stdc_thread **t, size_t *cap);
+/* The same with other limits than the M string's: at most in_limit bytes of input, the output
+ * capacity cut to out_limit (the Python bridge's entries of any size). */
+gtm_long_t stdc_begin_within(int argc, gtm_string_t *in, gtm_string_t *out, const char *op,
+			     struct stdc_job *job, struct stdc_thread **t, size_t *cap,
+			     size_t in_limit, size_t out_limit);
 
 /* Runs the job into `out` directly when the result should fit, else into the staging buffer,
  * copying it out or holding it (returning its length) when `cap` is too small. */

@@ -200,8 +200,9 @@ static gtm_long_t check_level(const char *op, gtm_long_t level, int best)
 			 min, max);
 }
 
+/* limit: the most input and output, STDC_MAX_STRING for the call-outs (libdeflate has none). */
 static gtm_long_t one_shot_compress(enum format format, int best, int argc, gtm_string_t *in,
-				    gtm_string_t *out, gtm_long_t level)
+				    gtm_string_t *out, gtm_long_t level, size_t limit)
 {
 	static const char *const best_op[] = {[GZIP] = "gzipBest", [RAW] = "deflateBest",
 					      [ZLIB] = "zlibBest"};
@@ -215,7 +216,7 @@ static gtm_long_t one_shot_compress(enum format format, int best, int argc, gtm_
 		level = best ? STDC_DEFLATE_BEST_DEFAULT : STDC_DEFLATE_LEVEL_DEFAULT;
 	if (argc >= 2 && (r = check_level(op, level, best)) != STDC_OK)
 		return r;
-	r = stdc_begin(argc, in, out, op, &dj.job, &t, &cap);
+	r = stdc_begin_within(argc, in, out, op, &dj.job, &t, &cap, limit, limit);
 	if (r != STDC_OK)
 		return r;
 	dj.job.level = (int)level;
@@ -316,12 +317,12 @@ static gtm_long_t one_shot_decompress(enum format format, int argc, gtm_string_t
 
 gtm_long_t stdc_gzip(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	return one_shot_compress(GZIP, 0, argc, in, out, level);
+	return one_shot_compress(GZIP, 0, argc, in, out, level, STDC_MAX_STRING);
 }
 
 gtm_long_t stdc_gzip_best(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	return one_shot_compress(GZIP, 1, argc, in, out, level);
+	return one_shot_compress(GZIP, 1, argc, in, out, level, STDC_MAX_STRING);
 }
 
 gtm_long_t stdc_gunzip(int argc, gtm_string_t *in, gtm_string_t *out)
@@ -331,12 +332,12 @@ gtm_long_t stdc_gunzip(int argc, gtm_string_t *in, gtm_string_t *out)
 
 gtm_long_t stdc_deflate(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	return one_shot_compress(RAW, 0, argc, in, out, level);
+	return one_shot_compress(RAW, 0, argc, in, out, level, STDC_MAX_STRING);
 }
 
 gtm_long_t stdc_deflate_best(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	return one_shot_compress(RAW, 1, argc, in, out, level);
+	return one_shot_compress(RAW, 1, argc, in, out, level, STDC_MAX_STRING);
 }
 
 gtm_long_t stdc_inflate(int argc, gtm_string_t *in, gtm_string_t *out)
@@ -346,12 +347,12 @@ gtm_long_t stdc_inflate(int argc, gtm_string_t *in, gtm_string_t *out)
 
 gtm_long_t stdc_zlib(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	return one_shot_compress(ZLIB, 0, argc, in, out, level);
+	return one_shot_compress(ZLIB, 0, argc, in, out, level, STDC_MAX_STRING);
 }
 
 gtm_long_t stdc_zlib_best(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	return one_shot_compress(ZLIB, 1, argc, in, out, level);
+	return one_shot_compress(ZLIB, 1, argc, in, out, level, STDC_MAX_STRING);
 }
 
 gtm_long_t stdc_unzlib(int argc, gtm_string_t *in, gtm_string_t *out)
@@ -529,3 +530,22 @@ const struct stdc_codec stdc_codec_gzip = {
 };
 const struct stdc_codec stdc_codec_deflate = {.name = "deflate", DEFLATE_CODEC(raw)};
 const struct stdc_codec stdc_codec_zlib = {.name = "zlib", DEFLATE_CODEC(zlib)};
+
+/* The Python bridge's: the *Best entries (levels 10..12, which streams do not have) of any
+ * size.  format: 0 gzip, 1 raw, 2 zlib (enum format); out holds cap bytes, at least
+ * format_bound(len).  Returns the result's length or -code. */
+gtm_long_t stdc_deflate_py_best(int format, const void *in, size_t len, void *out, size_t cap,
+				gtm_long_t level)
+{
+	gtm_string_t i = {(gtm_long_t)(len <= LONG_MAX ? len : LONG_MAX), (char *)(uintptr_t)in};
+	gtm_string_t o = {(gtm_long_t)(cap <= LONG_MAX ? cap : LONG_MAX), out};
+	gtm_long_t r;
+
+	if (format < GZIP || format > ZLIB || (len > 0 && in == NULL) || out == NULL)
+		return stdc_fail(STDC_E_BAD_ARGS, "deflateBest: bad format, input or output");
+	r = one_shot_compress((enum format)format, 1, 3, &i, &o, level, LONG_MAX);
+	if (r > 0) /* held: the caller's output is smaller than the result */
+		return stdc_fail(STDC_E_OUTPUT_TOO_LARGE, "deflateBest: the result does not fit the "
+				 "%zu-byte output", cap);
+	return r < 0 ? r : o.length;
+}

@@ -23,6 +23,7 @@
  * Bytes that do not form a complete frame are an error.  Legacy frames (`lz4 -l`) are not
  * accepted.  Declared content sizes are hints (over 1 MiB in total: OUTPUT-TOO-LARGE before
  * decoding); LZ4F sizes its own buffers from the frame's block size, at most 4 MiB by format. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,14 @@ static const char *const form_op[][2] = {
 };
 
 #define SIZE_PREFIX 4
+
+/* How large a block entry's content (uncompressed side) and packed side may be: the M string
+ * limit for the call-outs; LZ4's own for the Python bridge's entries (liblz4 takes ints). */
+struct lz4_limits {
+	size_t content, packed;
+};
+static const struct lz4_limits m_limits = {STDC_MAX_STRING, STDC_MAX_STRING};
+static const struct lz4_limits format_limits = {LZ4_MAX_INPUT_SIZE, INT_MAX};
 
 static uint32_t le32(const unsigned char *p)
 {
@@ -98,7 +107,7 @@ static gtm_long_t check_level(enum form form, int argc, gtm_long_t *level)
 }
 
 static gtm_long_t block_compress(enum form form, int argc, gtm_string_t *in, gtm_string_t *out,
-				 gtm_long_t level)
+				 gtm_long_t level, const struct lz4_limits *lim)
 {
 	const char *op = form_op[form][0];
 	struct lz4_job lj = {.job.run = run_block_compress, .form = form};
@@ -109,7 +118,7 @@ static gtm_long_t block_compress(enum form form, int argc, gtm_string_t *in, gtm
 	r = check_level(form, argc, &level);
 	if (r != STDC_OK)
 		return r;
-	r = stdc_begin(argc, in, out, op, &lj.job, &t, &cap);
+	r = stdc_begin_within(argc, in, out, op, &lj.job, &t, &cap, lim->content, lim->packed);
 	if (r != STDC_OK)
 		return r;
 	lj.job.level = (int)level;
@@ -153,7 +162,7 @@ static int run_block_decompress(const struct stdc_job *job, struct stdc_thread *
 }
 
 static gtm_long_t block_decompress(enum form form, int argc, gtm_string_t *in, gtm_string_t *out,
-				   gtm_long_t size)
+				   gtm_long_t size, const struct lz4_limits *lim)
 {
 	const char *op = form_op[form][1];
 	struct lz4_job lj = {.job.run = run_block_decompress, .form = form};
@@ -161,7 +170,7 @@ static gtm_long_t block_decompress(enum form form, int argc, gtm_string_t *in, g
 	size_t cap;
 	gtm_long_t r;
 
-	r = stdc_begin(argc, in, out, op, &lj.job, &t, &cap);
+	r = stdc_begin_within(argc, in, out, op, &lj.job, &t, &cap, lim->packed, lim->content);
 	if (r != STDC_OK)
 		return r;
 	if (form == BLOCK && argc < 3)
@@ -177,10 +186,10 @@ static gtm_long_t block_decompress(enum form form, int argc, gtm_string_t *in, g
 	/* Checked before anything is decoded: the size is never an allocation size. */
 	if (size < 0)
 		return stdc_fail(STDC_E_BAD_ARGS, "%s: size %ld is negative", op, (long)size);
-	if (size > STDC_MAX_STRING)
-		return stdc_fail(STDC_E_OUTPUT_TOO_LARGE, "%s: %s %ld bytes, over the %d-byte limit",
+	if ((size_t)size > lim->content)
+		return stdc_fail(STDC_E_OUTPUT_TOO_LARGE, "%s: %s %ld bytes, over the %zu-byte limit",
 				 op, form == SIZED ? "the size prefix declares" : "size",
-				 (long)size, STDC_MAX_STRING);
+				 (long)size, lim->content);
 	lj.size = (size_t)size;
 	lj.job.estimate = lj.size;
 	return stdc_deliver(t, &lj.job, out, cap);
@@ -188,23 +197,43 @@ static gtm_long_t block_decompress(enum form form, int argc, gtm_string_t *in, g
 
 gtm_long_t stdc_lz4_block_compress(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	return block_compress(BLOCK, argc, in, out, level);
+	return block_compress(BLOCK, argc, in, out, level, &m_limits);
 }
 
 gtm_long_t stdc_lz4_block_decompress(int argc, gtm_string_t *in, gtm_string_t *out,
 				     gtm_long_t size)
 {
-	return block_decompress(BLOCK, argc, in, out, size);
+	return block_decompress(BLOCK, argc, in, out, size, &m_limits);
 }
 
 gtm_long_t stdc_lz4_compress(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	return block_compress(SIZED, argc, in, out, level);
+	return block_compress(SIZED, argc, in, out, level, &m_limits);
 }
 
 gtm_long_t stdc_lz4_decompress(int argc, gtm_string_t *in, gtm_string_t *out)
 {
-	return block_decompress(SIZED, argc, in, out, 0);
+	return block_decompress(SIZED, argc, in, out, 0, &m_limits);
+}
+
+/* The Python bridge's block entries: the call-outs' code with LZ4's own limits. */
+gtm_long_t stdc_lz4_py_block(int decode, int sized, const void *in, size_t len, void *out,
+			     size_t cap, gtm_long_t arg)
+{
+	enum form form = sized ? SIZED : BLOCK;
+	gtm_string_t i = {(gtm_long_t)(len <= LONG_MAX ? len : LONG_MAX), (char *)(uintptr_t)in};
+	gtm_string_t o = {(gtm_long_t)(cap <= LONG_MAX ? cap : LONG_MAX), out};
+	gtm_long_t r;
+
+	if ((len > 0 && in == NULL) || out == NULL)
+		return stdc_fail(STDC_E_BAD_ARGS, "%s: missing input or output",
+				 form_op[form][decode ? 1 : 0]);
+	r = decode ? block_decompress(form, 3, &i, &o, arg, &format_limits)
+		   : block_compress(form, 3, &i, &o, arg, &format_limits);
+	if (r > 0) /* held: the caller's output is smaller than the result */
+		return stdc_fail(STDC_E_OUTPUT_TOO_LARGE, "%s: the result does not fit the %zu-byte "
+				 "output", form_op[form][decode ? 1 : 0], cap);
+	return r < 0 ? r : o.length;
 }
 
 /* ---- frames ---- */

@@ -165,6 +165,26 @@ STDC_API gtm_long_t stdc_lz4s_py_decompress(gtm_long_t handle, const void *in, s
 STDC_API gtm_long_t stdc_lz4s_py_result(gtm_long_t handle, void *out, size_t cap);
 STDC_API gtm_long_t stdc_lz4s_py_locate(gtm_long_t handle, const void *in, size_t len,
 					gtm_long_t offset, size_t *start);
+/* The one-shot block formats (lz4BlockCompress/Decompress, lz4Compress/Decompress: sized 1)
+ * of any size: the call-outs' code with LZ4's limits in place of the M string's, input and
+ * content up to LZ4_MAX_INPUT_SIZE (larger is BAD-ARGS, or OUTPUT-TOO-LARGE for a declared
+ * size).  arg: the level (compressing) or the exact size (decoding a raw block).  Returns the
+ * result's length (>= 0) or -code.  out holds cap bytes: at least LZ4_COMPRESSBOUND(len),
+ * plus 4 when sized, to compress; the size to decode. */
+STDC_API gtm_long_t stdc_lz4_py_block(int decode, int sized, const void *in, size_t len,
+				      void *out, size_t cap, gtm_long_t arg);
+/* gzipBest/deflateBest/zlibBest (format 0 gzip, 1 raw, 2 zlib; levels 10..12) and
+ * brotliCompress of any size (the levels and windows streams do not take), up to memory: the
+ * call-outs' code without the M string limit.  out holds cap bytes, at least libdeflate's or
+ * BrotliEncoderMaxCompressedSize's bound for len.  Each returns the length or -code. */
+STDC_API gtm_long_t stdc_deflate_py_best(int format, const void *in, size_t len, void *out,
+					 size_t cap, gtm_long_t level);
+STDC_API gtm_long_t stdc_brotli_py_compress(const void *in, size_t len, void *out, size_t cap,
+					    gtm_long_t quality, gtm_long_t lgwin);
+/* CRC-32 (gzip's and zlib's, = Python's zlib.crc32) of len bytes at data, continuing from crc
+ * (0: a fresh one): 0..4294967295, or -STDC_E_BAD_ARGS (crc outside that range, or no data
+ * for a non-zero len).  The easynetwork frames' checksum (docs/easynetwork.md). */
+STDC_API gtm_long_t stdc_py_crc32(gtm_long_t crc, const void *data, size_t len);
 /* ---- end of handles and LZ4 block streams ---- */
 
 /* ---- streams of any length (callouts/stream.c; docs/streaming.md) ----

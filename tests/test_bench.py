@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench import batch, bridge, engine, lz4stream, memory, shim, streams
+from bench import anysize, batch, bridge, engine, lz4stream, memory, shim, streams
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = ("job", "corpus", "item", "ours", "peer", "ratio", "MB/s", "target", "met?")
@@ -20,14 +20,18 @@ JOB_ROWS = [
     *batch.JOBS,
     *(label for label, _, _ in engine.SMALL_JOBS),
     *(f"{label}{engine.SMALL_FLOOR_SUFFIX}" for label, _, _ in engine.SMALL_JOBS),
-    *(f"runtime cost alone: {job}" for _, job, _ in engine.SMALL_JOBS),
+    *(f"runtime cost alone: {kind} {job}" for _, job, _ in engine.SMALL_JOBS
+      for kind in (("frame1k", "trap1k") if job.startswith("wrap.") else ("floor1k",))),
+    *(f"{label}{engine.SMALL_TRAP_SUFFIX}" for label, job, _ in engine.SMALL_JOBS
+      if job.startswith("wrap.")),
     *(f"{job}, " for job, _, _, _ in engine.BIG_JOBS),
     *(f"{job}{engine.FLOOR_SUFFIX}" for job, _, _, _ in engine.BIG_JOBS),
     *(f"C floor: {name}" for name in engine.FLOOR_JOBS),
     *(f"shim {name}" for name in shim.JOBS.values()),
     "Python allocation, ", "peak RSS, ",
+    *(f"{job}, 3 MiB" for job in anysize.JOBS),
 ]
-SECTIONS = [bridge.BIG, bridge.SMALL, engine.SMALL, engine.BIG, lz4stream.SECTION,
+SECTIONS = [bridge.BIG, bridge.SMALL, anysize.SECTION, engine.SMALL, engine.BIG, lz4stream.SECTION,
             streams.FLOOR_SECTION, streams.SECTION, batch.SECTION, shim.SECTION, memory.SECTION]
 # ---- easynetwork packets ----
 from bench import network  # noqa: E402

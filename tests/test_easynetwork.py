@@ -34,7 +34,7 @@ from easynetwork.servers.threads_helper import NetworkServerThread  # noqa: E402
 
 import stdcompress  # noqa: E402
 from stdcompress.easynetwork import CODECS as WIRE_CODECS  # noqa: E402
-from stdcompress.easynetwork import (HEADER_SIZE, MAGIC,  # noqa: E402
+from stdcompress.easynetwork import (HEADER_SIZE, MAGIC, VERSION,  # noqa: E402
                                      BufferedIncrementalPacketSerializer, CorruptPacketError,
                                      FrameHeaderError, PacketTooLargeError)
 
@@ -75,6 +75,15 @@ BIG = real_bytes(2_000_000)
 
 def frames(ser, packets) -> bytes:
     return b"".join(ser.serialize(p) for p in packets)
+
+
+# The frame header as docs/easynetwork.md lays it out (written here, not by the serializer).
+HEADER = struct.Struct("<BBBBIII")  # magic, codec, log2 block size, version, D, C, CRC-32
+
+
+def header(codec: int, log2: int, size: int, payload: int, crc: int = 0,
+           version: int = VERSION) -> bytes:
+    return HEADER.pack(MAGIC, codec, log2, version, size, payload, crc)
 
 
 # ---- a loopback server ----
@@ -309,10 +318,11 @@ def test_one_block_frames_on_the_fast_paths(codec):
         chunks = list(ser.incremental_serialize(packet))
         assert len(chunks) == 1 and isinstance(chunks[0], bytes)
         frame = chunks[0]
-        magic, cid, log2, _, size, payload = struct.unpack_from("<BBBBII", frame)
+        magic, cid, log2, version, size, payload, crc = HEADER.unpack_from(frame)
         word = struct.unpack_from("<I", frame, HEADER_SIZE)[0]
-        assert (magic, cid, log2, size, payload) == (MAGIC, WIRE_CODECS[codec], 10, len(packet),
-                                                      len(frame) - HEADER_SIZE)
+        assert (magic, cid, log2, version, size, payload, crc) == (
+            MAGIC, WIRE_CODECS[codec], 10, 1, len(packet), len(frame) - HEADER_SIZE,
+            zlib.crc32(packet))
         assert bool(word >> 31) == stored and (word & 0x7FFFFFFF) == payload - 4
         if stored:
             assert frame[HEADER_SIZE + 4:] == packet
@@ -363,7 +373,7 @@ def test_corrupt_packet_remaining_data_and_the_next_packet(feed):
 
 def test_lz4_garbage_block_and_inconsistent_lengths():
     ser = BufferedIncrementalPacketSerializer(RawBytes(), "lz4")
-    head = struct.pack("<BBBBII", MAGIC, 1, 16, 0, 100, 4 + 50)
+    head = header(1, 16, 100, 4 + 50)
     garbage = head + struct.pack("<I", 50) + b"\xff" * 50
     with pytest.raises(CorruptPacketError, match="LIBLZ4-FAIL") as err:
         ser.deserialize(garbage + b"more")
@@ -376,10 +386,143 @@ def test_lz4_garbage_block_and_inconsistent_lengths():
         gen.send(lying + b"next")
     assert bytes(err.value.remaining_data) == b"next"
     # a stored block shorter than its share
-    short = struct.pack("<BBBBII", MAGIC, 1, 16, 0, 100, 4 + 99) + struct.pack(
+    short = header(1, 16, 100, 4 + 99, zlib.crc32(b"s" * 100)) + struct.pack(
         "<I", (1 << 31) | 99) + b"s" * 99
     with pytest.raises(CorruptPacketError, match="stored"):
         ser.deserialize(short)
+
+
+# ---- integrity: the header's CRC-32 of the packet ----
+
+def test_the_checksum_is_zlibs_crc32_of_the_packet():
+    """The header's CRC-32, for every codec and packets of none, one and many blocks (stored
+    ones among them), is what Python's zlib.crc32 (an independent implementation) says; so
+    is the serializer's checksum function on every kind of buffer."""
+    from stdcompress.easynetwork import _crc32_function
+    for codec in CODECS:
+        ser = BufferedIncrementalPacketSerializer(RawBytes(), codec, block_size=1024)
+        for packet in (b"", b"a", BIG[:1000], pseudo_random(1000), BIG[:300_000]):
+            frame = ser.serialize(packet)
+            assert HEADER.unpack_from(frame)[6] == zlib.crc32(packet), (codec, len(packet))
+    crc32 = _crc32_function()
+    for data in (b"", b"123456789", BIG[:1_500_000]):
+        want = zlib.crc32(data)
+        assert crc32(data) == crc32(bytearray(data)) == crc32(memoryview(data)) == want
+    assert crc32(b"123456789") == 0xCBF43926  # the CRC-32 check value
+
+
+def blocks_of(frame: bytes) -> list[tuple[int, int]]:
+    """(start, end) of each block's word and bytes in a frame, read by the layout alone."""
+    out, pos = [], HEADER_SIZE
+    while pos < len(frame):
+        end = pos + 4 + (struct.unpack_from("<I", frame, pos)[0] & 0x7FFFFFFF)
+        out.append((pos, end))
+        pos = end
+    assert pos == len(frame)
+    return out
+
+
+def first_result(feed: str, ser, wire: bytes):
+    """What a receiver makes of the first frame of wire, all of it written at once (so a frame
+    of one block takes the buffered fast path): the packet, the parse error, or None (waiting
+    for more bytes)."""
+    got = (feed_buffered(ser, wire, len(wire), len(wire)) if feed == "buffered"
+           else feed_stream(ser, wire, len(wire)))
+    return got[0] if got else None
+
+
+def integrity_frames(codec: str):
+    """(name, serializer, packet) of real frames: one compressed block (the fast path), and
+    four blocks of 1 KiB of which one is stored."""
+    json_text = json.dumps({"lines": BIG[:1500].decode("latin-1").splitlines()}).encode()[:1000]
+    mixed = BIG[:2048] + pseudo_random(1024) + BIG[5000:5300]
+    return [("one block", BufferedIncrementalPacketSerializer(RawBytes(), codec), json_text),
+            ("four blocks", BufferedIncrementalPacketSerializer(RawBytes(), codec,
+                                                                block_size=1024), mixed)]
+
+
+@pytest.mark.parametrize("codec", CODECS)
+def test_every_single_bit_flip_is_an_error_never_another_packet(codec):
+    """Every bit of real frames flipped, one at a time, by both receive paths: the receiver
+    gives CorruptPacketError or FrameHeaderError, or (a bit of a block the decoder does not
+    read, such as deflate's padding after its last code, or an LZ4 match offset that points at
+    the same bytes) the very packet sent; never a different one, never a wait.
+    The frame is followed by enough bytes for any length the header check lets through.  For
+    LZ4 and deflate some flips decode to the declared sizes and only the checksum catches
+    them: counted, so this test fails if the checksum stops being checked."""
+    for name, ser, packet in integrity_frames(codec):
+        frame = ser.serialize(packet)
+        tail = ser.serialize(pseudo_random(len(packet) + 64, b"tail"))  # stored: > D + words
+        words = {p for start, _ in blocks_of(frame) for p in range(start, start + 4)}
+        seen = {"header": 0, "block word": 0, "block bytes": 0}
+        by_checksum = 0
+        for bit in range(8 * len(frame)):
+            bad = bytearray(frame)
+            bad[bit >> 3] ^= 1 << (bit & 7)
+            where = ("header" if bit >> 3 < HEADER_SIZE else
+                     "block word" if bit >> 3 in words else "block bytes")
+            seen[where] += 1
+            for feed in FEEDS:
+                got = first_result(feed, ser, bytes(bad) + tail)
+                if isinstance(got, bytes):  # a bit the decoder does not read, or need
+                    assert got == packet and where == "block bytes", (name, where, bit, feed)
+                    continue
+                assert isinstance(got, (CorruptPacketError, FrameHeaderError)), (
+                    name, where, bit, feed, got)
+                by_checksum += "CRC-32" in str(got)
+        assert min(seen.values()) >= 32, seen
+        # both feeds: the 32 bits of the CRC field, and (LZ4, deflate, stored blocks) more
+        assert by_checksum >= 2 * 32, name
+        if codec != "zstd" or name == "four blocks":  # zstd's own checksum, but not stored
+            assert by_checksum > 2 * 32 + 100, (name, by_checksum)
+
+
+@pytest.mark.parametrize("codec", CODECS)
+def test_truncated_frames_wait_then_fail_never_another_packet(codec):
+    """A frame cut anywhere: alone, the receiver waits for the rest (nothing is handed on);
+    followed by the next frame (a peer that restarted, a lost segment), it is an error."""
+    for name, ser, packet in integrity_frames(codec):
+        frame = ser.serialize(packet)
+        after = ser.serialize(pseudo_random(len(packet) + 64, b"tail"))
+        for cut in range(1, len(frame)):
+            for feed in FEEDS:
+                assert first_result(feed, ser, frame[:cut]) is None, (name, cut, feed)
+                got = first_result(feed, ser, frame[:cut] + after)
+                assert isinstance(got, (CorruptPacketError, FrameHeaderError)), (
+                    name, cut, feed, got)
+
+
+@pytest.mark.parametrize("feed", FEEDS)
+@pytest.mark.parametrize("codec", CODECS)
+def test_swapped_blocks_are_caught_by_the_checksum(codec, feed):
+    """Two whole blocks of the same size in swapped order: each decodes to its declared size,
+    so only the checksum can tell; the frame is consumed and the next packet parses."""
+    ser = BufferedIncrementalPacketSerializer(RawBytes(), codec, block_size=1024)
+    packet = BIG[:1024] + BIG[9000:10024] + BIG[20000:20500]
+    frame = ser.serialize(packet)
+    (a0, a1), (b0, b1), _ = blocks_of(frame)
+    swapped = frame[:a0] + frame[b0:b1] + frame[a0:a1] + frame[b1:]
+    got = FEEDS[feed](ser, ser.serialize(b"before") + swapped + ser.serialize(b"after"), 1 << 16)
+    assert got[0] == b"before" and got[2] == b"after" and len(got) == 3
+    assert isinstance(got[1], CorruptPacketError)
+    assert f"the header says {zlib.crc32(packet):#010x}" in str(got[1])
+
+
+@pytest.mark.parametrize("feed", FEEDS)
+def test_a_wrong_checksum_field_consumes_the_frame(feed):
+    """A bad CRC in the header of a frame of one block (the buffered fast path) and of many:
+    CorruptPacketError with what follows as the remaining data; the connection goes on."""
+    for ser, packet in ((BufferedIncrementalPacketSerializer(RawBytes(), "lz4"), BIG[:1000]),
+                        (BufferedIncrementalPacketSerializer(RawBytes(), "deflate",
+                                                             block_size=1024), BIG[:5000])):
+        frame = bytearray(ser.serialize(packet))
+        frame[12:16] = struct.pack("<I", zlib.crc32(packet) ^ 0x80000000)
+        got = FEEDS[feed](ser, bytes(frame) + ser.serialize(b"next"), 1 << 16)
+        assert len(got) == 2 and got[1] == b"next"
+        assert isinstance(got[0], CorruptPacketError) and "CRC-32" in str(got[0])
+        with pytest.raises(CorruptPacketError) as err:
+            ser.deserialize(bytes(frame))
+        assert err.value.remaining_data == b""
 
 
 def test_wrapped_serializer_error_keeps_the_remaining_data():
@@ -400,7 +543,8 @@ def test_header_errors_drop_what_was_received(feed):
     cases = {
         "magic": b"\x00" + good[1:],
         "codec": good[:1] + b"\x09" + good[2:],
-        "reserved": good[:3] + b"\x01" + good[4:],
+        "version 0 (no checksum)": good[:3] + b"\x00" + good[4:],
+        "version 2": good[:3] + b"\x02" + good[4:],
         "payload": good[:8] + struct.pack("<I", 1) + good[12:],
         # sent with 1 MiB blocks, read with 64 KiB ones
         "block": BufferedIncrementalPacketSerializer(RawBytes(), block_size=1 << 20).serialize(
@@ -416,18 +560,18 @@ def test_header_errors_drop_what_was_received(feed):
 @pytest.mark.parametrize("kind", ["buffered", "stream"])
 def test_declared_size_over_the_maximum_fails_before_any_allocation(kind):
     ser = BufferedIncrementalPacketSerializer(RawBytes(), "zstd", max_packet_size=1 << 20)
-    header = struct.pack("<BBBBII", MAGIC, 2, 16, 0, (1 << 31), (1 << 31) + 4 * 32768)
+    head = header(2, 16, 1 << 31, (1 << 31) + 4 * 32768)
     assert ser.max_packet_size == 1 << 20
     if kind == "buffered":
         buf = ser.create_deserializer_buffer(1024)
         gen = ser.buffered_incremental_deserialize(buf)
         next(gen)
-        buf[:HEADER_SIZE] = header
+        buf[:HEADER_SIZE] = head
         send = HEADER_SIZE
     else:
         gen = ser.incremental_deserialize()
         next(gen)
-        send = header
+        send = head
     tracemalloc.start()
     try:
         with pytest.raises(PacketTooLargeError, match="2147483648"):
@@ -453,7 +597,7 @@ def test_decompression_bomb_is_stopped(codec):
     # blocks of 1 MiB, so the block is within its length limit (c <= its 1000 bytes declared)
     if len(bomb) > 1000:
         bomb = bomb[:1000]
-    frame = (struct.pack("<BBBBII", MAGIC, cid, 16, 0, 1000, 4 + len(bomb))
+    frame = (header(cid, 16, 1000, 4 + len(bomb))
              + struct.pack("<I", len(bomb)) + bomb)
     ser = BufferedIncrementalPacketSerializer(RawBytes(), codec)
     tracemalloc.start()
@@ -689,9 +833,9 @@ def test_wire_format_read_by_independent_decoders(codec):
     ser = BufferedIncrementalPacketSerializer(RawBytes(), codec, block_size=1 << 16)
     data = BIG[:1_200_000]
     frame = ser.serialize(data)
-    magic, cid, log2, reserved, size, payload = struct.unpack_from("<BBBBII", frame)
-    assert (magic, cid, log2, reserved, size) == (0xEC, {"lz4": 1, "zstd": 2, "deflate": 3}[codec],
-                                                  16, 0, len(data))
+    magic, cid, log2, version, size, payload, crc = struct.unpack_from("<BBBBIII", frame)
+    assert (magic, cid, log2, version, size) == (0xEC, {"lz4": 1, "zstd": 2, "deflate": 3}[codec],
+                                                 16, 1, len(data))
     assert payload == len(frame) - HEADER_SIZE
     pos, out, stored = HEADER_SIZE, bytearray(), 0
     while pos < len(frame):
@@ -712,6 +856,7 @@ def test_wire_format_read_by_independent_decoders(codec):
             assert d.eof and not d.unused_data
         assert len(out) % (1 << 16) == 0 or len(out) == size
     assert bytes(out) == data
+    assert crc == zlib.crc32(data)  # the checksum, by an independent implementation
     assert stored >= 1  # the incompressible stretch went as it is
     assert payload < len(data)
 

@@ -96,3 +96,13 @@ def test_bad_spec_lines_are_named(line, message):
 def test_the_table_has_no_comments():
     assert not any(ln.lstrip().startswith(("#", ";", "//"))
                    for ln in (ROOT / "xc" / "stdcompress.xc").read_text().splitlines())
+
+
+def test_compress_tier_thresholds_are_the_output_bound():
+    """The compress frames compare the input length with a precomputed threshold: a length
+    below it has the bound n + n//8 + 64 within the tier, the threshold itself does not."""
+    for tier, key in (("1k", "t1k"), ("64k", "t64k")):
+        cap, t = generate.SIZES[tier], generate.THRESHOLDS[key]
+        below = t - 1
+        assert below + below // 8 + 64 <= cap < t + t // 8 + 64
+        assert f"n<{t}:$&stdcompress.gzip{tier}(data,.out)" in generate.ROUTINE.read_text()

@@ -16,7 +16,8 @@ Spec lines: NAME  C-FUNCTION  PARAMETERS, the parameters separated by commas:
     out[T1,T2,..]  one entry per tier T: NAME for 1m, NAME64k, NAME1k; every out[...] of the
                    line takes that entry's tier
 and, after a |, the M call frame to generate (the public label NAME calls $$NAMEC()):
-    m:compress     the tier from the output bound n+n/8+64; the level passed when given
+    m:compress     the tier from the output bound n+n/8+64 (as input-length thresholds, worked
+                   out here: one comparison a call); the level passed when given
     m:decompress   the tier guessed from the input length (a larger result is held, taken)
 Blank lines and lines starting with # are comments.
 """
@@ -36,10 +37,10 @@ FRAMES = {
     "compress": """{n}C() ;
  new $etrap,n set $etrap="goto trap^STDCOMPRESS"
  quit:'($data(data)#2) $$noData("{n}")
- set n=$zlength(data),n=n+(n\\8)+64
- if $get(level)="" set n=$select(n<1025:$&stdcompress.{n}1k(data,.out),n<65537:$&stdcompress.{n}64k(data,.out),1:$&stdcompress.{n}(data,.out)) quit:'n 1 quit $$got(n,.out)
+ set n=$zlength(data)
+ if $get(level)="" set n=$select(n<{t1k}:$&stdcompress.{n}1k(data,.out),n<{t64k}:$&stdcompress.{n}64k(data,.out),1:$&stdcompress.{n}(data,.out)) quit:'n 1 quit $$got(n,.out)
  quit:level'?.1"-"1.6N $$badLevel("{n}")
- set n=$select(n<1025:$&stdcompress.{n}1k(data,.out,level),n<65537:$&stdcompress.{n}64k(data,.out,level),1:$&stdcompress.{n}(data,.out,level))
+ set n=$select(n<{t1k}:$&stdcompress.{n}1k(data,.out,level),n<{t64k}:$&stdcompress.{n}64k(data,.out,level),1:$&stdcompress.{n}(data,.out,level))
  quit:'n 1
  quit $$got(n,.out)
  ;
@@ -149,10 +150,21 @@ def render(entries) -> str:
     return "\n".join(lines) + "\n"
 
 
+def compress_threshold(cap: int) -> int:
+    """The least input length whose output bound n + n//8 + 64 exceeds a tier of cap bytes."""
+    n = 0
+    while n + n // 8 + 64 <= cap:
+        n += 1
+    return n
+
+
+THRESHOLDS = {"t1k": compress_threshold(SIZES["1k"]), "t64k": compress_threshold(SIZES["64k"])}
+
+
 def frames(entries) -> str:
     """The generated block of call frames, its marker lines included."""
-    return BEGIN + "".join(FRAMES[kind].format(n=name) for name, _, _, kind in entries
-                           if kind) + END
+    return BEGIN + "".join(FRAMES[kind].format(n=name, **THRESHOLDS) for name, _, _, kind
+                           in entries if kind) + END
 
 
 def splice(routine: str, block: str) -> str:

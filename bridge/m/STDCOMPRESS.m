@@ -248,10 +248,10 @@ lastError() ; "CODE message" of the last failure, "" if none; never raises
 gzipC() ;
  new $etrap,n set $etrap="goto trap^STDCOMPRESS"
  quit:'($data(data)#2) $$noData("gzip")
- set n=$zlength(data),n=n+(n\8)+64
- if $get(level)="" set n=$select(n<1025:$&stdcompress.gzip1k(data,.out),n<65537:$&stdcompress.gzip64k(data,.out),1:$&stdcompress.gzip(data,.out)) quit:'n 1 quit $$got(n,.out)
+ set n=$zlength(data)
+ if $get(level)="" set n=$select(n<855:$&stdcompress.gzip1k(data,.out),n<58199:$&stdcompress.gzip64k(data,.out),1:$&stdcompress.gzip(data,.out)) quit:'n 1 quit $$got(n,.out)
  quit:level'?.1"-"1.6N $$badLevel("gzip")
- set n=$select(n<1025:$&stdcompress.gzip1k(data,.out,level),n<65537:$&stdcompress.gzip64k(data,.out,level),1:$&stdcompress.gzip(data,.out,level))
+ set n=$select(n<855:$&stdcompress.gzip1k(data,.out,level),n<58199:$&stdcompress.gzip64k(data,.out,level),1:$&stdcompress.gzip(data,.out,level))
  quit:'n 1
  quit $$got(n,.out)
  ;
@@ -265,10 +265,10 @@ gunzipC() ;
 deflateC() ;
  new $etrap,n set $etrap="goto trap^STDCOMPRESS"
  quit:'($data(data)#2) $$noData("deflate")
- set n=$zlength(data),n=n+(n\8)+64
- if $get(level)="" set n=$select(n<1025:$&stdcompress.deflate1k(data,.out),n<65537:$&stdcompress.deflate64k(data,.out),1:$&stdcompress.deflate(data,.out)) quit:'n 1 quit $$got(n,.out)
+ set n=$zlength(data)
+ if $get(level)="" set n=$select(n<855:$&stdcompress.deflate1k(data,.out),n<58199:$&stdcompress.deflate64k(data,.out),1:$&stdcompress.deflate(data,.out)) quit:'n 1 quit $$got(n,.out)
  quit:level'?.1"-"1.6N $$badLevel("deflate")
- set n=$select(n<1025:$&stdcompress.deflate1k(data,.out,level),n<65537:$&stdcompress.deflate64k(data,.out,level),1:$&stdcompress.deflate(data,.out,level))
+ set n=$select(n<855:$&stdcompress.deflate1k(data,.out,level),n<58199:$&stdcompress.deflate64k(data,.out,level),1:$&stdcompress.deflate(data,.out,level))
  quit:'n 1
  quit $$got(n,.out)
  ;
@@ -282,10 +282,10 @@ inflateC() ;
 zlibC() ;
  new $etrap,n set $etrap="goto trap^STDCOMPRESS"
  quit:'($data(data)#2) $$noData("zlib")
- set n=$zlength(data),n=n+(n\8)+64
- if $get(level)="" set n=$select(n<1025:$&stdcompress.zlib1k(data,.out),n<65537:$&stdcompress.zlib64k(data,.out),1:$&stdcompress.zlib(data,.out)) quit:'n 1 quit $$got(n,.out)
+ set n=$zlength(data)
+ if $get(level)="" set n=$select(n<855:$&stdcompress.zlib1k(data,.out),n<58199:$&stdcompress.zlib64k(data,.out),1:$&stdcompress.zlib(data,.out)) quit:'n 1 quit $$got(n,.out)
  quit:level'?.1"-"1.6N $$badLevel("zlib")
- set n=$select(n<1025:$&stdcompress.zlib1k(data,.out,level),n<65537:$&stdcompress.zlib64k(data,.out,level),1:$&stdcompress.zlib(data,.out,level))
+ set n=$select(n<855:$&stdcompress.zlib1k(data,.out,level),n<58199:$&stdcompress.zlib64k(data,.out,level),1:$&stdcompress.zlib(data,.out,level))
  quit:'n 1
  quit $$got(n,.out)
  ;
@@ -299,10 +299,10 @@ unzlibC() ;
 zstdCompressC() ;
  new $etrap,n set $etrap="goto trap^STDCOMPRESS"
  quit:'($data(data)#2) $$noData("zstdCompress")
- set n=$zlength(data),n=n+(n\8)+64
- if $get(level)="" set n=$select(n<1025:$&stdcompress.zstdCompress1k(data,.out),n<65537:$&stdcompress.zstdCompress64k(data,.out),1:$&stdcompress.zstdCompress(data,.out)) quit:'n 1 quit $$got(n,.out)
+ set n=$zlength(data)
+ if $get(level)="" set n=$select(n<855:$&stdcompress.zstdCompress1k(data,.out),n<58199:$&stdcompress.zstdCompress64k(data,.out),1:$&stdcompress.zstdCompress(data,.out)) quit:'n 1 quit $$got(n,.out)
  quit:level'?.1"-"1.6N $$badLevel("zstdCompress")
- set n=$select(n<1025:$&stdcompress.zstdCompress1k(data,.out,level),n<65537:$&stdcompress.zstdCompress64k(data,.out,level),1:$&stdcompress.zstdCompress(data,.out,level))
+ set n=$select(n<855:$&stdcompress.zstdCompress1k(data,.out,level),n<58199:$&stdcompress.zstdCompress64k(data,.out,level),1:$&stdcompress.zstdCompress(data,.out,level))
  quit:'n 1
  quit $$got(n,.out)
  ;
@@ -316,30 +316,30 @@ zstdDecompressC() ;
 lz4CompressC() ;
  new $etrap,n set $etrap="goto trap^STDCOMPRESS"
  quit:'($data(data)#2) $$noData("lz4Compress")
- set n=$zlength(data),n=n+(n\8)+64
- if $get(level)="" set n=$select(n<1025:$&stdcompress.lz4Compress1k(data,.out),n<65537:$&stdcompress.lz4Compress64k(data,.out),1:$&stdcompress.lz4Compress(data,.out)) quit:'n 1 quit $$got(n,.out)
+ set n=$zlength(data)
+ if $get(level)="" set n=$select(n<855:$&stdcompress.lz4Compress1k(data,.out),n<58199:$&stdcompress.lz4Compress64k(data,.out),1:$&stdcompress.lz4Compress(data,.out)) quit:'n 1 quit $$got(n,.out)
  quit:level'?.1"-"1.6N $$badLevel("lz4Compress")
- set n=$select(n<1025:$&stdcompress.lz4Compress1k(data,.out,level),n<65537:$&stdcompress.lz4Compress64k(data,.out,level),1:$&stdcompress.lz4Compress(data,.out,level))
+ set n=$select(n<855:$&stdcompress.lz4Compress1k(data,.out,level),n<58199:$&stdcompress.lz4Compress64k(data,.out,level),1:$&stdcompress.lz4Compress(data,.out,level))
  quit:'n 1
  quit $$got(n,.out)
  ;
 lz4BlockCompressC() ;
  new $etrap,n set $etrap="goto trap^STDCOMPRESS"
  quit:'($data(data)#2) $$noData("lz4BlockCompress")
- set n=$zlength(data),n=n+(n\8)+64
- if $get(level)="" set n=$select(n<1025:$&stdcompress.lz4BlockCompress1k(data,.out),n<65537:$&stdcompress.lz4BlockCompress64k(data,.out),1:$&stdcompress.lz4BlockCompress(data,.out)) quit:'n 1 quit $$got(n,.out)
+ set n=$zlength(data)
+ if $get(level)="" set n=$select(n<855:$&stdcompress.lz4BlockCompress1k(data,.out),n<58199:$&stdcompress.lz4BlockCompress64k(data,.out),1:$&stdcompress.lz4BlockCompress(data,.out)) quit:'n 1 quit $$got(n,.out)
  quit:level'?.1"-"1.6N $$badLevel("lz4BlockCompress")
- set n=$select(n<1025:$&stdcompress.lz4BlockCompress1k(data,.out,level),n<65537:$&stdcompress.lz4BlockCompress64k(data,.out,level),1:$&stdcompress.lz4BlockCompress(data,.out,level))
+ set n=$select(n<855:$&stdcompress.lz4BlockCompress1k(data,.out,level),n<58199:$&stdcompress.lz4BlockCompress64k(data,.out,level),1:$&stdcompress.lz4BlockCompress(data,.out,level))
  quit:'n 1
  quit $$got(n,.out)
  ;
 lz4FrameCompressC() ;
  new $etrap,n set $etrap="goto trap^STDCOMPRESS"
  quit:'($data(data)#2) $$noData("lz4FrameCompress")
- set n=$zlength(data),n=n+(n\8)+64
- if $get(level)="" set n=$select(n<1025:$&stdcompress.lz4FrameCompress1k(data,.out),n<65537:$&stdcompress.lz4FrameCompress64k(data,.out),1:$&stdcompress.lz4FrameCompress(data,.out)) quit:'n 1 quit $$got(n,.out)
+ set n=$zlength(data)
+ if $get(level)="" set n=$select(n<855:$&stdcompress.lz4FrameCompress1k(data,.out),n<58199:$&stdcompress.lz4FrameCompress64k(data,.out),1:$&stdcompress.lz4FrameCompress(data,.out)) quit:'n 1 quit $$got(n,.out)
  quit:level'?.1"-"1.6N $$badLevel("lz4FrameCompress")
- set n=$select(n<1025:$&stdcompress.lz4FrameCompress1k(data,.out,level),n<65537:$&stdcompress.lz4FrameCompress64k(data,.out,level),1:$&stdcompress.lz4FrameCompress(data,.out,level))
+ set n=$select(n<855:$&stdcompress.lz4FrameCompress1k(data,.out,level),n<58199:$&stdcompress.lz4FrameCompress64k(data,.out,level),1:$&stdcompress.lz4FrameCompress(data,.out,level))
  quit:'n 1
  quit $$got(n,.out)
  ;

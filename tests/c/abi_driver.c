@@ -139,6 +139,70 @@ static void exercise(void)
 	free(out.address);
 }
 
+/* The Python bridge's entries of any size (not call-outs): past 1 MiB, and hostile lengths. */
+static void any_size(void)
+{
+	size_t n = STDC_MAX_STRING + 4096, cap = n + n / 255 + 16 + 4, big = n + n / 8 + 1024;
+	char *plain = malloc(n), *packed = malloc(cap), *back = malloc(n), *wide = malloc(big);
+	gtm_long_t len;
+
+	for (size_t i = 0; i < n; i++)
+		plain[i] = (char)("any size "[i % 9] + (i / 5000) % 11);
+	for (int sized = 0; sized <= 1; sized++) {
+		len = stdc_lz4_py_block(0, sized, plain, n, packed, cap, 1);
+		CHECK(len > 0, "lz4 py block compress (sized %d)", sized);
+		CHECK(stdc_lz4_py_block(1, sized, packed, (size_t)len, back, n, (gtm_long_t)n) ==
+			      (gtm_long_t)n && memcmp(back, plain, n) == 0,
+		      "lz4 py block round trip (sized %d)", sized);
+		CHECK(stdc_lz4_py_block(1, sized, packed, (size_t)len, back, n - 1, (gtm_long_t)n) < 0,
+		      "lz4 py block: an output short of the size (sized %d)", sized);
+		CHECK(stdc_lz4_py_block(0, sized, plain, n, packed, 10, 1) < 0,
+		      "lz4 py block: an output short of the result (sized %d)", sized);
+		CHECK(stdc_lz4_py_block(0, sized, plain, (size_t)0x7E000001, packed, cap, 1) ==
+			      -STDC_E_BAD_ARGS, "lz4 py block: over LZ4_MAX_INPUT_SIZE, nothing read");
+		CHECK(stdc_lz4_py_block(0, sized, plain, (size_t)-1, packed, cap, 1) ==
+			      -STDC_E_BAD_ARGS, "lz4 py block: SIZE_MAX input, nothing read");
+		CHECK(stdc_lz4_py_block(0, sized, plain, n, NULL, cap, 1) == -STDC_E_BAD_ARGS,
+		      "lz4 py block: no output");
+		CHECK(stdc_lz4_py_block(0, sized, plain, n, packed, cap, 0) == -STDC_E_BAD_LEVEL,
+		      "lz4 py block: level 0");
+	}
+	CHECK(stdc_lz4_py_block(1, 0, packed, 10, back, n, (gtm_long_t)0x7E000001) ==
+		      -STDC_E_OUTPUT_TOO_LARGE, "lz4 py block: a size over LZ4's limit");
+	memcpy(packed, "\xff\xff\xff\xff", 4);
+	CHECK(stdc_lz4_py_block(1, 1, packed, 40, back, n, 0) == -STDC_E_OUTPUT_TOO_LARGE,
+	      "lz4 py block: a prefix of 4 GiB");
+	len = stdc_deflate_py_best(0 /* gzip */, plain, n, wide, big, 10);
+	CHECK(len > 18 && (unsigned char)wide[0] == 0x1f, "deflate py best gzip past 1 MiB");
+	CHECK(stdc_deflate_py_best(3, plain, n, wide, big, 10) == -STDC_E_BAD_ARGS,
+	      "deflate py best: bad format");
+	CHECK(stdc_deflate_py_best(1 /* raw */, plain, n, wide, big, 9) == -STDC_E_BAD_LEVEL,
+	      "deflate py best: level 9");
+	CHECK(stdc_deflate_py_best(2 /* zlib */, plain, n, wide, 100, 10) < 0,
+	      "deflate py best: an output short of the result");
+	len = stdc_brotli_py_compress(plain, n, wide, big, 1, 16);
+	CHECK(len > 0, "brotli py compress past 1 MiB");
+	CHECK(stdc_brotli_py_compress(plain, n, wide, big, 1, 9) == -STDC_E_BAD_ARGS,
+	      "brotli py compress: window 9");
+	CHECK(stdc_brotli_py_compress(plain, n, wide, 100, 1, 16) < 0,
+	      "brotli py compress: an output short of the result");
+	/* CRC-32: the check value of "123456789", the same in two pieces, past 1 MiB, bad args */
+	CHECK(stdc_py_crc32(0, "123456789", 9) == 0xCBF43926L, "py crc32 check value");
+	CHECK(stdc_py_crc32(stdc_py_crc32(0, "1234", 4), "56789", 5) == 0xCBF43926L,
+	      "py crc32 continued");
+	CHECK(stdc_py_crc32(0, plain, n) == stdc_py_crc32(stdc_py_crc32(0, plain, 1000), plain + 1000,
+							   n - 1000), "py crc32 past 1 MiB in pieces");
+	CHECK(stdc_py_crc32(7, NULL, 0) == 7, "py crc32 of nothing");
+	CHECK(stdc_py_crc32(0, NULL, 1) == -STDC_E_BAD_ARGS, "py crc32: no data");
+	CHECK(stdc_py_crc32(-1, plain, 1) == -STDC_E_BAD_ARGS &&
+		      stdc_py_crc32(0x100000000L, plain, 1) == -STDC_E_BAD_ARGS,
+	      "py crc32: crc outside 32 bits");
+	free(plain);
+	free(packed);
+	free(back);
+	free(wide);
+}
+
 static void *thread_main(void *arg)
 {
 	(void)arg;
@@ -151,6 +215,7 @@ int main(void)
 	pthread_t t;
 
 	exercise();
+	any_size();
 	if (pthread_create(&t, NULL, thread_main, NULL) != 0 || pthread_join(t, NULL) != 0)
 		return 100;
 	if (failures == 0)

@@ -57,13 +57,17 @@ def _int(value, what: str) -> int:
     return value
 
 
-def _raise(name: str, first: int):
-    """The exception for the failed call, its item index counted in the whole batch."""
-    err = _bindings.last_error(name)
+def renumbered(err, first: int):
+    """err with the item index its message names counted from `first` on."""
     if first and _ITEM.search(err.message):
         err.message = _ITEM.sub(lambda m: f"item {int(m.group(1)) + first}: ", err.message, 1)
         err.args = (err.message,)
-    raise err
+    return err
+
+
+def _raise(name: str, first: int):
+    """The exception for the failed call, its item index counted in the whole batch."""
+    raise renumbered(_bindings.last_error(name), first)
 
 
 def _run(name: str, codec, data, segments, sizes, args):

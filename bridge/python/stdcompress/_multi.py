@@ -8,12 +8,14 @@ in Python.
 from __future__ import annotations
 
 import operator
-import sys
+import re
+import struct
 
-from . import _buffers
+from . import _bindings, _buffers, stream
 from ._codecs import BATCHES
 from ._runtime import MAX_STRING as MAX_ITEM
-from .errors import BadArgumentsError
+from .errors import (BadArgumentsError, LibzError, LibzstdError, OutputTooLargeError,
+                     StdcompressError)
 from ._buffers import BufferWithSegments
 
 CODECS = BATCHES
@@ -48,15 +50,128 @@ def _foreign(obj):
     return data, pairs, pairs.nbytes // 16
 
 
-def check_items(segments) -> None:
-    """BadArgumentsError (a ValueError) naming the first item over the 1 MiB limit of one item (the M string limit),
-    before any C call: the batch entries would only say it is outside their window."""
-    i = _buffers.first_longer(segments, MAX_ITEM)
-    if i >= 0:
-        length = int.from_bytes(bytes(memoryview(segments)[16 * i + 8:16 * i + 16]),
-                                sys.byteorder)
-        raise BadArgumentsError(f"item {i} is {length} bytes, over the {MAX_ITEM}-byte limit "
-                                f"of one item (the M string limit)")
+_ITEM = re.compile(r"\bitem (\d+): ")
+
+
+def _named(error, index: int):
+    """error with its message naming the item ("item N: ..."), as the batch entries name it."""
+    error.message = f"item {index}: {error.message}"
+    error.args = (error.message,)
+    return error
+
+
+def _by_runs(packed, segments, batch, one, too_large):
+    """The batch's (packed output, output segments) pairs, in item order, for items of any
+    size: batch(first, end) does items first..end-1 in C calls; an item over what one call
+    takes, in (over 1 MiB) or out (the call fails with too_large(error, index)), is done
+    alone by one(index, item), whose failure names the item.  Items between large ones run
+    again after such a failure (each at most twice)."""
+    from . import _batch
+    segs = memoryview(segments).cast("B")
+    count = len(segs) // 16
+    results, first = [], 0
+    while first < count:
+        over = _buffers.first_longer(segs[16 * first:], MAX_ITEM)  # an input over 1 MiB
+        end = count if over < 0 else first + over
+        failed = None
+        try:
+            if first < end:
+                results += batch(first, end)
+                first = end
+        except StdcompressError as e:
+            failed = _batch.renumbered(e, first)
+        if failed is not None:
+            found = _ITEM.search(failed.message)
+            end = int(found.group(1)) if found else -1
+            if end < first or not too_large(failed, end):
+                raise failed
+            if end > first:
+                results += batch(first, end)  # the items before it, again
+                first = end
+        if first == end < count:  # the large item, alone
+            offset, length = struct.unpack_from("=QQ", segs, 16 * first)
+            total = memoryview(packed).nbytes
+            if offset + length > total:  # as the C side checks each pair (no wrap-around)
+                raise BadArgumentsError(f"item {first}: segment ({offset}, {length}) reaches "
+                                        f"past the {total}-byte data")
+            try:
+                out = one(first, memoryview(packed).cast("B")[offset:offset + length])
+            except StdcompressError as e:
+                raise _named(e, first) from None
+            results.append((out, struct.pack("=QQ", 0, len(out))))
+            first += 1
+    return results
+
+
+def compress(codec: str, packed, segments, level=None, threads: int = 0, dictionary=None):
+    """_batch.compress of items of any size: an item whose input or result passes what one
+    call takes goes alone through the codec's one-shot function (any size, docs/any-size.md),
+    which gives what the batch gives for an item that fits."""
+    import stdcompress
+    from . import _batch
+    _batch._codec(codec)
+    lvl = _bindings.default_coded("multiCompress", codec, level) or None
+    _batch._int(threads, "threads")
+    segs = memoryview(segments).cast("B")
+
+    def batch(first, end):
+        return _batch.compress(codec, packed, segs[16 * first:16 * end], level=level,
+                               threads=threads, dictionary=dictionary)
+
+    def one(index, item):
+        if codec == "zstd" and dictionary is not None and len(dictionary):
+            return stream.Compressor("zstd", lvl, dictionary=dictionary,
+                                     size=len(item)).finish(item)
+        fn = {"zstd": stdcompress.zstd_compress, "lz4": stdcompress.lz4_block_compress,
+              "gzip": stdcompress.gzip, "deflate": stdcompress.deflate,
+              "zlib": stdcompress.zlib}[codec]
+        return fn(item, lvl)
+
+    return _by_runs(packed, segs, batch, one,
+                    lambda e, k: isinstance(e, OutputTooLargeError))
+
+
+def decompress(codec: str, packed, segments, sizes=None, threads: int = 0, dictionary=None):
+    """_batch.decompress of items of any size: an item over 1 MiB, or whose content is (its
+    size, the frame's, or for deflate what it decodes to when the size is unknown), goes
+    alone through the codec's decoder of any size, with the batch's rules for its size."""
+    import stdcompress
+    from . import _anysize, _batch
+    _batch._codec(codec)
+    _batch._int(threads, "threads")
+    if sizes is None and codec == "lz4":
+        raise BadArgumentsError("lz4 blocks need their sizes")
+    segs = memoryview(segments).cast("B")
+    wants = memoryview(sizes).cast("B").cast("Q") if sizes is not None and len(sizes) else None
+
+    def size(k):
+        return wants[k] if wants is not None else 0
+
+    def batch(first, end):
+        part = None if wants is None else memoryview(sizes).cast("B")[8 * first:8 * end]
+        return _batch.decompress(codec, packed, segs[16 * first:16 * end], sizes=part,
+                                 threads=threads, dictionary=dictionary)
+
+    def one(index, item):
+        want = size(index)
+        if codec == "lz4":
+            return stdcompress.lz4_block_decompress(item, want)
+        if codec == "zstd":
+            out = _anysize.stream_decompress("zstd", item, dictionary)
+            if want and len(out) != want:
+                raise LibzstdError(f"decoded {len(out)} bytes, expected {want}")
+            return out
+        out = {"gzip": stdcompress.gunzip, "deflate": stdcompress.inflate,
+               "zlib": stdcompress.unzlib}[codec](item)
+        if want and len(out) > want:
+            raise LibzError(f"decodes to more than the {want} bytes allowed")
+        return out
+
+    def too_large(e, k):  # over the limit, not over the item's own size
+        return isinstance(e, OutputTooLargeError) or (
+            isinstance(e, LibzError) and size(k) == 0 and "bytes allowed" in e.message)
+
+    return _by_runs(packed, segs, batch, one, too_large)
 
 
 def all_empty(segments) -> bool:

@@ -12,20 +12,22 @@ and what is (and is not) copied: docs/easynetwork.md.
 
 Wire format (all integers unsigned little-endian):
 
-    frame header, 12 bytes:
+    frame header, 16 bytes:
         0  u8   magic 0xEC
         1  u8   codec: 1 LZ4 block, 2 zstd frame, 3 raw deflate
         2  u8   log2 of the block size B, 10..20 (1 KiB .. 1 MiB)
-        3  u8   reserved, 0
+        3  u8   format version, 1 (a reader refuses any other)
         4  u32  D, the decompressed packet length
         8  u32  C, the length of the payload that follows (block headers and blocks)
+        12 u32  CRC-32 (zlib's) of the D decompressed bytes
     then ceil(D / B) blocks; block i decompresses to exactly min(B, D - i*B) bytes:
         u32  bit 31: stored (the bytes as they are); bits 0..30: the block's length c (1..B,
              and never more than its decompressed length)
         c bytes of the block
 
 Every length is checked against the header before it is used, and the header against the
-receiver's limits before anything is allocated.
+receiver's limits before anything is allocated.  A packet whose bytes do not have the header's
+CRC-32 is an error, never handed on: LZ4 and raw deflate blocks carry no checksum of their own.
 """
 
 from __future__ import annotations
@@ -52,13 +54,14 @@ except ImportError:  # pragma: no cover - without the compiled module: a bytearr
     _Output, _finish = bytearray, bytes
 
 __all__ = ["BufferedIncrementalPacketSerializer", "FrameHeaderError", "PacketTooLargeError",
-           "CorruptPacketError", "MAGIC", "HEADER_SIZE", "CODECS"]
+           "CorruptPacketError", "MAGIC", "VERSION", "HEADER_SIZE", "CODECS"]
 
 MAGIC = 0xEC
-HEADER_SIZE = 12
-_HEADER = struct.Struct("<BBBBII")
+VERSION = 1  # 1: the header carries the packet's CRC-32 (version 0 had none and is refused)
+HEADER_SIZE = 16
+_HEADER = struct.Struct("<BBBBIII")
 _WORD = struct.Struct("<I")
-_FIRST = struct.Struct("<BBBBIII")  # the header and the first block's word
+_FIRST = struct.Struct("<BBBBIIII")  # the header and the first block's word
 _STORED = 1 << 31
 _LENGTH = _STORED - 1
 _MIN_LOG2, _MAX_LOG2 = 10, 20            # blocks of 1 KiB .. 1 MiB (the one-shot limit)
@@ -71,10 +74,24 @@ _ENTRIES = {1: ("lz4BlockCompress", "lz4BlockDecompress", True),
             3: ("deflate", "inflate", False)}
 
 
+_CRC32 = "long stdc_py_crc32(long, const char *, size_t);"  # stdcompress.h, Python-only
+
+
+def _crc32_function():
+    """CRC-32 of a buffer through the library's stdc_py_crc32, read where it lies (cffi hands
+    C a bytes object's own storage; other buffers through from_buffer)."""
+    ffi, lib = _runtime.default().native(_CRC32)
+    crc, buffer = lib.stdc_py_crc32, ffi.from_buffer
+
+    def crc32(data) -> int:
+        return crc(0, data if data.__class__ is bytes else buffer(data), len(data))
+    return crc32
+
+
 class FrameHeaderError(IncrementalDeserializeError):
-    """A frame header that is not one (bad magic, codec, block size or lengths): nothing after
-    it can be trusted, so the data received so far is dropped (``remaining_data`` is empty).
-    Close the connection."""
+    """A frame header that is not one (bad magic, codec, version, block size or lengths):
+    nothing after it can be trusted, so the data received so far is dropped
+    (``remaining_data`` is empty).  Close the connection."""
 
 
 class PacketTooLargeError(FrameHeaderError):
@@ -84,8 +101,9 @@ class PacketTooLargeError(FrameHeaderError):
 
 class CorruptPacketError(IncrementalDeserializeError):
     """A well-framed packet whose blocks do not decode to the sizes the header declares
-    (corrupt data, a decompression bomb, inconsistent block lengths).  The whole frame has been
-    consumed: ``remaining_data`` is what follows it, and the connection can go on."""
+    (corrupt data, a decompression bomb, inconsistent block lengths), or decode to bytes whose
+    CRC-32 is not the header's.  The whole frame has been consumed: ``remaining_data`` is what
+    follows it, and the connection can go on."""
 
 
 class _BufferReader:
@@ -184,7 +202,7 @@ class BufferedIncrementalPacketSerializer(
 
     __slots__ = ("__serializer", "__codec", "__level", "__block_log2", "__block_size",
                  "__max_packet_size", "__compress", "__compress_into", "__args", "__local",
-                 "__decoders")
+                 "__decoders", "__crc32")
 
     def __init__(self, serializer: _abc.AbstractPacketSerializer, codec: str = "lz4", *,
                  level: int | None = None, block_size: int = 1 << 16,
@@ -223,6 +241,7 @@ class BufferedIncrementalPacketSerializer(
         rt = _runtime.default()
         self.__decoders = {cid: (rt.string_op(entry, into=True), sized)
                            for cid, (_, entry, sized) in _ENTRIES.items()}
+        self.__crc32 = _crc32_function()
 
     @property
     def codec(self) -> str:
@@ -246,7 +265,7 @@ class BufferedIncrementalPacketSerializer(
         if size > self.__max_packet_size:
             raise ValueError(f"packet of {size} bytes exceeds max_packet_size "
                              f"({self.__max_packet_size})")
-        bs, compress = self.__block_size, self.__compress
+        bs, compress, crc = self.__block_size, self.__compress, self.__crc32(data)
         if size <= bs:  # one block (or none): one chunk
             if size:
                 # compressed straight into this thread's frame buffer, after the header
@@ -257,8 +276,8 @@ class BufferedIncrementalPacketSerializer(
                     frame, body = self.__local.buffers = frame, frame[HEADER_SIZE + 4:]
                 ret, n = self.__compress_into(data, body, *self.__args)
                 if ret == 0 and n < size:
-                    _FIRST.pack_into(frame, 0, MAGIC, self.__codec, self.__block_log2, 0, size,
-                                     4 + n, n)
+                    _FIRST.pack_into(frame, 0, MAGIC, self.__codec, self.__block_log2, VERSION,
+                                     size, 4 + n, crc, n)
                     yield bytes(frame[:HEADER_SIZE + 4 + n])
                     return
                 # not smaller: stored.  (ret != 0: an error, or a result over the bs bytes of
@@ -267,10 +286,10 @@ class BufferedIncrementalPacketSerializer(
                 word = len(packed)
                 if word >= size:
                     word, packed = _STORED | size, data
-                yield _FIRST.pack(MAGIC, self.__codec, self.__block_log2, 0, size,
-                                  4 + len(packed), word) + packed
+                yield _FIRST.pack(MAGIC, self.__codec, self.__block_log2, VERSION, size,
+                                  4 + len(packed), crc, word) + packed
             else:
-                yield _HEADER.pack(MAGIC, self.__codec, self.__block_log2, 0, 0, 0)
+                yield _HEADER.pack(MAGIC, self.__codec, self.__block_log2, VERSION, 0, 0, crc)
             return
         view, parts, payload = memoryview(data), [], 0
         for off in range(0, size, bs):
@@ -283,8 +302,8 @@ class BufferedIncrementalPacketSerializer(
             parts.append((word, packed))
             payload += 4 + len(packed)
         word, packed = parts[0]
-        yield b"".join((_FIRST.pack(MAGIC, self.__codec, self.__block_log2, 0, size, payload,
-                                    word), packed))
+        yield b"".join((_FIRST.pack(MAGIC, self.__codec, self.__block_log2, VERSION, size,
+                                    payload, crc, word), packed))
         for word, packed in parts[1:]:
             yield b"".join((_WORD.pack(word), packed))
 
@@ -308,26 +327,31 @@ class BufferedIncrementalPacketSerializer(
         # which reads the frame from the start (so there is one account of every error).
         n = yield 0
         if n >= HEADER_SIZE + 4:
-            magic, codec, log2, reserved, size, payload, word = _FIRST.unpack_from(view)
+            magic, codec, log2, version, size, payload, crc, word = _FIRST.unpack_from(view)
             end = HEADER_SIZE + payload
             c = word & _LENGTH
             # every check of __check_header and of a block, for a frame of one block
             if (n >= end and payload == 4 + c and 0 < c <= size <= 1 << log2
-                    and magic == MAGIC and not reserved and codec in self.__decoders
+                    and magic == MAGIC and version == VERSION and codec in self.__decoders
                     and _MIN_LOG2 <= log2 <= self.__block_log2
                     and size <= self.__max_packet_size):
                 if word & _STORED:
                     if c == size:  # its one copy, out of the receive buffer (its decoding)
-                        rest = view[end:n]
-                        return self.__packet(bytes(view[HEADER_SIZE + 4:end]), rest), rest
+                        data = bytes(view[HEADER_SIZE + 4:end])
+                        if self.__crc32(data) == crc:
+                            rest = view[end:n]
+                            return self.__packet(data, rest), rest
                 else:
                     out = _Output(size)
                     decode, sized = self.__decoders[codec]
                     block = view[HEADER_SIZE + 4:end]
                     ret, got = decode(block, out, size) if sized else decode(block, out)
                     if ret == 0 and got == size:
-                        rest = view[end:n]
-                        return self.__packet(_finish(out), rest), rest
+                        data = _finish(out)
+                        if self.__crc32(data) == crc:
+                            rest = view[end:n]
+                            return self.__packet(data, rest), rest
+                        del data
                     del out
         r = _BufferReader(view)
         r.took(n)
@@ -343,9 +367,9 @@ class BufferedIncrementalPacketSerializer(
             r.took((yield r.AT))
         if r.end - r.start < HEADER_SIZE:
             yield from r.need(HEADER_SIZE)
-        magic, codec, log2, reserved, size, payload = _HEADER.unpack_from(r.view, r.start)
+        magic, codec, log2, version, size, payload, crc = _HEADER.unpack_from(r.view, r.start)
         r.start += HEADER_SIZE
-        blocks = self.__check_header(magic, codec, log2, reserved, size, payload)
+        blocks = self.__check_header(magic, codec, log2, version, size, payload)
         decode, sized = self.__decoders[codec]
         out = _Output(size)
         ov = memoryview(out)
@@ -388,14 +412,21 @@ class BufferedIncrementalPacketSerializer(
             ov.release()
             raise
         ov.release()
-        if error is not None:  # the frame is well delimited: skip to its end and say so
+        if error is None:
+            data = _finish(out)
+            del out
+            got = self.__crc32(data)
+            if got == crc:
+                rest = r.rest()
+                return self.__packet(data, rest), rest
+            del data
+            error = f"the packet's CRC-32 is {got:#010x}, the header says {crc:#010x}"
+        else:  # the frame is well delimited: skip to its end and say so
             del out  # freed while the rest of the frame is skipped
             if left:
                 yield from r.skip(left)
-            raise CorruptPacketError(error, remaining_data=r.rest(),
-                                     error_info={"codec": _NAMES[codec], "size": size})
-        rest = r.rest()
-        return self.__packet(_finish(out), rest), rest
+        raise CorruptPacketError(error, remaining_data=r.rest(),
+                                 error_info={"codec": _NAMES[codec], "size": size})
 
     def __packet(self, data: bytes, rest):
         """The wrapped serializer's packet from the decompressed bytes (bytes, as easynetwork's
@@ -407,10 +438,13 @@ class BufferedIncrementalPacketSerializer(
                 f"Error while deserializing decompressed data: {exc}",
                 remaining_data=rest, error_info=exc.error_info) from exc
 
-    def __check_header(self, magic, codec, log2, reserved, size, payload) -> int:
-        if magic != MAGIC or reserved or codec not in _NAMES:
+    def __check_header(self, magic, codec, log2, version, size, payload) -> int:
+        if magic != MAGIC or codec not in _NAMES:
             raise FrameHeaderError(f"not a stdcompress frame header (magic {magic:#04x}, codec "
-                                   f"{codec}, reserved {reserved})", remaining_data=b"")
+                                   f"{codec})", remaining_data=b"")
+        if version != VERSION:
+            raise FrameHeaderError(f"frame format version {version}, this reader knows "
+                                   f"{VERSION} only", remaining_data=b"")
         if not _MIN_LOG2 <= log2 <= self.__block_log2:
             raise FrameHeaderError(f"block size 2**{log2} is outside 2**{_MIN_LOG2}.."
                                    f"2**{self.__block_log2} (this side's block_size)",

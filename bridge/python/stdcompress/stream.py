@@ -69,6 +69,12 @@ def _codec(codec) -> bytes:
     return codec.encode("ascii")
 
 
+def codec_error(codec: str) -> type:
+    """The class of a codec's data errors (what its one-shot decoder raises)."""
+    return {"zstd": LibzstdError, "lz4": Liblz4Error, "brotli": LibbrotliError}.get(codec,
+                                                                                   LibzError)
+
+
 def _view(data):
     if isinstance(data, str):
         raise TypeError("data must be a bytes-like object, not str")
@@ -389,9 +395,8 @@ class _Reader(io.RawIOBase):
                 raise self._trailing()
 
     def _trailing(self):
-        cls = {"zstd": LibzstdError, "lz4": Liblz4Error,
-               "brotli": LibbrotliError}.get(self._codec, LibzError)
-        return cls(f"trailing data after the end of the {self._codec} stream")
+        return codec_error(self._codec)(f"trailing data after the end of the {self._codec} "
+                                        f"stream")
 
     def close(self):
         self._d.close()

@@ -12,8 +12,8 @@ The names are zstandard's: BufferSegment, BufferSegments, BufferWithSegments,
 BufferWithSegmentsCollection, ZstdCompressor, ZstdDecompressor, ZstdCompressionDict, ZstdError,
 train_dictionary, and the constants those take.  The frames are standard zstd frames (zstandard,
 zstd(1) and the M side read them, and the other way round).  The batch calls run on the C side
-in worker threads without the GIL; every item and every output is at most 1 MiB (the M string
-limit).  The frame options (write_checksum, write_content_size, write_dict_id, threads) give
+in worker threads without the GIL; items and outputs of any size (those over 1 MiB, the M
+string limit, are done alone: docs/any-size.md).  The frame options (write_checksum, write_content_size, write_dict_id, threads) give
 zstandard's frames; compressobj, decompressobj, stream_reader, stream_writer and read_to_iter
 run over stdcompress.stream, any size.  Where the peer crashes (an empty list, an empty frame, segments that wrap around 2**64,
 decompressed_sizes with a collection) this raises a clean exception.  What differs from
@@ -26,7 +26,7 @@ import io
 import os
 import re
 
-from . import _bindings, _multi, stream as _stream
+from . import _anysize, _bindings, _multi, stream as _stream
 from ._buffers import (BufferSegment, BufferSegments, BufferWithSegments,
                        BufferWithSegmentsCollection)
 from .errors import (BadArgumentsError, DataError, LibzstdError, OutputTooLargeError,
@@ -387,8 +387,7 @@ class ZstdCompressor(_Unsupported):
             raise ValueError("no source elements found")
         if _multi.all_empty(segments):  # as zstandard, which has nothing to split by size
             raise ValueError("source elements are empty")
-        _multi.check_items(segments)
-        pairs = _run(_batch().compress, "zstd", packed, segments, level=self._level,
+        pairs = _run(_multi.compress, "zstd", packed, segments, level=self._level,
                      threads=threads, dictionary=self._dict)
         return _multi.collection(pairs)
 
@@ -455,7 +454,10 @@ class ZstdDecompressor(_Unsupported):
                                "data, which is disallowed")
         frames = view[:end]
         if self._dict is None:
-            out = _run(_bindings.decompress, "zstdDecompress", frames)
+            import stdcompress
+            out = _run(stdcompress.zstd_decompress, frames)
+        elif len(frames) > _multi.MAX_ITEM or (content or 0) > _multi.MAX_ITEM:
+            out = _run(_anysize.stream_decompress, "zstd", frames, self._dict)
         else:
             out = b"".join(self._frames_with_dict(frames))
         if content is None and len(out) > max_output_size:
@@ -517,9 +519,8 @@ class ZstdDecompressor(_Unsupported):
         packed, segments, count = _multi.gather(frames)
         if count == 0:
             raise ValueError("no frames to decompress (the list is empty)")
-        _multi.check_items(segments)
         sizes = _multi.sizes_buffer(decompressed_sizes, count)
-        pairs = _run(_batch().decompress, "zstd", packed, segments, sizes=sizes,
+        pairs = _run(_multi.decompress, "zstd", packed, segments, sizes=sizes,
                      threads=threads, dictionary=self._dict)
         return _multi.collection(pairs)
 
