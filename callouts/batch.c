@@ -29,40 +29,24 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <lz4.h>
-#include <lz4hc.h>
-#include <zstd_errors.h>
-
-#include "core.h"
-
-enum codec { ZSTD, LZ4, GZIP, RAW, ZLIB, CODEC_COUNT };
-
-static const char *const codec_names[CODEC_COUNT] = {
-	[ZSTD] = "zstd", [LZ4] = "lz4", [GZIP] = "gzip", [RAW] = "deflate", [ZLIB] = "zlib",
-};
-
-static enum stdc_deflate_format deflate_format(enum codec c)
-{
-	return c == GZIP ? STDC_GZIP : c == RAW ? STDC_RAW : STDC_ZLIB;
-}
+#include "codec.h"
 
 struct item {
 	size_t in_off, in_len;   /* within the window */
 	size_t out_off, cap;     /* the region of the output */
-	size_t want;             /* decoders: the exact size (zstd, lz4), else 0 */
+	size_t want;             /* decoders: the exact size (codecs with exact_size), else 0 */
 	size_t len;              /* result length */
 };
 
 struct batch {
-	enum codec codec;
+	const struct stdc_codec *codec;
 	int decompress;
 	int level;
 	const unsigned char *in;
 	unsigned char *out;
 	struct item *items;
 	size_t count;
-	const ZSTD_CDict *cdict;
-	const ZSTD_DDict *ddict;
+	const void *dict;     /* the codec's compiled dictionary (dict_get), or NULL */
 	size_t run;           /* items a worker takes at a time: neighbours in the output */
 	size_t threads;       /* workers */
 	atomic_size_t next;
@@ -147,133 +131,40 @@ static int record(struct batch *b, size_t i, enum stdc_code code, const char *fm
 /* Makes the worker's contexts for this batch.  Returns 0, or records NO-MEMORY at item i. */
 static int prepare(struct batch *b, struct stdc_thread *t, size_t i)
 {
-	int ok = 1;
-
-	switch (b->codec) {
-	case ZSTD:
-		if (b->decompress) {
-			ok = t->zstd_d != NULL || (t->zstd_d = ZSTD_createDCtx()) != NULL;
-		} else {
-			ok = t->zstd_c != NULL || (t->zstd_c = ZSTD_createCCtx()) != NULL;
-			/* Every parameter set again: pooled contexts carry nothing between calls. */
-			ok = ok && !ZSTD_isError(ZSTD_CCtx_reset(t->zstd_c,
-								 ZSTD_reset_session_and_parameters)) &&
-			     !ZSTD_isError(ZSTD_CCtx_setParameter(t->zstd_c, ZSTD_c_compressionLevel,
-								  b->level)) &&
-			     !ZSTD_isError(ZSTD_CCtx_setParameter(t->zstd_c, ZSTD_c_checksumFlag, 1)) &&
-			     !ZSTD_isError(ZSTD_CCtx_refCDict(t->zstd_c, b->cdict));
-		}
-		break;
-	case LZ4:
-		if (b->decompress)
-			break;
-		if (b->level >= LZ4HC_CLEVEL_MIN)
-			ok = t->lz4_hc != NULL ||
-			     (t->lz4_hc = malloc((size_t)LZ4_sizeofStateHC())) != NULL;
-		else
-			ok = t->lz4_fast != NULL ||
-			     (t->lz4_fast = malloc((size_t)LZ4_sizeofState())) != NULL;
-		break;
-	default:
-		/* compressors: made by stdc_deflate_encode for the item's path on first use */
-		if (b->decompress)
-			ok = t->deflate_d != NULL ||
-			     (t->deflate_d = libdeflate_alloc_decompressor()) != NULL;
-		break;
-	}
-	if (!ok)
-		record(b, i, STDC_E_NO_MEMORY, "no memory for a %s context", codec_names[b->codec]);
-	return ok ? 0 : -1;
-}
-
-static int zstd_failed(struct batch *b, size_t i, size_t r)
-{
-	if (ZSTD_getErrorCode(r) == ZSTD_error_dstSize_tooSmall)
-		return record(b, i, b->items[i].want ? STDC_E_LIBZSTD_FAIL : STDC_E_OUTPUT_TOO_LARGE,
-		       b->items[i].want ? "decodes to more than the %zu bytes expected"
-					: "the result does not fit the %zu bytes of output left",
-		       b->items[i].cap);
-	return record(b, i, STDC_E_LIBZSTD_FAIL, "%s", ZSTD_getErrorName(r));
+	if (b->codec->prepare(t, b->decompress, b->level, b->dict) == 0)
+		return 0;
+	return record(b, i, STDC_E_NO_MEMORY, "no memory for a %s context", b->codec->name);
 }
 
 /* Codes item i into its region.  Returns 0, or -1 having recorded the failure. */
 static int code_item(struct batch *b, struct stdc_thread *t, size_t i)
 {
+	const struct stdc_codec *c = b->codec;
 	struct item *it = &b->items[i];
 	const unsigned char *src = b->in + it->in_off;
 	unsigned char *dst = b->out + it->out_off;
-	char msg[200];
-	size_t r;
-	int n;
+	char msg[200] = "";
+	int r;
 
-	switch (b->codec * 2 + b->decompress) {
-	case ZSTD * 2:
-		r = ZSTD_compress2(t->zstd_c, dst, it->cap, src, it->in_len);
-		if (ZSTD_isError(r))
-			return zstd_failed(b, i, r);
-		it->len = r;
-		return 0;
-	case ZSTD * 2 + 1:
-		if (it->in_len == 0) { /* zero frames, as zstdDecompress: empty */
-			if (it->want != 0)
-				return record(b, i, STDC_E_LIBZSTD_FAIL, "empty input, expected %zu "
-					      "bytes", it->want);
-			it->len = 0;
-			return 0;
-		}
-		r = b->ddict != NULL ? ZSTD_decompress_usingDDict(t->zstd_d, dst, it->cap, src,
-								  it->in_len, b->ddict)
-				     : ZSTD_decompressDCtx(t->zstd_d, dst, it->cap, src, it->in_len);
-		if (ZSTD_isError(r))
-			return zstd_failed(b, i, r);
-		if (r != it->want)
-			return record(b, i, STDC_E_LIBZSTD_FAIL, "decoded %zu bytes, expected %zu", r,
-				      it->want);
-		it->len = r;
-		return 0;
-	case LZ4 * 2:
-		if (b->level >= LZ4HC_CLEVEL_MIN)
-			n = LZ4_compress_HC_extStateHC(t->lz4_hc, (const char *)src, (char *)dst,
-						       (int)it->in_len, (int)it->cap, b->level);
-		else
-			n = LZ4_compress_fast_extState(t->lz4_fast, (const char *)src, (char *)dst,
-						       (int)it->in_len, (int)it->cap,
-						       b->level < 0 ? 1 - b->level : 1);
-		if (n <= 0)
+	if (!b->decompress) {
+		r = c->encode(t, b->level, b->dict, src, it->in_len, dst, it->cap, &it->len, msg,
+			      sizeof(msg));
+		if (r == STDC_NOSPACE)
 			return record(b, i, STDC_E_OUTPUT_TOO_LARGE, "the result does not fit the "
 				      "%zu bytes of output left", it->cap);
-		it->len = (size_t)n;
-		return 0;
-	case LZ4 * 2 + 1:
-		/* Exactly `want` bytes, every input byte part of the block. */
-		n = LZ4_decompress_safe((const char *)src, (char *)dst, (int)it->in_len, (int)it->cap);
-		if (n < 0 || (size_t)n != it->want)
-			return record(b, i, STDC_E_LIBLZ4_FAIL, n < 0 ? "corrupt or truncated block, "
-				      "or one that decodes to more than %zu bytes"
-				      : "the block decodes to fewer than %zu bytes", it->want);
-		it->len = (size_t)n;
-		return 0;
-	default:
-		if (!b->decompress) {
-			n = stdc_deflate_encode(deflate_format(b->codec), t, b->level, src,
-						it->in_len, dst, it->cap, &it->len);
-			if (n == -STDC_E_NO_MEMORY)
-				return record(b, i, STDC_E_NO_MEMORY, "no memory for a %s context",
-					      codec_names[b->codec]);
-			if (n != STDC_OK)
-				return record(b, i, STDC_E_OUTPUT_TOO_LARGE, "the result does not fit "
-					      "the %zu bytes of output left", it->cap);
-			return 0;
-		}
-		n = stdc_deflate_decode(deflate_format(b->codec), t->deflate_d, src, it->in_len, dst,
-					it->cap, &it->len, msg, sizeof(msg));
-		if (n == STDC_NOSPACE)
-			return record(b, i, STDC_E_LIBZ_FAIL, "decodes to more than the %zu bytes "
-				      "allowed", it->cap);
-		if (n != STDC_OK)
-			return record(b, i, (enum stdc_code)-n, "%s", msg);
-		return 0;
+		return r == STDC_OK ? 0 : record(b, i, (enum stdc_code)-r, "%s", msg);
 	}
+	r = c->decode(t, b->dict, src, it->in_len, dst, it->cap, &it->len, msg, sizeof(msg));
+	if (r == STDC_NOSPACE)
+		return record(b, i, c->error, "decodes to more than the %zu bytes %s", it->cap,
+			      it->want ? "expected" : "allowed");
+	if (r != STDC_OK)
+		return record(b, i, (enum stdc_code)-r, "%s", msg);
+	if (it->want && it->len != it->want && it->in_len == 0)
+		return record(b, i, c->error, "empty input, expected %zu bytes", it->want);
+	if (it->want && it->len != it->want)
+		return record(b, i, c->error, "decoded %zu bytes, expected %zu", it->len, it->want);
+	return 0;
 }
 
 static void *work(void *arg)
@@ -502,9 +393,10 @@ static uint64_t u64_at(const char *p, size_t i)
 
 struct call {
 	const char *op;
-	enum codec codec;
+	const struct stdc_codec *codec;
 	gtm_string_t *in, *segs, *sizes, *out, *out_segs, *dict;
 	gtm_long_t level, threads, base, total;
+	int total_given;     /* 0: total is the end of the input window (base + its length) */
 	size_t cap, seg_cap; /* what the outputs could hold on entry */
 };
 
@@ -546,15 +438,17 @@ static gtm_long_t run_call(struct call *c)
 	if (c->sizes != NULL && c->sizes->length != 0 && (size_t)c->sizes->length != 8 * count)
 		return stdc_fail(STDC_E_BAD_ARGS, "%s: sizes of %ld bytes for %zu items (8 bytes "
 				 "each, or none)", op, (long)c->sizes->length, count);
+	if (!c->total_given)
+		c->total = c->base + c->in->length;
 	if (c->base < 0 || c->total < 0 || (size_t)c->total < (size_t)c->base + in_len)
 		return stdc_fail(STDC_E_BAD_ARGS, "%s: window base %ld and total %ld do not hold the "
 				 "%zu-byte input", op, (long)c->base, (long)c->total, in_len);
 	if (c->threads < 0)
 		return stdc_fail(STDC_E_BAD_ARGS, "%s: threads %ld (0 = one per core, or 1..)", op,
 				 (long)c->threads);
-	if (c->dict != NULL && c->dict->length > 0 && c->codec != ZSTD)
+	if (c->dict != NULL && c->dict->length > 0 && c->codec->dict_get == NULL)
 		return stdc_fail(STDC_E_BAD_ARGS, "%s: dictionaries are for zstd only, not %s", op,
-				 codec_names[c->codec]);
+				 c->codec->name);
 	total = (uint64_t)c->total;
 	base = (uint64_t)c->base;
 	t = stdc_thread_get();
@@ -569,8 +463,7 @@ static gtm_long_t run_call(struct call *c)
 	b.in = (const unsigned char *)c->in->address;
 	b.out = (unsigned char *)c->out->address;
 	if (c->dict != NULL && c->dict->length > 0) {
-		rc = b.decompress ? stdc_dict_ddict(t, c->dict, op, &b.ddict)
-				  : stdc_dict_cdict(t, c->dict, b.level, op, &b.cdict);
+		rc = c->codec->dict_get(t, c->dict, b.level, b.decompress, op, &b.dict);
 		if (rc != STDC_OK)
 			return rc;
 	}
@@ -604,15 +497,11 @@ static gtm_long_t run_call(struct call *c)
 		it->want = 0;
 		it->len = 0;
 		if (!b.decompress) {
-			switch (c->codec) {
-			case ZSTD: region = ZSTD_compressBound(it->in_len); break;
-			case LZ4: region = (size_t)LZ4_compressBound((int)it->in_len); break;
-			default: region = stdc_deflate_bound(deflate_format(c->codec), it->in_len);
-			}
+			region = c->codec->bound(it->in_len);
 		} else {
 			uint64_t size = c->sizes->length > 0 ? u64_at(c->sizes->address, n) : 0;
 
-			if (c->codec == ZSTD && n + PREFETCH_AHEAD < count) {
+			if (c->codec->declared_size != NULL && n + PREFETCH_AHEAD < count) {
 				/* The frame headers read below are scattered through the input: fetch
 				 * one a few items ahead (a hint: any address is harmless). */
 				uint64_t ahead = u64_at(c->segs->address, 2 * (n + PREFETCH_AHEAD));
@@ -620,18 +509,18 @@ static gtm_long_t run_call(struct call *c)
 				if (ahead >= base && ahead - base < in_len)
 					__builtin_prefetch(b.in + (ahead - base));
 			}
-			if (size == 0 && c->codec == ZSTD && it->in_len > 0) {
-				unsigned long long fs = ZSTD_getFrameContentSize(b.in + it->in_off,
-										 it->in_len);
+			if (size == 0 && c->codec->declared_size != NULL && it->in_len > 0) {
+				unsigned long long fs = 0;
+				int known = c->codec->declared_size(b.in + it->in_off, it->in_len, &fs);
 
-				if (fs == ZSTD_CONTENTSIZE_ERROR) {
+				if (known < 0) {
 					if (n > 0)
 						break; /* the items before it first (lowest index) */
-					rc = stdc_fail(STDC_E_LIBZSTD_FAIL, "%s: item %zu: not a zstd "
-						       "frame", op, n);
+					rc = stdc_fail(c->codec->error, "%s: item %zu: not a %s frame", op,
+						       n, c->codec->name);
 					break;
 				}
-				if (fs == ZSTD_CONTENTSIZE_UNKNOWN) {
+				if (known == 0) {
 					if (n > 0)
 						break; /* the items before it first (lowest index) */
 					rc = stdc_fail(STDC_E_BAD_ARGS, "%s: item %zu: the frame does "
@@ -641,8 +530,8 @@ static gtm_long_t run_call(struct call *c)
 				}
 				size = fs;
 			}
-			if (size == 0 && c->codec != ZSTD && c->codec != LZ4) {
-				/* deflate family, size unknown: the item runs alone, first in a call,
+			if (size == 0 && !c->codec->exact_size) {
+				/* size unknown (deflate family): the item runs alone, first in a call,
 				 * with the whole output. */
 				if (n > 0)
 					break;
@@ -657,7 +546,7 @@ static gtm_long_t run_call(struct call *c)
 				break;
 			}
 			region = (size_t)size;
-			if (c->codec == ZSTD || c->codec == LZ4)
+			if (c->codec->exact_size)
 				it->want = region;
 		}
 		if (region > cap - used) {
@@ -733,18 +622,14 @@ static gtm_long_t run_call(struct call *c)
 	return n == count ? STDC_OK : STDC_BATCH_MORE;
 }
 
-static gtm_long_t find_codec(const char *op, const gtm_string_t *name, enum codec *codec)
+static gtm_long_t find_codec(const char *op, const gtm_string_t *name,
+			     const struct stdc_codec **codec)
 {
-	for (int i = 0; i < CODEC_COUNT; i++) {
-		size_t len = strlen(codec_names[i]);
-
-		if (name != NULL && name->length == (gtm_long_t)len && name->address != NULL &&
-		    memcmp(name->address, codec_names[i], len) == 0) {
-			*codec = (enum codec)i;
-			return STDC_OK;
-		}
-	}
-	return stdc_fail(STDC_E_BAD_ARGS, "%s: codec must be zstd, lz4, gzip, deflate or zlib", op);
+	*codec = name != NULL && name->length >= 0 && name->address != NULL
+			 ? stdc_codec_find(name->address, (size_t)name->length) : NULL;
+	if (*codec != NULL && stdc_codec_has(*codec, STDC_BATCHES))
+		return STDC_OK;
+	return stdc_codec_unknown(STDC_BATCHES, op, "codec must be");
 }
 
 gtm_long_t stdc_multi_compress(int argc, gtm_string_t *codec, gtm_string_t *in,
@@ -763,34 +648,16 @@ gtm_long_t stdc_multi_compress(int argc, gtm_string_t *codec, gtm_string_t *in,
 	rc = find_codec(c.op, codec, &c.codec);
 	if (rc != STDC_OK)
 		return rc;
-	c.level = argc >= 6 ? level : 0;
-	c.threads = argc >= 7 ? threads : 0;
-	c.dict = argc >= 8 ? dict : NULL;
-	c.base = argc >= 9 ? base : 0;
-	c.total = argc >= 10 ? total : c.base + (in != NULL ? in->length : 0);
-	switch (c.codec) {
-	case ZSTD:
-		if (c.level == 0)
-			c.level = STDC_ZSTD_LEVEL_DEFAULT;
-		if (c.level < ZSTD_minCLevel() || c.level > ZSTD_maxCLevel())
-			return stdc_fail(STDC_E_BAD_LEVEL, "multiCompress: zstd level %ld is outside "
-					 "%d..%d", (long)c.level, ZSTD_minCLevel(), ZSTD_maxCLevel());
-		break;
-	case LZ4:
-		if (c.level == 0)
-			c.level = STDC_LZ4_LEVEL_DEFAULT;
-		if (c.level < STDC_LZ4_LEVEL_MIN || c.level > STDC_LZ4_LEVEL_MAX)
-			return stdc_fail(STDC_E_BAD_LEVEL, "multiCompress: lz4 level %ld is outside "
-					 "%d..-1, 1..%d", (long)c.level, STDC_LZ4_LEVEL_MIN,
-					 STDC_LZ4_LEVEL_MAX);
-		break;
-	default:
-		if (c.level == 0)
-			c.level = STDC_DEFLATE_LEVEL_DEFAULT;
-		rc = stdc_deflate_level(c.op, c.level, 0);
-		if (rc != STDC_OK)
-			return rc;
-	}
+	c.level = stdc_arg(argc >= 6, level, 0);
+	c.threads = stdc_arg(argc >= 7, threads, 0);
+	c.dict = stdc_arg_string(argc >= 8, dict);
+	c.base = stdc_arg(argc >= 9, base, 0);
+	/* Not computed from base here: only stdc_arg's copy (see core.h). */
+	c.total = stdc_arg(argc >= 10, total, 0);
+	c.total_given = argc >= 10;
+	rc = stdc_codec_level(c.codec, c.op, &c.level);
+	if (rc != STDC_OK)
+		return rc;
 	return run_call(&c);
 }
 
@@ -813,11 +680,14 @@ gtm_long_t stdc_multi_decompress(int argc, gtm_string_t *codec, gtm_string_t *in
 	if (rc != STDC_OK)
 		return rc;
 	c.sizes = sizes != NULL ? sizes : (gtm_string_t *)&no_sizes;
-	c.threads = argc >= 7 ? threads : 0;
-	c.dict = argc >= 8 ? dict : NULL;
-	c.base = argc >= 9 ? base : 0;
-	c.total = argc >= 10 ? total : c.base + (in != NULL ? in->length : 0);
-	if (c.codec == LZ4 && c.sizes->length == 0 && segs != NULL && segs->length > 0)
-		return stdc_fail(STDC_E_BAD_ARGS, "multiDecompress: lz4 blocks need their sizes");
+	c.threads = stdc_arg(argc >= 7, threads, 0);
+	c.dict = stdc_arg_string(argc >= 8, dict);
+	c.base = stdc_arg(argc >= 9, base, 0);
+	/* Not computed from base here: only stdc_arg's copy (see core.h). */
+	c.total = stdc_arg(argc >= 10, total, 0);
+	c.total_given = argc >= 10;
+	if (c.codec->needs_sizes && c.sizes->length == 0 && segs != NULL && segs->length > 0)
+		return stdc_fail(STDC_E_BAD_ARGS, "multiDecompress: %s items need their sizes",
+				 c.codec->name);
 	return run_call(&c);
 }

@@ -17,7 +17,9 @@
 #include <brotli/decode.h>
 #include <brotli/encode.h>
 
-#include "core.h"
+#include <stdlib.h>
+
+#include "codec.h"
 
 struct brotli_job {
 	struct stdc_job job;
@@ -167,3 +169,90 @@ gtm_long_t stdc_brotli_decompress(int argc, gtm_string_t *in, gtm_string_t *out)
 	job.estimate = STDC_UNKNOWN; /* a brotli stream does not declare its size */
 	return stdc_deliver(t, &job, out, cap);
 }
+
+/* ---- streams ---- */
+
+struct brotli_stream {
+	BrotliEncoderState *be;
+	BrotliDecoderState *bd;
+};
+
+static void brotli_stream_end(void *state)
+{
+	struct brotli_stream *bs = state;
+
+	if (bs->be != NULL)
+		BrotliEncoderDestroyInstance(bs->be);
+	if (bs->bd != NULL)
+		BrotliDecoderDestroyInstance(bs->bd);
+	free(bs);
+}
+
+static gtm_long_t brotli_stream_begin(const struct stdc_stream_params *p, void **state,
+				      const char *op)
+{
+	struct brotli_stream *bs = calloc(1, sizeof(*bs));
+
+	if (bs == NULL)
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a brotli stream", op);
+	*state = bs; /* stream.c frees it on failure too */
+	if (p->compress) {
+		if ((bs->be = BrotliEncoderCreateInstance(NULL, NULL, NULL)) == NULL)
+			return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a brotli encoder", op);
+		if (!BrotliEncoderSetParameter(bs->be, BROTLI_PARAM_QUALITY, (uint32_t)p->level) ||
+		    !BrotliEncoderSetParameter(bs->be, BROTLI_PARAM_LGWIN, STDC_BROTLI_LGWIN_DEFAULT))
+			return stdc_fail(STDC_E_LIBBROTLI_FAIL, "%s: brotli refused its parameters", op);
+	} else if ((bs->bd = BrotliDecoderCreateInstance(NULL, NULL, NULL)) == NULL) {
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a brotli decoder", op);
+	}
+	return STDC_OK;
+}
+
+static gtm_long_t brotli_stream_step(void *state, const unsigned char *in, size_t n,
+				     size_t *used, unsigned char *dst, size_t cap, size_t *made,
+				     enum stdc_action act, int *ended, const char *op)
+{
+	struct brotli_stream *bs = state;
+	size_t avail_in = n, avail_out = cap;
+	const uint8_t *next_in = in;
+	uint8_t *next_out = dst;
+
+	if (bs->be != NULL) {
+		BrotliEncoderOperation bop = act == STDC_ACT_END ? BROTLI_OPERATION_FINISH
+					     : act == STDC_ACT_FLUSH ? BROTLI_OPERATION_FLUSH
+								     : BROTLI_OPERATION_PROCESS;
+
+		if (!BrotliEncoderCompressStream(bs->be, bop, &avail_in, &next_in, &avail_out,
+						 &next_out, NULL))
+			return stdc_fail(STDC_E_LIBBROTLI_FAIL, "%s: brotli compression failed", op);
+		*used = n - avail_in;
+		*made = cap - avail_out;
+		if (act == STDC_ACT_END)
+			*ended = BrotliEncoderIsFinished(bs->be);
+		else if (act == STDC_ACT_FLUSH)
+			*ended = avail_in == 0 && !BrotliEncoderHasMoreOutput(bs->be);
+		return STDC_OK;
+	}
+	BrotliDecoderResult r = BrotliDecoderDecompressStream(bs->bd, &avail_in, &next_in,
+							      &avail_out, &next_out, NULL);
+	*used = n - avail_in;
+	*made = cap - avail_out;
+	if (r == BROTLI_DECODER_RESULT_ERROR)
+		return stdc_fail(STDC_E_LIBBROTLI_FAIL, "%s: brotli data (%s)", op,
+				 BrotliDecoderErrorString(BrotliDecoderGetErrorCode(bs->bd)));
+	*ended = r == BROTLI_DECODER_RESULT_SUCCESS;
+	return STDC_OK;
+}
+
+/* No batches: libbrotli has no reusable per-thread state to pool (see above). */
+const struct stdc_codec stdc_codec_brotli = {
+	.name = "brotli",
+	.error = STDC_E_LIBBROTLI_FAIL,
+	.level_min = STDC_BROTLI_QUALITY_MIN,
+	.level_max = STDC_BROTLI_QUALITY_MAX,
+	.level_default = STDC_BROTLI_QUALITY_DEFAULT,
+	.level_word = "quality",
+	.stream_begin = brotli_stream_begin,
+	.stream_step = brotli_stream_step,
+	.stream_end = brotli_stream_end,
+};

@@ -9,7 +9,7 @@
 #include <lzma.h>
 #include <zlib.h>
 
-#include "core.h"
+#include "codec.h"
 
 static const char *const code_names[STDC_CODE_COUNT] = {
 	[STDC_OK] = "",
@@ -45,6 +45,21 @@ gtm_long_t stdc_fail(enum stdc_code code, const char *fmt, ...)
 	return -(gtm_long_t)code;
 }
 
+gtm_long_t stdc_arg(int given, gtm_long_t v, gtm_long_t dflt)
+{
+	return given ? v : dflt;
+}
+
+gtm_string_t *stdc_arg_string(int given, gtm_string_t *v)
+{
+	return given ? v : NULL;
+}
+
+const char *stdc_last_message(void)
+{
+	return last_error.message;
+}
+
 /* ---- per-thread state ---- */
 
 static pthread_key_t thread_key;
@@ -57,18 +72,9 @@ void stdc_thread_free(struct stdc_thread *t)
 	if (t == NULL)
 		return;
 	stdc_dict_free_all(t);
-	for (size_t i = 0; i < sizeof(t->deflate_c) / sizeof(t->deflate_c[0]); i++)
-		libdeflate_free_compressor(t->deflate_c[i]);
-	for (size_t i = 0; i < sizeof(t->deflate_small) / sizeof(t->deflate_small[0]); i++)
-		stdc_deflate_free_small(t->deflate_small[i]);
-	libdeflate_free_decompressor(t->deflate_d);
-	ZSTD_freeCCtx(t->zstd_c);
-	ZSTD_freeDCtx(t->zstd_d);
-	free(t->lz4_fast);
-	free(t->lz4_hc);
-	LZ4F_freeCompressionContext(t->lz4f_c);
-	LZ4F_freeDecompressionContext(t->lz4f_d);
-	free(t->lz4f_bounce);
+	for (size_t i = 0; i < stdc_codec_count; i++)
+		if (stdc_codecs[i]->thread_free != NULL)
+			stdc_codecs[i]->thread_free(t);
 	free(t->staging);
 	free(t);
 }

@@ -28,6 +28,10 @@
 #define STDC_DEFLATE_BEST_DEFAULT 12
 #define STDC_DEFLATE_SMALL_MAX 128   /* deflate.c: items up to this size go through zlib */
 #define STDC_ZSTD_LEVEL_DEFAULT 3
+/* ZSTD_minCLevel() and ZSTD_maxCLevel() of libzstd 1.4 and later, as constants: the
+ * descriptor's static initialiser cannot call them. */
+#define STDC_ZSTD_LEVEL_MIN (-(1 << 17))
+#define STDC_ZSTD_LEVEL_MAX 22
 /* LZ4 (blocks and frames): level N means `lz4 -N`, level -N means `lz4 --fast=N`. */
 #define STDC_LZ4_LEVEL_MIN (-65536) /* acceleration 65537, LZ4's maximum */
 #define STDC_LZ4_LEVEL_MAX 12       /* LZ4HC_CLEVEL_MAX */
@@ -84,6 +88,16 @@ struct stdc_job {
 gtm_long_t stdc_fail(enum stdc_code code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* An optional argument: v when the caller passed it (given), else dflt.  Entries read their
+ * stack-passed arguments through these: inlined, the compiler may store dflt into v's stack
+ * slot, which is the caller's memory when GT.M passes fewer arguments than the table declares
+ * (a 10-parameter entry called from M with 8).  Out of line, the default goes to a register. */
+__attribute__((noinline)) gtm_long_t stdc_arg(int given, gtm_long_t v, gtm_long_t dflt);
+__attribute__((noinline)) gtm_string_t *stdc_arg_string(int given, gtm_string_t *v);
+
+/* The message of this thread's last failure (stdc_fail's text, without the code). */
+const char *stdc_last_message(void);
+
 /* Common entry checks: argc, pointers, input length, output capacity.  On success fills the
  * job's input, sets *t and *cap, empties `out` and drops any held result; else returns -code. */
 gtm_long_t stdc_begin(int argc, gtm_string_t *in, gtm_string_t *out, const char *op,
@@ -112,25 +126,6 @@ void stdc_signals_restore(const sigset_t *old);
 struct stdc_thread *stdc_thread_get(void);
 /* Frees a state and everything it holds (codec contexts, staging, dictionaries). */
 void stdc_thread_free(struct stdc_thread *t);
-
-/* deflate.c: the codec work of the deflate family without recording anything, so it may run
- * in any thread.  encode makes this thread's context for the level on first use and returns
- * STDC_OK (*len set), STDC_NOSPACE, or -STDC_E_NO_MEMORY; bound is the most encode writes for
- * n bytes at any level; decode returns STDC_OK (*len set), STDC_NOSPACE, or -STDC_E_LIBZ_FAIL
- * with the reason in msg. */
-enum stdc_deflate_format { STDC_GZIP, STDC_RAW, STDC_ZLIB };
-int stdc_deflate_encode(enum stdc_deflate_format f, struct stdc_thread *t, int level,
-			const unsigned char *src, size_t n, unsigned char *dst, size_t cap,
-			size_t *len);
-size_t stdc_deflate_bound(enum stdc_deflate_format f, size_t n);
-/* The one check of a deflate-family level (one-shots, batches, streams): STDC_OK, or BAD-LEVEL
- * recorded for op unless level is in 1..9, or with best in 10..12. */
-gtm_long_t stdc_deflate_level(const char *op, gtm_long_t level, int best);
-/* Frees one of stdc_thread's small-item streams (NULL is nothing). */
-void stdc_deflate_free_small(z_stream *z);
-int stdc_deflate_decode(enum stdc_deflate_format f, struct libdeflate_decompressor *d,
-			const unsigned char *src, size_t n, unsigned char *dst, size_t cap,
-			size_t *len, char *msg, size_t msg_len);
 
 /* zstd.c: a libzstd result in stdc_job.run's terms (dstSize_tooSmall is STDC_NOSPACE). */
 int stdc_zstd_result(size_t r, const char *op, size_t *len);

@@ -5,14 +5,14 @@
  * of the optional header fields, and an empty input is zero members (empty result).  Raw
  * deflate and zlib hold exactly one stream, so empty input is truncated.  Bytes left after
  * the last complete member or stream are an error: nothing is silently dropped. */
-#include "core.h"
+#include "codec.h"
 
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum format { GZIP = STDC_GZIP, RAW = STDC_RAW, ZLIB = STDC_ZLIB };
+enum format { GZIP, RAW, ZLIB };
 
 static const char *const format_op[][2] = {
 	[GZIP] = {"gzip", "gunzip"},
@@ -57,7 +57,7 @@ static z_stream *small_stream(struct stdc_thread *t, int level)
 	return t->deflate_small[level] = z;
 }
 
-void stdc_deflate_free_small(z_stream *z)
+static void free_small(z_stream *z)
 {
 	if (z != NULL) {
 		deflateEnd(z);
@@ -94,7 +94,7 @@ static void put_header(enum format f, int level, unsigned char *p)
 	}
 }
 
-/* The small-item path: the same contract as stdc_deflate_encode. */
+/* The small-item path: the same contract as format_encode. */
 static int small_encode(enum format f, z_stream *z, int level, const unsigned char *src,
 			size_t n, unsigned char *dst, size_t cap, size_t *len)
 {
@@ -137,7 +137,7 @@ struct deflate_job {
 	enum format format;
 };
 
-int stdc_deflate_encode(enum stdc_deflate_format f, struct stdc_thread *t, int level,
+static int format_encode(enum format f, struct stdc_thread *t, int level,
 			const unsigned char *src, size_t n, unsigned char *dst, size_t cap,
 			size_t *len)
 {
@@ -154,8 +154,8 @@ int stdc_deflate_encode(enum stdc_deflate_format f, struct stdc_thread *t, int l
 	if ((c = compressor(t, level)) == NULL)
 		return -STDC_E_NO_MEMORY;
 	switch (f) {
-	case STDC_GZIP: made = libdeflate_gzip_compress(c, src, n, dst, cap); break;
-	case STDC_RAW: made = libdeflate_deflate_compress(c, src, n, dst, cap); break;
+	case GZIP: made = libdeflate_gzip_compress(c, src, n, dst, cap); break;
+	case RAW: made = libdeflate_deflate_compress(c, src, n, dst, cap); break;
 	default: made = libdeflate_zlib_compress(c, src, n, dst, cap); break;
 	}
 	if (made == 0)
@@ -164,14 +164,14 @@ int stdc_deflate_encode(enum stdc_deflate_format f, struct stdc_thread *t, int l
 	return STDC_OK;
 }
 
-size_t stdc_deflate_bound(enum stdc_deflate_format f, size_t n)
+static size_t format_bound(enum format f, size_t n)
 {
 	/* libdeflate's bound (NULL: any level; n + 5 up to 5000 bytes, raw) holds for the small
 	 * path too: zlib writes one block of at most 256 symbols, stored (n + 5 bytes) when
 	 * that is no larger. */
 	switch (f) {
-	case STDC_GZIP: return libdeflate_gzip_compress_bound(NULL, n);
-	case STDC_RAW: return libdeflate_deflate_compress_bound(NULL, n);
+	case GZIP: return libdeflate_gzip_compress_bound(NULL, n);
+	case RAW: return libdeflate_deflate_compress_bound(NULL, n);
 	default: return libdeflate_zlib_compress_bound(NULL, n);
 	}
 }
@@ -180,7 +180,7 @@ static int run_compress(const struct stdc_job *job, struct stdc_thread *t, unsig
 			size_t cap, size_t *len)
 {
 	const struct deflate_job *dj = (const struct deflate_job *)job;
-	int r = stdc_deflate_encode((enum stdc_deflate_format)dj->format, t, job->level, job->in,
+	int r = format_encode(dj->format, t, job->level, job->in,
 				    job->in_len, dst, cap, len);
 
 	if (r == -STDC_E_NO_MEMORY)
@@ -189,7 +189,7 @@ static int run_compress(const struct stdc_job *job, struct stdc_thread *t, unsig
 	return r;
 }
 
-gtm_long_t stdc_deflate_level(const char *op, gtm_long_t level, int best)
+static gtm_long_t check_level(const char *op, gtm_long_t level, int best)
 {
 	int min = best ? STDC_DEFLATE_BEST_MIN : STDC_DEFLATE_LEVEL_MIN;
 	int max = best ? STDC_DEFLATE_BEST_MAX : STDC_DEFLATE_LEVEL_MAX;
@@ -214,13 +214,13 @@ static gtm_long_t one_shot_compress(enum format format, int best, int argc, gtm_
 
 	if (argc < 3)
 		level = best ? STDC_DEFLATE_BEST_DEFAULT : STDC_DEFLATE_LEVEL_DEFAULT;
-	if (argc >= 2 && (r = stdc_deflate_level(op, level, best)) != STDC_OK)
+	if (argc >= 2 && (r = check_level(op, level, best)) != STDC_OK)
 		return r;
 	r = stdc_begin_within(argc, in, out, op, &dj.job, &t, &cap, limit, limit);
 	if (r != STDC_OK)
 		return r;
 	dj.job.level = (int)level;
-	dj.job.estimate = stdc_deflate_bound((enum stdc_deflate_format)format, dj.job.in_len);
+	dj.job.estimate = format_bound(format, dj.job.in_len);
 	return stdc_deliver(t, &dj.job, out, cap);
 }
 
@@ -229,7 +229,7 @@ static const char *result_text(enum libdeflate_result r)
 	return r == LIBDEFLATE_BAD_DATA ? "corrupt or truncated data" : "unexpected decoder result";
 }
 
-int stdc_deflate_decode(enum stdc_deflate_format f, struct libdeflate_decompressor *d,
+static int format_decode(enum format f, struct libdeflate_decompressor *d,
 			const unsigned char *in, size_t in_len, unsigned char *dst, size_t cap,
 			size_t *len, char *msg, size_t msg_len)
 {
@@ -243,16 +243,16 @@ int stdc_deflate_decode(enum stdc_deflate_format f, struct libdeflate_decompress
 		const unsigned char *src = in + in_pos;
 		size_t src_len = in_len - in_pos;
 
-		if (f == STDC_GZIP && src_len == 0)
+		if (f == GZIP && src_len == 0)
 			break;
-		if (f == STDC_GZIP && in_pos > 0 && (src_len < 2 || src[0] != 0x1f || src[1] != 0x8b))
+		if (f == GZIP && in_pos > 0 && (src_len < 2 || src[0] != 0x1f || src[1] != 0x8b))
 			break; /* not another member: reported as trailing bytes below */
 		switch (f) {
-		case STDC_GZIP:
+		case GZIP:
 			r = libdeflate_gzip_decompress_ex(d, src, src_len, dst + out_pos,
 							  cap - out_pos, &used_in, &made);
 			break;
-		case STDC_RAW:
+		case RAW:
 			r = libdeflate_deflate_decompress_ex(d, src, src_len, dst, cap, &used_in, &made);
 			break;
 		default:
@@ -267,7 +267,7 @@ int stdc_deflate_decode(enum stdc_deflate_format f, struct libdeflate_decompress
 		}
 		in_pos += used_in;
 		out_pos += made;
-	} while (f == STDC_GZIP);
+	} while (f == GZIP);
 	if (in_pos != in_len) {
 		snprintf(msg, msg_len, "%s: %zu trailing byte(s) after the stream", op,
 			 in_len - in_pos);
@@ -282,7 +282,7 @@ static int run_decompress(const struct stdc_job *job, struct stdc_thread *t, uns
 {
 	const struct deflate_job *dj = (const struct deflate_job *)job;
 	char msg[200];
-	int r = stdc_deflate_decode((enum stdc_deflate_format)dj->format, t->deflate_d, job->in,
+	int r = format_decode(dj->format, t->deflate_d, job->in,
 				    job->in_len, dst, cap, len, msg, sizeof(msg));
 
 	if (r < 0 && r != STDC_NOSPACE)
@@ -360,9 +360,180 @@ gtm_long_t stdc_unzlib(int argc, gtm_string_t *in, gtm_string_t *out)
 	return one_shot_decompress(ZLIB, argc, in, out);
 }
 
+/* ---- streams (z_stream), batches and the three descriptors ----
+ * The three formats share one file and one set of callbacks: they differ only in their
+ * wrapper (header, trailer, and gzip's members), which zlib and libdeflate pick by a flag. */
+
+struct zstream {
+	z_stream z;
+	int compress;
+	enum format format;
+};
+
+static gtm_long_t zstream_begin(enum format f, const struct stdc_stream_params *p, void **state,
+				const char *op)
+{
+	struct zstream *zs = calloc(1, sizeof(*zs));
+	int bits = f == GZIP ? 15 + 16 : f == RAW ? -15 : 15, zr;
+
+	if (zs == NULL)
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a z_stream", op);
+	zs->compress = p->compress;
+	zs->format = f;
+	zr = p->compress ? deflateInit2(&zs->z, p->level, Z_DEFLATED, bits, 8, Z_DEFAULT_STRATEGY)
+			 : inflateInit2(&zs->z, bits);
+	if (zr != Z_OK) {
+		free(zs);
+		return zr == Z_MEM_ERROR
+			       ? stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a z_stream", op)
+			       : stdc_fail(STDC_E_LIBZ_FAIL, "%s: zlib refused to start (%d)", op, zr);
+	}
+	*state = zs;
+	return STDC_OK;
+}
+
+static void zstream_end(void *state)
+{
+	struct zstream *zs = state;
+
+	if (zs->compress)
+		deflateEnd(&zs->z);
+	else
+		inflateEnd(&zs->z);
+	free(zs);
+}
+
+static gtm_long_t zstream_step(void *state, const unsigned char *in, size_t n, size_t *used,
+			       unsigned char *dst, size_t cap, size_t *made, enum stdc_action act,
+			       int *ended, const char *op)
+{
+	struct zstream *zs = state;
+	z_stream *z = &zs->z;
+	int zr;
+
+	z->next_in = (Bytef *)(uintptr_t)in;
+	z->avail_in = (uInt)n;
+	z->next_out = dst;
+	z->avail_out = (uInt)cap;
+	if (zs->compress)
+		zr = deflate(z, act == STDC_ACT_END ? Z_FINISH
+				: act == STDC_ACT_FLUSH ? Z_SYNC_FLUSH : Z_NO_FLUSH);
+	else
+		zr = inflate(z, Z_NO_FLUSH);
+	*used = n - z->avail_in;
+	*made = cap - z->avail_out;
+	if (zr == Z_STREAM_END) {
+		*ended = 1;
+		return STDC_OK;
+	}
+	if (zr == Z_MEM_ERROR)
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: zlib ran out of memory", op);
+	if (zr != Z_OK && zr != Z_BUF_ERROR)
+		return stdc_fail(STDC_E_LIBZ_FAIL, "%s: %s data (zlib: %s)", op,
+				 format_op[zs->format][0],
+				 z->msg ? z->msg : zr == Z_NEED_DICT ? "needs a dictionary" : "error");
+	if (zs->compress && act == STDC_ACT_FLUSH && z->avail_out > 0 && z->avail_in == 0)
+		*ended = 1;
+	return STDC_OK;
+}
+
+/* gzip members may follow one another; inflate starts the next after a reset. */
+static int gzip_starts_another(const unsigned char *b, size_t n)
+{
+	return stdc_could_begin(b, n, "\x1f\x8b", 2);
+}
+
+static gtm_long_t gzip_again(void *state, const char *op)
+{
+	struct zstream *zs = state;
+
+	return inflateReset(&zs->z) == Z_OK
+		       ? STDC_OK : stdc_fail(STDC_E_LIBZ_FAIL, "%s: zlib reset failed", op);
+}
+
+static int batch_encode(enum format f, struct stdc_thread *t, int level, const unsigned char *src,
+			size_t n, unsigned char *dst, size_t cap, size_t *len, char *msg,
+			size_t msg_len)
+{
+	int r = format_encode(f, t, level, src, n, dst, cap, len);
+
+	if (r == -STDC_E_NO_MEMORY)
+		snprintf(msg, msg_len, "no memory for a %s context", format_op[f][0]);
+	return r;
+}
+
+static int deflate_prepare(struct stdc_thread *t, int decompress, int level, const void *dict)
+{
+	(void)level, (void)dict; /* compressors: made by format_encode on first use */
+	return !decompress || t->deflate_d != NULL ||
+			       (t->deflate_d = libdeflate_alloc_decompressor()) != NULL
+		       ? 0 : -1;
+}
+
+/* Idempotent: the three descriptors share these contexts. */
+static void deflate_thread_free(struct stdc_thread *t)
+{
+	for (size_t i = 0; i < sizeof(t->deflate_c) / sizeof(t->deflate_c[0]); i++) {
+		libdeflate_free_compressor(t->deflate_c[i]);
+		t->deflate_c[i] = NULL;
+	}
+	for (size_t i = 0; i < sizeof(t->deflate_small) / sizeof(t->deflate_small[0]); i++) {
+		free_small(t->deflate_small[i]);
+		t->deflate_small[i] = NULL;
+	}
+	libdeflate_free_decompressor(t->deflate_d);
+	t->deflate_d = NULL;
+}
+
+/* One format's callbacks: the shared ones above with its format bound. */
+#define DEFLATE_FORMAT(F, fname)                                                                 \
+	static gtm_long_t fname##_begin(const struct stdc_stream_params *p, void **state,        \
+					const char *op)                                          \
+	{                                                                                        \
+		return zstream_begin(F, p, state, op);                                           \
+	}                                                                                        \
+	static size_t fname##_bound(size_t n)                                                    \
+	{                                                                                        \
+		return format_bound(F, n);                       \
+	}                                                                                        \
+	static int fname##_encode(struct stdc_thread *t, int level, const void *dict,            \
+				  const unsigned char *src, size_t n, unsigned char *dst,        \
+				  size_t cap, size_t *len, char *msg, size_t msg_len)            \
+	{                                                                                        \
+		(void)dict;                                                                      \
+		return batch_encode(F, t, level, src, n, dst, cap, len, msg, msg_len);           \
+	}                                                                                        \
+	static int fname##_decode(struct stdc_thread *t, const void *dict,                      \
+				  const unsigned char *src, size_t n, unsigned char *dst,        \
+				  size_t cap, size_t *len, char *msg, size_t msg_len)            \
+	{                                                                                        \
+		(void)dict;                                                                      \
+		return format_decode(F, t->deflate_d, src, n,   \
+					   dst, cap, len, msg, msg_len);                         \
+	}
+
+DEFLATE_FORMAT(GZIP, gzip)
+DEFLATE_FORMAT(RAW, raw)
+DEFLATE_FORMAT(ZLIB, zlib)
+
+#define DEFLATE_CODEC(fname)                                                                     \
+	.error = STDC_E_LIBZ_FAIL, .level_min = STDC_DEFLATE_LEVEL_MIN,                          \
+	.level_max = STDC_DEFLATE_LEVEL_MAX, .level_default = STDC_DEFLATE_LEVEL_DEFAULT,        \
+	.level_word = "level", .stream_begin = fname##_begin, .stream_step = zstream_step,       \
+	.stream_end = zstream_end, .bound = fname##_bound, .encode = fname##_encode,             \
+	.decode = fname##_decode, .prepare = deflate_prepare,                                    \
+	.thread_free = deflate_thread_free
+
+const struct stdc_codec stdc_codec_gzip = {
+	.name = "gzip", DEFLATE_CODEC(gzip),
+	.starts_another = gzip_starts_another, .stream_again = gzip_again,
+};
+const struct stdc_codec stdc_codec_deflate = {.name = "deflate", DEFLATE_CODEC(raw)};
+const struct stdc_codec stdc_codec_zlib = {.name = "zlib", DEFLATE_CODEC(zlib)};
+
 /* The Python bridge's: the *Best entries (levels 10..12, which streams do not have) of any
- * size.  format: STDC_GZIP, STDC_RAW or STDC_ZLIB; out holds cap bytes, at least
- * stdc_deflate_bound(len).  Returns the result's length or -code. */
+ * size.  format: 0 gzip, 1 raw, 2 zlib (enum format); out holds cap bytes, at least
+ * format_bound(len).  Returns the result's length or -code. */
 gtm_long_t stdc_deflate_py_best(int format, const void *in, size_t len, void *out, size_t cap,
 				gtm_long_t level)
 {
@@ -370,7 +541,7 @@ gtm_long_t stdc_deflate_py_best(int format, const void *in, size_t len, void *ou
 	gtm_string_t o = {(gtm_long_t)(cap <= LONG_MAX ? cap : LONG_MAX), out};
 	gtm_long_t r;
 
-	if (format < STDC_GZIP || format > STDC_ZLIB || (len > 0 && in == NULL) || out == NULL)
+	if (format < GZIP || format > ZLIB || (len > 0 && in == NULL) || out == NULL)
 		return stdc_fail(STDC_E_BAD_ARGS, "deflateBest: bad format, input or output");
 	r = one_shot_compress((enum format)format, 1, 3, &i, &o, level, LONG_MAX);
 	if (r > 0) /* held: the caller's output is smaller than the result */

@@ -24,13 +24,14 @@
  * accepted.  Declared content sizes are hints (over 1 MiB in total: OUTPUT-TOO-LARGE before
  * decoding); LZ4F sizes its own buffers from the frame's block size, at most 4 MiB by format. */
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <lz4.h>
 #include <lz4hc.h>
 
-#include "core.h"
+#include "codec.h"
 
 enum form { BLOCK, SIZED, FRAME };
 
@@ -492,3 +493,209 @@ gtm_long_t stdc_lz4_frame_decompress(int argc, gtm_string_t *in, gtm_string_t *o
 	job.estimate = size;
 	return stdc_deliver(t, &job, out, cap);
 }
+
+/* ---- streams: LZ4 frames through LZ4F ---- */
+
+#define LZ4_PIECE 65536 /* input per LZ4F_compressUpdate: one 64 KiB block */
+
+struct lz4_stream {
+	LZ4F_cctx *lc;
+	LZ4F_dctx *ld;
+	struct stdc_pending ob; /* compressor: output made that the caller has yet to take */
+	int tail_done;          /* compressor: the flush or end asked was made */
+};
+
+static void lz4_stream_end(void *state)
+{
+	struct lz4_stream *ls = state;
+
+	LZ4F_freeCompressionContext(ls->lc);
+	LZ4F_freeDecompressionContext(ls->ld);
+	free(ls->ob.buf);
+	free(ls);
+}
+
+static gtm_long_t lz4_stream_begin(const struct stdc_stream_params *p, void **state,
+				   const char *op)
+{
+	struct lz4_stream *ls = calloc(1, sizeof(*ls));
+	LZ4F_preferences_t prefs;
+	size_t r;
+
+	if (ls == NULL)
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for an LZ4 frame context", op);
+	*state = ls; /* stream.c frees it on failure too */
+	if (!p->compress) {
+		if (LZ4F_isError(LZ4F_createDecompressionContext(&ls->ld, LZ4F_VERSION)))
+			return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for an LZ4 frame context",
+					 op);
+		return STDC_OK;
+	}
+	memset(&prefs, 0, sizeof(prefs));
+	prefs.frameInfo.blockSizeID = LZ4F_max64KB;
+	prefs.frameInfo.blockMode = LZ4F_blockLinked;
+	prefs.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled;
+	prefs.compressionLevel = p->level;
+	r = LZ4F_createCompressionContext(&ls->lc, LZ4F_VERSION);
+	ls->ob.cap = LZ4F_compressBound(LZ4_PIECE, &prefs) + LZ4F_HEADER_SIZE_MAX;
+	if (LZ4F_isError(r) || (ls->ob.buf = malloc(ls->ob.cap)) == NULL)
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for an LZ4 frame context", op);
+	r = LZ4F_compressBegin(ls->lc, ls->ob.buf, ls->ob.cap, &prefs);
+	if (LZ4F_isError(r))
+		return stdc_fail(STDC_E_LIBLZ4_FAIL, "%s: %s", op, LZ4F_getErrorName(r));
+	ls->ob.len = r; /* the frame header goes out with the first output */
+	return STDC_OK;
+}
+
+/* LZ4F_compressUpdate wants room for a whole block: straight into the caller's output when
+ * that much is left, else into ob, copied out from there as the caller's output allows. */
+static gtm_long_t lz4_compress_step(struct lz4_stream *ls, const unsigned char *in, size_t n,
+				    size_t *used, unsigned char *dst, size_t cap, size_t *made,
+				    enum stdc_action act, int *ended, const char *op)
+{
+	size_t r, k;
+	unsigned char *to;
+
+	*used = *made = 0;
+	for (;;) {
+		if (ls->ob.pos < ls->ob.len) {
+			stdc_pending_out(&ls->ob, dst, cap, made);
+			if (ls->ob.pos < ls->ob.len)
+				return STDC_OK; /* the caller's output is full */
+		}
+		ls->ob.pos = ls->ob.len = 0;
+		to = cap - *made >= ls->ob.cap ? dst + *made : ls->ob.buf; /* ob.cap bounds a step */
+		if (*used < n) {
+			k = n - *used < LZ4_PIECE ? n - *used : LZ4_PIECE;
+			r = LZ4F_compressUpdate(ls->lc, to, ls->ob.cap, in + *used, k, NULL);
+			*used += k;
+		} else if (act != STDC_ACT_NONE && !ls->tail_done) {
+			r = act == STDC_ACT_END ? LZ4F_compressEnd(ls->lc, to, ls->ob.cap, NULL)
+						: LZ4F_flush(ls->lc, to, ls->ob.cap, NULL);
+			ls->tail_done = 1;
+		} else {
+			/* The action asked is complete: the next one makes its own tail. */
+			*ended = act != STDC_ACT_NONE;
+			ls->tail_done = 0;
+			return STDC_OK;
+		}
+		if (LZ4F_isError(r))
+			return stdc_fail(STDC_E_LIBLZ4_FAIL, "%s: %s", op, LZ4F_getErrorName(r));
+		if (to == ls->ob.buf)
+			ls->ob.len = r;
+		else
+			*made += r;
+	}
+}
+
+static gtm_long_t lz4_stream_step(void *state, const unsigned char *in, size_t n, size_t *used,
+				  unsigned char *dst, size_t cap, size_t *made,
+				  enum stdc_action act, int *ended, const char *op)
+{
+	struct lz4_stream *ls = state;
+	size_t dsz = cap, ssz = n, r;
+
+	if (ls->lc != NULL)
+		return lz4_compress_step(ls, in, n, used, dst, cap, made, act, ended, op);
+	r = LZ4F_decompress(ls->ld, dst, &dsz, in, &ssz, NULL);
+	*used = ssz;
+	*made = dsz;
+	if (LZ4F_isError(r))
+		return stdc_fail(STDC_E_LIBLZ4_FAIL, "%s: lz4 data (%s)", op, LZ4F_getErrorName(r));
+	*ended = r == 0;
+	return STDC_OK;
+}
+
+/* LZ4 frames and skippable frames may follow one another; LZ4F starts the next by itself. */
+static int lz4_starts_another(const unsigned char *b, size_t n)
+{
+	return stdc_could_begin(b, n, "\x04\x22\x4d\x18", 4) || stdc_skippable_could_begin(b, n);
+}
+
+/* ---- batches: raw LZ4 blocks, each decoded to exactly its given size ---- */
+
+static size_t lz4_bound(size_t n)
+{
+	return (size_t)LZ4_compressBound((int)n);
+}
+
+static int lz4_encode(struct stdc_thread *t, int level, const void *dict,
+		      const unsigned char *src, size_t n, unsigned char *dst, size_t cap,
+		      size_t *len, char *msg, size_t msg_len)
+{
+	int made;
+
+	(void)dict, (void)msg, (void)msg_len;
+	if (level >= LZ4HC_CLEVEL_MIN)
+		made = LZ4_compress_HC_extStateHC(t->lz4_hc, (const char *)src, (char *)dst, (int)n,
+						  (int)cap, level);
+	else
+		made = LZ4_compress_fast_extState(t->lz4_fast, (const char *)src, (char *)dst,
+						  (int)n, (int)cap, level < 0 ? 1 - level : 1);
+	if (made <= 0)
+		return STDC_NOSPACE;
+	*len = (size_t)made;
+	return STDC_OK;
+}
+
+static int lz4_decode(struct stdc_thread *t, const void *dict, const unsigned char *src,
+		      size_t n, unsigned char *dst, size_t cap, size_t *len, char *msg,
+		      size_t msg_len)
+{
+	/* Every input byte part of the block; batch.c checks the size. */
+	int made = LZ4_decompress_safe((const char *)src, (char *)dst, (int)n, (int)cap);
+
+	(void)t, (void)dict;
+	if (made < 0) {
+		snprintf(msg, msg_len, "corrupt or truncated block, or one that decodes to more "
+			 "than %zu bytes", cap);
+		return -STDC_E_LIBLZ4_FAIL;
+	}
+	*len = (size_t)made;
+	return STDC_OK;
+}
+
+static int lz4_prepare(struct stdc_thread *t, int decompress, int level, const void *dict)
+{
+	(void)dict;
+	if (decompress)
+		return 0;
+	if (level >= LZ4HC_CLEVEL_MIN)
+		return t->lz4_hc != NULL || (t->lz4_hc = malloc((size_t)LZ4_sizeofStateHC())) != NULL
+			       ? 0 : -1;
+	return t->lz4_fast != NULL || (t->lz4_fast = malloc((size_t)LZ4_sizeofState())) != NULL
+		       ? 0 : -1;
+}
+
+static void lz4_thread_free(struct stdc_thread *t)
+{
+	free(t->lz4_fast);
+	free(t->lz4_hc);
+	LZ4F_freeCompressionContext(t->lz4f_c);
+	LZ4F_freeDecompressionContext(t->lz4f_d);
+	free(t->lz4f_bounce);
+	t->lz4_fast = t->lz4_hc = NULL;
+	t->lz4f_c = NULL;
+	t->lz4f_d = NULL;
+	t->lz4f_bounce = NULL;
+}
+
+const struct stdc_codec stdc_codec_lz4 = {
+	.name = "lz4",
+	.error = STDC_E_LIBLZ4_FAIL,
+	.level_min = STDC_LZ4_LEVEL_MIN,
+	.level_max = STDC_LZ4_LEVEL_MAX,
+	.level_default = STDC_LZ4_LEVEL_DEFAULT,
+	.level_word = "level",
+	.stream_begin = lz4_stream_begin,
+	.stream_step = lz4_stream_step,
+	.stream_end = lz4_stream_end,
+	.starts_another = lz4_starts_another,
+	.bound = lz4_bound,
+	.encode = lz4_encode,
+	.decode = lz4_decode,
+	.prepare = lz4_prepare,
+	.exact_size = 1,
+	.needs_sizes = 1,
+	.thread_free = lz4_thread_free,
+};

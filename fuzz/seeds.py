@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from conformance.manifest import Corpus
+from stdcompress._codecs import STREAMS
 
 from .targets import BY_NAME, ONE_SHOT_LEN, TARGETS
 
@@ -18,7 +19,8 @@ MAX_SEED = ONE_SHOT_LEN - 16
 ONE_SHOT_CODEC = {"gunzip": "gzip", "inflate": "deflate", "unzlib": "zlib", "zstd": "zstd",
                   "lz4": "lz4", "lz4frame": "lz4frame", "brotli": "brotli", "xz": "xz"}
 # fuzz_stream.c's codec byte; the stream's lz4 is the LZ4 frame format
-STREAM_CODEC = {"gzip": 0, "deflate": 1, "zlib": 2, "zstd": 3, "lz4frame": 4, "brotli": 5}
+# fuzz_stream.c's codec index: the registry's order (lz4 streams are LZ4 frames)
+STREAM_CODEC = {("lz4frame" if c == "lz4" else c): i for i, c in enumerate(STREAMS)}
 ROOT = Path(__file__).resolve().parent.parent
 
 

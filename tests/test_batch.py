@@ -15,11 +15,12 @@ import pytest
 import zstandard
 
 from stdcompress import _batch, _runtime, errors
+from stdcompress._codecs import BATCHES
 from samples import TEXT, pseudo_random, run_threads
 
 pytestmark = pytest.mark.c_facing
 
-CODECS = ("zstd", "lz4", "deflate", "zlib", "gzip")
+CODECS = BATCHES
 DECODE = {
     "zstd": lambda b, n: zstandard.ZstdDecompressor().decompress(b),
     "lz4": lambda b, n: lz4.block.decompress(b, uncompressed_size=n),

@@ -16,10 +16,10 @@ from __future__ import annotations
 import re
 import struct
 
-from . import _bindings, _runtime
+from . import _bindings, _codecs, _runtime
 from .errors import BadArgumentsError
 
-CODECS = ("zstd", "lz4", "deflate", "zlib", "gzip")
+CODECS = _codecs.BATCHES
 PAIR = 16
 MAX_PAIRS = _runtime.MAX_STRING // PAIR  # pairs one segments string holds
 MIN_SPAN = 1024  # pairs given to a call after the first

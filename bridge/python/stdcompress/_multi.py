@@ -12,12 +12,13 @@ import re
 import struct
 
 from . import _bindings, _buffers, stream
+from ._codecs import BATCHES
 from ._runtime import MAX_STRING as MAX_ITEM
 from .errors import (BadArgumentsError, LibzError, LibzstdError, OutputTooLargeError,
                      StdcompressError)
 from ._buffers import BufferWithSegments
 
-CODECS = ("zstd", "lz4", "deflate", "zlib", "gzip")
+CODECS = BATCHES
 
 
 def gather(items):

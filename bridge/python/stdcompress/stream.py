@@ -15,13 +15,13 @@ import io
 import os
 import threading
 
-from . import _bindings, _runtime
+from . import _bindings, _codecs, _runtime
 from .errors import (InvalidHandleError, LibbrotliError, Liblz4Error, LibzError, LibzstdError,
                      StdcompressError)
 
 __all__ = ["Compressor", "Decompressor", "StreamFile", "open", "CODECS"]
 
-CODECS = ("gzip", "deflate", "zlib", "zstd", "lz4", "brotli")
+CODECS = _codecs.STREAMS
 _MAX = _runtime.MAX_STRING
 _DONE, _MORE, _END = 0, 1, 2  # stdcompress.h: STDC_STREAM_DONE, _MORE, _END
 _READ_SIZE = 128 * 1024  # bytes read from the compressed file per step
