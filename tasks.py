@@ -279,7 +279,8 @@ def install(c, prefix):
 DIST_README = ROOT / "docs" / "dist-README.md"
 # The licence of each bundled codec, as its source tree names it: the library carries their code.
 CODEC_LICENSES = {"zstd": "LICENSE", "libdeflate": "COPYING", "lz4": "lib/LICENSE",
-                  "zlib": "LICENSE", "brotli": "LICENSE"}
+                  "zlib": "LICENSE", "brotli": "LICENSE",
+                  "xz": "COPYING.0BSD"}  # liblzma's licence (the tools' GPL parts are not built)
 
 
 def _library_version(libdir: Path) -> str:

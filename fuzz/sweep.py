@@ -96,6 +96,8 @@ def checksummed(codec: str, data: bytes) -> bool:
         return len(data) > pos + 4 and bool(data[pos + 4] & 0x04)
     if codec == "lz4frame":
         return len(data) > 4 and bool(data[4] & 0x04)
+    if codec == "xz":  # the stream flags' check id (0: none; CRC32, CRC64, SHA-256 otherwise)
+        return len(data) > 7 and bool(data[7] & 0x0F)
     return False
 
 
@@ -128,9 +130,9 @@ def decoders(codec: str, fixture: bytes, plain_len: int) -> dict:
     one = {"gzip": stdcompress.gunzip, "deflate": stdcompress.inflate,
            "zlib": stdcompress.unzlib, "zstd": stdcompress.zstd_decompress,
            "lz4": stdcompress.lz4_decompress, "lz4frame": stdcompress.lz4_frame_decompress,
-           "brotli": stdcompress.brotli_decompress}
+           "brotli": stdcompress.brotli_decompress, "xz": stdcompress.xz_decompress}
     out = {f"{codec}:one-shot": one[codec]}
-    stream_codec = {"lz4frame": "lz4", "lz4": None}.get(codec, codec)
+    stream_codec = {"lz4frame": "lz4", "lz4": None, "xz": None}.get(codec, codec)  # xz: one-shot only so far
     if stream_codec:
         out[f"{codec}:stream"] = _stream(stream_codec, plain_len)
     if codec == "lz4" and len(fixture) >= 4:

@@ -45,6 +45,7 @@ faults ;
  set caught="",r=$$lz4FrameDecompress^STDCOMPRESS("junk",.o) do report("LIBLZ4-FAIL","lz4FrameDecompress junk")
  set caught="",r=$$lz4BlockDecompress^STDCOMPRESS("junk",.o,100) do report("LIBLZ4-FAIL","lz4BlockDecompress junk")
  set caught="",r=$$brotliDecompress^STDCOMPRESS("junk",.o) do report("LIBBROTLI-FAIL","brotliDecompress junk")
+ set caught="",r=$$xzDecompress^STDCOMPRESS("junk",.o) do report("LIBLZMA-FAIL","xzDecompress junk")
  set caught="",r=$&stdcompress.take(.o) do direct("NOTHING-HELD","take with nothing held",r)
  set caught="",r=$$streamWrite^STDCOMPRESS(987654,"x",.o) do report("INVALID-HANDLE","streamWrite to a handle never opened")
  set caught="",r=$$lz4StreamFree^STDCOMPRESS(987654) do report("INVALID-HANDLE","lz4StreamFree of a handle never opened")
