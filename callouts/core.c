@@ -297,3 +297,20 @@ gtm_long_t stdc_limits(int argc, gtm_string_t *out)
 		 STDC_DEFLATE_BEST_MAX, STDC_DEFLATE_BEST_DEFAULT);
 	return put_text(argc, out, "limits", text);
 }
+
+/* CRC-32 (zlib's, as gzip and Python's zlib.crc32 compute it) of data, continuing from crc
+ * (0 or omitted: a fresh checksum), so a value of any size is checked piece by piece. */
+gtm_long_t stdc_crc32(int argc, gtm_string_t *data, gtm_long_t crc)
+{
+	if (argc < 1 || data == NULL || data->length < 0 || data->length > STDC_MAX_STRING ||
+	    (data->length > 0 && data->address == NULL))
+		return stdc_fail(STDC_E_BAD_ARGS, "crc32: needs (data[,crc])");
+	if (argc < 2)
+		crc = 0;
+	if (crc < 0 || crc > 0xFFFFFFFFL)
+		return stdc_fail(STDC_E_BAD_ARGS, "crc32: crc %ld is outside 0..4294967295",
+				 (long)crc);
+	if (data->length == 0)
+		return crc;
+	return (gtm_long_t)crc32((uLong)crc, (const Bytef *)data->address, (uInt)data->length);
+}
