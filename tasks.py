@@ -414,6 +414,17 @@ def stream_campaign(c, mib=1024, codec=""):
 
 
 @task
+def globals_campaign(c, mib=64, codec=""):
+    """Values in globals (issue 18): mib MiB (default 64) per codec through compressToGlobal
+    at 256-byte records and back, checked, MB/s beside compressFile/decompressFile."""
+    build(c)
+    r = subprocess.run([sys.executable, "-m", "bench.globals_campaign", "--mib", str(int(mib)),
+                        *(["--codec", codec] if codec else [])], cwd=ROOT, env=dev_env())
+    if r.returncode != 0:
+        sys.exit(r.returncode)
+
+
+@task
 def fuzz(c, seconds=60, target="", replay_only=False):
     """Fuzz every target of fuzz/targets.py (libFuzzer + ASan + UBSan; atheris for the table
     parser) for N seconds each, seeded from the conformance corpus, after replaying

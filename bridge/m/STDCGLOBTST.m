@@ -132,3 +132,16 @@ recsize(name) ; the maximum record size of the region name maps to
 handles() ; open handles now
  new x,r set r=$&stdcompress.handleStats(.x)
  quit $piece($piece(x,";"),"=",2)
+ ;
+CAMPAIGN ; a(1) codec, a(2) input file, a(3) work dir: the value through a global at the
+ ; database's record size and through files, timed; the read-back bytes go to a(3)/back.*
+ new src,t0,t1,t2,t3,t4,t5,r1,r2,r3,r4
+ kill ^STDCK,^STDCOUT do load(a(2),.src)
+ set t0=$zut,r1=$$compressToGlobal^STDCOMPRESS(a(1),"src","^STDCK"),t1=$zut
+ set r2=$$decompressFromGlobal^STDCOMPRESS("^STDCK","^STDCOUT"),t2=$zut
+ do dumpValue("^STDCOUT",a(3)_"/back.global")
+ set t5=$zut,r3=$$compressFile^STDCOMPRESS(a(1),a(2),a(3)_"/file.z"),t3=$zut
+ set r4=$$decompressFile^STDCOMPRESS(a(1),a(3)_"/file.z",a(3)_"/back.file"),t4=$zut
+ write "CAMPAIGN",$char(9),a(1),$char(9),r1_r2_r3_r4,$char(9),t1-t0,$char(9),t2-t1,$char(9),t3-t5,$char(9),t4-t3,$char(9),$zpiece($zpiece(^STDCK,";chunks=",2),";"),$char(9),$$handles(),!
+ kill ^STDCK,^STDCOUT
+ quit
