@@ -295,7 +295,8 @@ def installed(engine, tmp_path_factory):
 def test_install_lays_out_a_plugin_directory(installed):
     plugin = installed / "plugin"
     for f in ("libstdcompress.so", "stdcompress.h", "stdcompress.xc", "r/STDCOMPRESS.m",
-              "o/STDCOMPRESS.o", "o/utf8/STDCOMPRESS.o"):
+              "o/STDCOMPRESS.o", "o/utf8/STDCOMPRESS.o", "r/STDCGLOB.m", "o/STDCGLOB.o",
+              "o/utf8/STDCGLOB.o"):
         assert (plugin / f).is_file(), f
     assert (plugin / "o" / "STDCOMPRESS.o").read_bytes() != \
         (plugin / "o" / "utf8" / "STDCOMPRESS.o").read_bytes()
