@@ -209,7 +209,7 @@ def sanitize(c):
     _pytest(["-q", "-m", "c_facing", "-p", "no:cacheprovider"], env)
 
 
-M_ROUTINES = ["STDCOMPRESS"]  # what an install ships; the other bridge/m routines are tests
+M_ROUTINES = ["STDCOMPRESS", "STDCGLOB"]  # what an install ships; the other bridge/m routines are tests
 
 
 def _engine():
@@ -410,6 +410,17 @@ def stream_campaign(c, mib=1024, codec=""):
     decompressed piece by piece, from Python and from M, with each run's peak RSS."""
     build(c)
     r = subprocess.run([sys.executable, "-m", "bench.campaign", "--mib", str(int(mib)),
+                        *(["--codec", codec] if codec else [])], cwd=ROOT, env=dev_env())
+    if r.returncode != 0:
+        sys.exit(r.returncode)
+
+
+@task
+def globals_campaign(c, mib=64, codec=""):
+    """Values in globals (issue 18): mib MiB (default 64) per codec through compressToGlobal
+    at 256-byte records and back, checked, MB/s beside compressFile/decompressFile."""
+    build(c)
+    r = subprocess.run([sys.executable, "-m", "bench.globals_campaign", "--mib", str(int(mib)),
                         *(["--codec", codec] if codec else [])], cwd=ROOT, env=dev_env())
     if r.returncode != 0:
         sys.exit(r.returncode)

@@ -334,3 +334,13 @@ gtm_long_t stdc_py_crc32(gtm_long_t crc, const void *data, size_t len)
 		return stdc_fail(STDC_E_BAD_ARGS, "crc32: no data for %zu byte(s)", len);
 	return (gtm_long_t)libdeflate_crc32((uint32_t)crc, data, len);
 }
+
+/* crc32(data[,crc]) for M: the same CRC-32, of one string, continuing from crc (0 or omitted:
+ * a fresh checksum), so a value of any size is checked piece by piece. */
+gtm_long_t stdc_crc32(int argc, gtm_string_t *data, gtm_long_t crc)
+{
+	if (argc < 1 || data == NULL || data->length < 0 || data->length > STDC_MAX_STRING ||
+	    (data->length > 0 && data->address == NULL))
+		return stdc_fail(STDC_E_BAD_ARGS, "crc32: needs (data[,crc])");
+	return stdc_py_crc32(argc < 2 ? 0 : crc, data->address, (size_t)data->length);
+}

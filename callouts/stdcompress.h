@@ -119,6 +119,9 @@ STDC_API gtm_long_t stdc_versions(int argc, gtm_string_t *out);
 STDC_API gtm_long_t stdc_last_error(int argc, gtm_string_t *out);
 /* "name=value;..." of the limits and level ranges, so hosts never repeat them. */
 STDC_API gtm_long_t stdc_limits(int argc, gtm_string_t *out);
+/* CRC-32 of data (zlib's), continuing from crc (omitted or 0: a fresh one): 0..4294967295, or
+ * -STDC_E_BAD_ARGS.  STDCGLOB.m checks values stored in globals with it. */
+STDC_API gtm_long_t stdc_crc32(int argc, gtm_string_t *data, gtm_long_t crc);
 
 /* ---- handles and LZ4 block streams (callouts/handles.c, callouts/lz4stream.c) ----
  * A stream context lives behind a handle: the open entries return it (> 0) instead of a

@@ -5,6 +5,7 @@ environment is conformance/engine_host.py's job; this module only adds what test
 from __future__ import annotations
 
 import re
+import subprocess
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,3 +110,20 @@ class Modes:
                             timeout=timeout)
         return r.returncode, r.stdout.decode("utf-8", "replace"), \
             r.stderr.decode("utf-8", "replace")
+
+
+def database(modes: Modes, tmp_path: Path, record_size: int = 1048576) -> dict:
+    """A real database file in tmp_path (GDE, then mupip create), records up to record_size
+    bytes: the environment variables that name it."""
+    gld = {"gtmgbldir": str(tmp_path / "t.gld"), "ydb_gbldir": str(tmp_path / "t.gld")}
+    env = {**modes.env("M"), **gld}
+    gde = tmp_path / "gde.txt"
+    gde.write_text(f"change -segment DEFAULT -file_name={tmp_path / 't.dat'}\n"
+                   f"change -region DEFAULT -record_size={record_size} -key_size=1019\nexit\n")
+    with gde.open() as commands:
+        r = modes.engine.run("M", env, ["GDE"], stdin=commands, cwd=tmp_path)
+    assert r.returncode == 0 and (tmp_path / "t.gld").exists(), r.stdout + r.stderr
+    r = subprocess.run([str(modes.engine.mode_dist("M") / "mupip"), "create"], env=env,
+                       cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and (tmp_path / "t.dat").exists(), r.stdout + r.stderr
+    return gld

@@ -33,7 +33,8 @@ TOP = f"stdcompress-{VERSION}"
 LAYOUT = {"README.md", "licenses/stdcompress.txt",
           *(f"licenses/{p.codec}-{p.version}.txt" for p in pins().values()),
           "plugin/libstdcompress.so", "plugin/stdcompress.xc", "plugin/stdcompress.h",
-          "plugin/r/STDCOMPRESS.m", "plugin/o/STDCOMPRESS.o", "plugin/o/utf8/STDCOMPRESS.o"}
+          *(f"plugin/{d}/{r}.{x}" for r in ("STDCOMPRESS", "STDCGLOB")
+            for d, x in (("r", "m"), ("o", "o"), ("o/utf8", "o")))}
 # All an M process is given: the runtime's own variables (engine_host.Engine.env), the table and
 # library variables, PATH and HOME.
 RUNTIME_VARIABLES = {"PATH", "HOME", "gtm_dist", "ydb_dist", "gtmroutines", "ydb_routines",
@@ -102,8 +103,8 @@ def test_archive_holds_the_plugin_layout(unpacked):
     assert (plugin / "libstdcompress.so").read_bytes() == \
         (ROOT / "build" / "so" / "libstdcompress.so").read_bytes()
     assert (plugin / "stdcompress.xc").read_bytes() == (ROOT / "xc" / "stdcompress.xc").read_bytes()
-    assert (plugin / "r" / "STDCOMPRESS.m").read_bytes() == \
-        (ROOT / "bridge" / "m" / "STDCOMPRESS.m").read_bytes()
+    for r in ("STDCOMPRESS", "STDCGLOB"):
+        assert (plugin / "r" / f"{r}.m").read_bytes() == (ROOT / "bridge" / "m" / f"{r}.m").read_bytes()
     assert (plugin / "o" / "STDCOMPRESS.o").read_bytes() != \
         (plugin / "o" / "utf8" / "STDCOMPRESS.o").read_bytes()
 

@@ -19,8 +19,8 @@ import pytest
 
 from conformance.engine_host import EngineHost, icu_version
 from conformance.hosts import Case
-from engine_support import (MODES, M_SOURCES, SEED_EXAMPLE, Modes, engine_or_skip, m_test_labels,
-                            parse_m_run)
+from engine_support import (MODES, M_SOURCES, SEED_EXAMPLE, Modes, database, engine_or_skip,
+                            m_test_labels, parse_m_run)
 
 pytestmark = pytest.mark.engine
 
@@ -299,7 +299,8 @@ def installed(engine, tmp_path_factory):
 def test_install_lays_out_a_plugin_directory(installed):
     plugin = installed / "plugin"
     for f in ("libstdcompress.so", "stdcompress.h", "stdcompress.xc", "r/STDCOMPRESS.m",
-              "o/STDCOMPRESS.o", "o/utf8/STDCOMPRESS.o"):
+              "o/STDCOMPRESS.o", "o/utf8/STDCOMPRESS.o", "r/STDCGLOB.m", "o/STDCGLOB.o",
+              "o/utf8/STDCGLOB.o"):
         assert (plugin / f).is_file(), f
     assert (plugin / "o" / "STDCOMPRESS.o").read_bytes() != \
         (plugin / "o" / "utf8" / "STDCOMPRESS.o").read_bytes()
@@ -409,23 +410,6 @@ handles() ; open handles now
 '''
 
 
-def _database(modes, tmp_path) -> dict:
-    """A real database file in tmp_path (GDE, then mupip create), records up to 1 MiB: the
-    environment variables that name it."""
-    gld = {"gtmgbldir": str(tmp_path / "t.gld"), "ydb_gbldir": str(tmp_path / "t.gld")}
-    env = {**modes.env("M"), **gld}
-    gde = tmp_path / "gde.txt"
-    gde.write_text(f"change -segment DEFAULT -file_name={tmp_path / 't.dat'}\n"
-                   "change -region DEFAULT -record_size=1048576 -key_size=1019\nexit\n")
-    with gde.open() as commands:
-        r = modes.engine.run("M", env, ["GDE"], stdin=commands, cwd=tmp_path)
-    assert r.returncode == 0 and (tmp_path / "t.gld").exists(), r.stdout + r.stderr
-    r = subprocess.run([str(modes.engine.mode_dist("M") / "mupip"), "create"], env=env,
-                       cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0 and (tmp_path / "t.dat").exists(), r.stdout + r.stderr
-    return gld
-
-
 @pytest.mark.parametrize("mode", MODES)
 def test_dictionary_training_beyond_one_string(modes, mode, tmp_path):
     """zstdTrainFromArray on a local array and on a global (a real database) holding more
@@ -441,7 +425,7 @@ def test_dictionary_training_beyond_one_string(modes, mode, tmp_path):
     assert total > 2**20
     (tmp_path / "samples.txt").write_bytes(b"\n".join(samples) + b"\n")
     (tmp_path / "STDCTRAIN.m").write_text(TRAIN_ROUTINE)
-    env = {**modes.env(mode, extra_srcdirs=[tmp_path]), **_database(modes, tmp_path)}
+    env = {**modes.env(mode, extra_srcdirs=[tmp_path]), **database(modes, tmp_path)}
     code, out, err = modes.run(mode, ["STDCTRAIN", str(tmp_path / "samples.txt"),
                                       str(tmp_path)], env=env)
     lines = _missing_lines(out)

@@ -45,10 +45,20 @@ STDCOMPRESS ; gzip, deflate, zlib, zstd, LZ4, brotli and xz for M through the st
  ;   $$streamUnused^STDCOMPRESS(h,.out) bytes after the end of a decompressed stream
  ;   $$compressFile^STDCOMPRESS(codec,from,to[,level])          file to file, 1 or 0
  ;   $$decompressFile^STDCOMPRESS(codec,from,to[,maxOutput])    file to file, 1 or 0
+ ; Values of any size in globals (or locals), chunked to the record size (docs/globals.md):
+ ;   $$compressToGlobal^STDCOMPRESS(codec,src,dst[,level])  the node src, or the data nodes
+ ;                                       under it, compressed into the subtree dst: 1, or 0
+ ;   $$decompressFromGlobal^STDCOMPRESS(src,dst[,maxSize])  into the node dst, or raw chunks
+ ;   $$globalInfo^STDCOMPRESS(src)      "codec=..;size=..;chunks=.."
+ ;   $$globalReaderOpen^STDCOMPRESS(src[,maxSize])  a reader's handle (>0), or 0
+ ;   $$globalReaderNext^STDCOMPRESS(h,.piece)  1 the next piece, 3 the end (checked), or 0
+ ;   $$globalReaderClose^STDCOMPRESS(h)  1, or 0
+ ;   $$crc32^STDCOMPRESS(data[,crc])    zlib's CRC-32 of data, continuing from crc
  ;
  ; Failures set $ECODE to ,U-STDCOMPRESS-<CODE>, with CODE one of BAD-ARGS, BAD-LEVEL,
  ; OUTPUT-TOO-LARGE, LIBZ-FAIL, LIBZSTD-FAIL, LIBLZ4-FAIL, LIBBROTLI-FAIL, LIBLZMA-FAIL, NO-MEMORY,
- ; CALLOUT-MISSING, and for streams INVALID-HANDLE, HANDLE-LIMIT.
+ ; CALLOUT-MISSING, for streams INVALID-HANDLE, HANDLE-LIMIT, and for values in globals
+ ; GLOBAL-CORRUPT (a damaged stored value) and GLOBAL-FAIL (a runtime error, e.g. REC2BIG).
  ;
  ; Data are byte strings: use $ZLENGTH/$ZEXTRACT/$ZASCII/$ZCHAR on them in UTF-8 mode.
  ; An omitted or empty level lets the C library apply its default; levels are range-checked
@@ -216,6 +226,48 @@ decompressFile(codec,from,to,maxOutput) ; decompress file from into file to: 1, 
  quit:$$fileC("d") 1 do raise quit 0
  ;
  ; -- end of streams of any length --
+ ;
+ ; -- values of any size in globals: the work is STDCGLOB's.  Formal parameters start with
+ ; %STDC so that the names src and dst reach the caller's arrays, never one of these. --
+ ;
+compressToGlobal(%STDCc,%STDCs,%STDCd,%STDCl) ; codec, src, dst, level: 1, or 0
+ quit:$$compress^STDCGLOB($get(%STDCc),$get(%STDCs),$get(%STDCd),$get(%STDCl)) 1 do raise quit 0
+ ;
+decompressFromGlobal(%STDCs,%STDCd,%STDCx) ; src, dst, maxSize: 1, or 0
+ quit:$$decompress^STDCGLOB($get(%STDCs),$get(%STDCd),$get(%STDCx)) 1 do raise quit 0
+ ;
+globalInfo(%STDCs) ; "codec=..;size=..;chunks=.." of the value at src, or "" (raised)
+ new %STDCx
+ quit:$$info^STDCGLOB($get(%STDCs),.%STDCx) %STDCx
+ do raise quit ""
+ ;
+globalReaderOpen(%STDCs,%STDCx) ; a reader of the value at src (at most maxSize bytes): h, or 0
+ new %STDCe
+ quit:$$readerOpen^STDCGLOB($get(%STDCs),$get(%STDCx),.%STDCe) %STDCe
+ do raise quit 0
+ ;
+globalReaderNext(%STDCe,%STDCp) ; h, .piece: the next piece, 1, 3 at the end (size, checksum checked), or 0
+ new %STDCr set %STDCr=$$readerNext^STDCGLOB($get(%STDCe),.%STDCp) quit:%STDCr %STDCr
+ set %STDCp="" do raise quit 0
+ ;
+globalReaderClose(%STDCe) ; free reader h: 1, or 0 (INVALID-HANDLE)
+ quit:$$readerClose^STDCGLOB($get(%STDCe)) 1 do raise quit 0
+ ;
+crc32(data,crc) ; zlib's CRC-32 of data, continuing from crc ("" or omitted: a fresh one)
+ new rc
+ quit:$$crcC() rc
+ do raise quit 0
+ ;
+crcC() ; crc32's call frame: rc the checksum
+ new $etrap set $etrap="goto trap^STDCOMPRESS"
+ quit:'($data(data)#2) $$noData("crc32")
+ set crc=$get(crc) set:crc="" crc=0
+ quit:crc'?1.10N $$badArg("crc32","crc",crc)
+ set rc=$&stdcompress.crc32(data,crc)
+ quit:rc'<0 1
+ quit $$got(rc)
+ ;
+ ; -- end of values of any size in globals --
  ;
  ; ---- public informational labels ----
  ;

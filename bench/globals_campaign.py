@@ -1,0 +1,75 @@
+"""Values in globals (issue 18): N MiB (default 64) per codec through compressToGlobal into a
+real database of 256-byte records and back through decompressFromGlobal, the bytes checked,
+timed beside compressFile/decompressFile (streamWrite to a file) in the same M process.
+Run through `invoke globals-campaign`."""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from engine_support import Modes, database, engine_or_skip  # noqa: E402
+
+CODECS = ("gzip", "deflate", "zlib", "zstd", "lz4", "brotli")
+
+
+def _document(n: int) -> bytes:
+    """Text-like bytes: records of words and numbers, compressing about 3-5x."""
+    rnd = random.Random(18)
+    words = [bytes(rnd.choice(b"abcdefghijklmnopqrstuvwxyz") for _ in range(rnd.randrange(2, 10)))
+             for _ in range(4000)]
+    out, i = bytearray(), 0
+    while len(out) < n:
+        out += b"%d|" % i + b" ".join(rnd.choice(words) for _ in range(12)) + b"\n"
+        i += 1
+    return bytes(out[:n])
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mib", type=int, default=64)
+    ap.add_argument("--codec", default="")
+    args = ap.parse_args(argv)
+    import pytest
+    try:
+        engine = engine_or_skip("the campaign needs a real M engine")
+    except pytest.skip.Exception as e:
+        print(e, file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="stdc-globals-") as tmp:
+        tmp = Path(tmp)
+        modes = Modes(engine, tmp)
+        data = _document(args.mib << 20)
+        (tmp / "in").write_bytes(data)
+        env = {**modes.env("M"), **database(modes, tmp, 256)}
+        failed = 0
+        print(f"{args.mib} MiB, 256-byte records; MB/s (1 MB = 10^6 bytes of the value)")
+        print(f"{'codec':8} {'chunks':>8} {'toGlobal':>9} {'fromGlobal':>10} "
+              f"{'toFile':>8} {'fromFile':>8}  checked")
+        for codec in (args.codec.split(",") if args.codec else CODECS):
+            (tmp / "jobs").write_text(f"CAMPAIGN\t{codec}\t{tmp / 'in'}\t{tmp}\n")
+            code, out, err = modes.run("M", ["STDCGLOBTST", str(tmp / "jobs")], env=env,
+                                       timeout=3600)
+            f = next((ln.split("\t") for ln in out.splitlines() if ln.startswith("CAMPAIGN")),
+                     None)
+            if code != 0 or f is None:
+                print(f"{codec:8} failed: {out}{err}")
+                failed += 1
+                continue
+            ok = f[2] == "1111" and f[8] == "0" and \
+                (tmp / "back.global").read_bytes() == data == (tmp / "back.file").read_bytes()
+            failed += not ok
+            rate = [len(data) / max(int(us), 1) for us in f[3:7]]  # bytes per microsecond = MB/s
+            print(f"{codec:8} {f[7]:>8} {rate[0]:9.1f} {rate[1]:10.1f} {rate[2]:8.1f} "
+                  f"{rate[3]:8.1f}  {'ok' if ok else 'MISMATCH ' + f[2]}")
+        return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
