@@ -31,44 +31,57 @@ def _document(n: int) -> bytes:
     return bytes(out[:n])
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--mib", type=int, default=64)
-    ap.add_argument("--codec", default="")
-    args = ap.parse_args(argv)
+def measure(mib: int, codecs) -> list[dict] | str:
+    """Each codec's round trip of mib MiB: {codec, chunks, ok, us: (toGlobal, fromGlobal,
+    toFile, fromFile)}, or the reason there is no engine."""
     import pytest
     try:
         engine = engine_or_skip("the campaign needs a real M engine")
     except pytest.skip.Exception as e:
-        print(e, file=sys.stderr)
-        return 2
+        return str(e)
+    out_rows = []
     with tempfile.TemporaryDirectory(prefix="stdc-globals-") as tmp:
         tmp = Path(tmp)
         modes = Modes(engine, tmp)
-        data = _document(args.mib << 20)
+        data = _document(mib << 20)
         (tmp / "in").write_bytes(data)
         env = {**modes.env("M"), **database(modes, tmp, 256)}
-        failed = 0
-        print(f"{args.mib} MiB, 256-byte records; MB/s (1 MB = 10^6 bytes of the value)")
-        print(f"{'codec':8} {'chunks':>8} {'toGlobal':>9} {'fromGlobal':>10} "
-              f"{'toFile':>8} {'fromFile':>8}  checked")
-        for codec in (args.codec.split(",") if args.codec else CODECS):
+        for codec in codecs:
             (tmp / "jobs").write_text(f"CAMPAIGN\t{codec}\t{tmp / 'in'}\t{tmp}\n")
             code, out, err = modes.run("M", ["STDCGLOBTST", str(tmp / "jobs")], env=env,
                                        timeout=3600)
             f = next((ln.split("\t") for ln in out.splitlines() if ln.startswith("CAMPAIGN")),
                      None)
             if code != 0 or f is None:
-                print(f"{codec:8} failed: {out}{err}")
-                failed += 1
+                out_rows.append({"codec": codec, "ok": False, "why": (out + err)[-500:]})
                 continue
             ok = f[2] == "1111" and f[8] == "0" and \
                 (tmp / "back.global").read_bytes() == data == (tmp / "back.file").read_bytes()
-            failed += not ok
-            rate = [len(data) / max(int(us), 1) for us in f[3:7]]  # bytes per microsecond = MB/s
-            print(f"{codec:8} {f[7]:>8} {rate[0]:9.1f} {rate[1]:10.1f} {rate[2]:8.1f} "
-                  f"{rate[3]:8.1f}  {'ok' if ok else 'MISMATCH ' + f[2]}")
-        return 1 if failed else 0
+            out_rows.append({"codec": codec, "chunks": f[7], "ok": ok, "checks": f[2],
+                             "size": len(data), "us": tuple(max(int(us), 1) for us in f[3:7])})
+    return out_rows
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mib", type=int, default=64)
+    ap.add_argument("--codec", default="")
+    args = ap.parse_args(argv)
+    rows = measure(args.mib, args.codec.split(",") if args.codec else CODECS)
+    if isinstance(rows, str):
+        print(rows, file=sys.stderr)
+        return 2
+    print(f"{args.mib} MiB, 256-byte records; MB/s (1 MB = 10^6 bytes of the value)")
+    print(f"{'codec':8} {'chunks':>8} {'toGlobal':>9} {'fromGlobal':>10} "
+          f"{'toFile':>8} {'fromFile':>8}  checked")
+    for r in rows:
+        if "us" not in r:
+            print(f"{r['codec']:8} failed: {r['why']}")
+            continue
+        rate = [r["size"] / us for us in r["us"]]  # bytes per microsecond = MB/s
+        print(f"{r['codec']:8} {r['chunks']:>8} {rate[0]:9.1f} {rate[1]:10.1f} {rate[2]:8.1f} "
+              f"{rate[3]:8.1f}  {'ok' if r['ok'] else 'MISMATCH ' + r['checks']}")
+    return 0 if all(r["ok"] for r in rows) else 1
 
 
 if __name__ == "__main__":

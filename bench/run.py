@@ -22,7 +22,7 @@ import zstandard
 
 import stdcompress
 
-from . import anysize, batch, bridge, corpus, engine, lz4stream, memory, report, shim, streams
+from . import anysize, batch, bridge, globals as m_globals, corpus, engine, lz4stream, memory, report, shim, streams
 from .report import Row
 from .timing import FULL, QUICK
 from . import network  # ---- easynetwork packets ----
@@ -128,6 +128,9 @@ def measure(plan, corpora, progress=lambda s: None, sections=()) -> list[Row]:
     if not sections or any(s in batch.SECTION for s in sections):
         progress(batch.SECTION)
         rows.extend(batch.rows(plan))
+    if not sections or any(s in m_globals.SECTION for s in sections):
+        progress(m_globals.SECTION)
+        rows.extend(m_globals.rows(plan))
     section(shim.SECTION, lambda c: shim.rows(c, plan), only=present[:1])
     section(memory.SECTION, lambda c: memory.rows(c, plan), only=present[:1])
     section(network.SECTION, lambda c: network.rows(c, plan), only=present[:1])  # easynetwork

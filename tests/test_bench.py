@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench import anysize, batch, bridge, engine, lz4stream, memory, shim, streams
+from bench import anysize, batch, bridge, globals as m_globals, engine, lz4stream, memory, shim, streams
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = ("job", "corpus", "item", "ours", "peer", "ratio", "MB/s", "target", "met?")
@@ -30,9 +30,11 @@ JOB_ROWS = [
     *(f"shim {name}" for name in shim.JOBS.values()),
     "Python allocation, ", "peak RSS, ",
     *(f"{job}, 3 MiB" for job in anysize.JOBS),
+    *(f"{codec} {job}" for codec in m_globals.CODECS for job in m_globals.JOBS),
 ]
-SECTIONS = [bridge.BIG, bridge.SMALL, anysize.SECTION, engine.SMALL, engine.BIG, lz4stream.SECTION,
-            streams.FLOOR_SECTION, streams.SECTION, batch.SECTION, shim.SECTION, memory.SECTION]
+SECTIONS = [bridge.BIG, bridge.SMALL, anysize.SECTION, engine.SMALL, engine.BIG,
+            lz4stream.SECTION, streams.FLOOR_SECTION, streams.SECTION, batch.SECTION,
+            m_globals.SECTION, shim.SECTION, memory.SECTION]
 # ---- easynetwork packets ----
 from bench import network  # noqa: E402
 
