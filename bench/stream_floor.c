@@ -16,6 +16,7 @@
 #include <brotli/decode.h>
 #include <brotli/encode.h>
 #include <lz4frame.h>
+#include <lzma.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,6 +267,55 @@ static void brotli_decompress(void)
 	BrotliDecoderDestroyInstance(d);
 }
 
+/* ---- xz: liblzma's own lzma_code loop ---- */
+
+/* Runs s over in[0..n) with action a, appending (compressing) or counting the output. */
+static lzma_ret xz_run(lzma_stream *s, const uint8_t *in, size_t n, lzma_action a, size_t *got)
+{
+	lzma_ret r;
+
+	s->next_in = in, s->avail_in = n;
+	do {
+		s->next_out = out, s->avail_out = MIB;
+		r = lzma_code(s, a);
+		if (r != LZMA_OK && r != LZMA_STREAM_END)
+			die("xz");
+		if (got != NULL)
+			*got += MIB - s->avail_out;
+		else
+			append(out, MIB - s->avail_out);
+	} while (r == LZMA_OK && (s->avail_in > 0 || s->avail_out == 0 || a == LZMA_FINISH));
+	return r;
+}
+
+static void xz_compress(void)
+{
+	lzma_stream s = LZMA_STREAM_INIT;
+
+	if (lzma_easy_encoder(&s, (uint32_t)level, LZMA_CHECK_CRC64) != LZMA_OK)
+		die("xz encoder");
+	for (size_t at = 0; at <= total; at += chunk)
+		xz_run(&s, data + at, at >= total ? 0 : (total - at < chunk ? total - at : chunk),
+		       at >= total ? LZMA_FINISH : LZMA_RUN, NULL);
+	lzma_end(&s);
+}
+
+static void xz_decompress(void)
+{
+	lzma_stream s = LZMA_STREAM_INIT;
+	lzma_ret r = LZMA_OK;
+	size_t got = 0;
+
+	if (lzma_stream_decoder(&s, UINT64_MAX, 0) != LZMA_OK)
+		die("xz decoder");
+	for (size_t at = 0; at < stream_len && r == LZMA_OK; at += chunk)
+		r = xz_run(&s, stream + at, stream_len - at < chunk ? stream_len - at : chunk,
+			   LZMA_RUN, &got);
+	if (r != LZMA_STREAM_END || got != total)
+		die("xz did not reproduce the data");
+	lzma_end(&s);
+}
+
 static void (*comp)(void), (*decomp)(void);
 
 /* The codec, level and chunk size, and the data (copied): 0, or -1 for unknown arguments. */
@@ -303,6 +353,8 @@ int stream_floor_setup(const char *codec, int lvl, size_t chunk_size, const unsi
 		comp = lz4_compress, decomp = lz4_decompress;
 	} else if (!strcmp(codec, "brotli")) {
 		comp = brotli_compress, decomp = brotli_decompress;
+	} else if (!strcmp(codec, "xz")) {
+		comp = xz_compress, decomp = xz_decompress;
 	} else {
 		return -1;
 	}
@@ -360,7 +412,7 @@ int main(int argc, char **argv)
 			copies_of[(size_t)i * MIB + j] = (unsigned char)(copies_of[j] + i);
 	if (stream_floor_setup(argv[2], atoi(argv[3]), (size_t)atol(argv[4]), copies_of,
 			       (size_t)copies * MIB) != 0)
-		die("CODEC is gzip, deflate, zlib, zstd, lz4 or brotli; CHUNK 1..1 MiB");
+		die("CODEC is gzip, deflate, zlib, zstd, lz4, brotli or xz; CHUNK 1..1 MiB");
 	free(copies_of);
 	stream_floor_compress();
 	double c = best(stream_floor_compress), d = best(stream_floor_decompress);

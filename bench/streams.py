@@ -44,7 +44,7 @@ JOBS = ("stream zstd -3 compress", "stream zstd decompress", "stream zstd -3 siz
         "stream gzip -6 compress", "stream gunzip",
         "stream zstd -3 compress, 1 worker", "stream zstd -3 compress, 2 workers")
 FLOOR_SECTION = "streams vs C floor"
-FLOOR_LEVELS = {"gzip": 6, "deflate": 6, "zlib": 6, "zstd": 3, "lz4": 1, "brotli": 5}
+FLOOR_LEVELS = {"gzip": 6, "deflate": 6, "zlib": 6, "zstd": 3, "lz4": 1, "brotli": 5, "xz": 1}
 FLOOR_CHUNKS = {"1 MiB": MIB, "8 KiB": 8192}
 FLOOR_JOBS = tuple(f"stream {codec} {what}, {label} chunks vs C floor"
                    for codec, level in FLOOR_LEVELS.items() for label in FLOOR_CHUNKS

@@ -6,7 +6,7 @@
 #include "codec.h"
 
 extern const struct stdc_codec stdc_codec_gzip, stdc_codec_deflate, stdc_codec_zlib,
-	stdc_codec_zstd, stdc_codec_lz4, stdc_codec_brotli;
+	stdc_codec_zstd, stdc_codec_lz4, stdc_codec_brotli, stdc_codec_xz;
 
 /* The order is the order of names in messages. */
 const struct stdc_codec *const stdc_codecs[] = {
@@ -16,6 +16,7 @@ const struct stdc_codec *const stdc_codecs[] = {
 	&stdc_codec_zstd,
 	&stdc_codec_lz4,
 	&stdc_codec_brotli,
+	&stdc_codec_xz,
 };
 const size_t stdc_codec_count = sizeof(stdc_codecs) / sizeof(stdc_codecs[0]);
 

@@ -4,7 +4,7 @@
  * returns MORE, outputs alternating between a small and a large size, then streamUnused and
  * streamClose (drained too).
  *
- * Input: byte 0 the codec (gzip, deflate, zlib, zstd, lz4, brotli); byte 1 the two output sizes
+ * Input: byte 0 the codec (gzip, deflate, zlib, zstd, lz4, brotli, xz); byte 1 the two output sizes
  * (bits 0..2 small, 3..5 large) and bit 6 a small output cap; bytes 2..5 the chunk sizes (each
  * 1 + b*b bytes, used in turn); bytes 6..7 the small cap (16 * value); the rest the stream.
  *
@@ -14,10 +14,10 @@
  * codec's one-shot decoder accepts the same bytes, both give the same output. */
 #include "fuzz.h"
 
-static const char *const codecs[] = {"gzip", "deflate", "zlib", "zstd", "lz4", "brotli"};
+static const char *const codecs[] = {"gzip", "deflate", "zlib", "zstd", "lz4", "brotli", "xz"};
 static gtm_long_t (*const oneshot[])(int, gtm_string_t *, gtm_string_t *) = {
 	stdc_gunzip, stdc_inflate, stdc_unzlib, stdc_zstd_decompress, stdc_lz4_frame_decompress,
-	stdc_brotli_decompress,
+	stdc_brotli_decompress, stdc_xz_decompress,
 };
 static const long sizes[] = {16, 17, 64, 1000, 4096, 65536, 65537, STDC_MAX_STRING};
 #define BIG_CAP (8L << 20) /* every input gets a cap: bombs stay cheap to fuzz */
@@ -90,7 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < HEADER || size > 4 * STDC_MAX_STRING)
 		return 0;
-	c = data[0] % 6;
+	c = data[0] % (sizeof(codecs) / sizeof(codecs[0]));
 	codec = (gtm_string_t){(gtm_long_t)strlen(codecs[c]), (char *)codecs[c]};
 	r.caps[0] = sizes[data[1] & 7];
 	r.caps[1] = sizes[(data[1] >> 3) & 7];

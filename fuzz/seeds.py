@@ -89,7 +89,7 @@ def table(corpus: Corpus):
     yield "braces", b"${STDCOMPRESS_LIBDIR}/l.so\nx: void g()\ny: gtm_long_t h(IO:gtm_string_t*,I:gtm_int_t)\n"
 
 
-BATCH_CODEC = {"zstd": 0, "lz4": 1, "gzip": 2, "deflate": 3, "zlib": 4}  # fuzz_batch.c's codecs
+BATCH_CODEC = {"zstd": 0, "lz4": 1, "gzip": 2, "deflate": 3, "zlib": 4, "xz": 5}  # fuzz_batch.c's codecs
 
 
 def batch(corpus: Corpus):

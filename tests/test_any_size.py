@@ -3,6 +3,7 @@ entries' bytes, beyond it the stream entries' (or the bridge's own entries', for
 without a stream), every result read back by the peer libraries and CLIs."""
 
 import gzip as pygzip
+import lzma
 import mmap
 import os
 import subprocess
@@ -43,6 +44,7 @@ PEERS = {
                       "zstd", 3),
     "lz4_frame_compress": (sc.lz4_frame_decompress, lz4.frame.decompress, "lz4", 1),
     "brotli_compress": (sc.brotli_decompress, brotli.decompress, "brotli", 5),
+    "xz_compress": (sc.xz_decompress, lzma.decompress, "xz", 1),
     "lz4_compress": (sc.lz4_decompress, lz4.block.decompress, None, 1),
     "gzip_best": (sc.gunzip, pygzip.decompress, None, 10),
     "deflate_best": (sc.inflate, lambda b: pyzlib.decompress(b, -15), None, 10),
@@ -129,6 +131,7 @@ def test_the_1_mib_boundary(n):
                                       ("zstd_compress", "zstdCompress", "zstd", 3),
                                       ("lz4_frame_compress", "lz4FrameCompress", "lz4", 1),
                                       ("brotli_compress", "brotliCompress", "brotli", 5),
+                                      ("xz_compress", "xzCompress", "xz", 1),
                                       ("lz4_compress", "lz4Compress", None, 1)):
         packed = getattr(sc, name)(data, level)
         if n <= MAX:

@@ -4,6 +4,7 @@ identical bytes, splitting across calls, hostile segments, corrupt items named b
 every result checked by an independent decoder (zstandard, lz4.block, zlib)."""
 
 import io
+import lzma
 import os
 import signal
 import struct
@@ -27,6 +28,7 @@ DECODE = {
     "deflate": lambda b, n: zlib.decompress(b, -15),
     "zlib": lambda b, n: zlib.decompress(b),
     "gzip": lambda b, n: zlib.decompress(b, 31),
+    "xz": lambda b, n: lzma.decompress(b),
 }
 ENCODE = {
     "zstd": lambda b: zstandard.ZstdCompressor(write_content_size=True).compress(b),
@@ -34,9 +36,10 @@ ENCODE = {
     "deflate": lambda b: zlib.compress(b, wbits=-15),
     "zlib": lambda b: zlib.compress(b),
     "gzip": lambda b: zlib.compress(b, wbits=31),
+    "xz": lambda b: lzma.compress(b),
 }
 FAIL = {"zstd": errors.LibzstdError, "lz4": errors.Liblz4Error, "deflate": errors.LibzError,
-        "zlib": errors.LibzError, "gzip": errors.LibzError}
+        "zlib": errors.LibzError, "gzip": errors.LibzError, "xz": errors.LiblzmaError}
 
 
 def pack(items):

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.c_facing
 MORE, END = 1, 2
 TIERS = {"": 1048576, "64k": 65536, "1k": 1024}
 FAST = {"brotli": 5}  # brotli's default quality 11 is ~1 MB/s: too slow for many megabytes
-CODE = {"gzip": -4, "deflate": -4, "zlib": -4, "zstd": -5, "lz4": -8, "brotli": -9}
+CODE = {"gzip": -4, "deflate": -4, "zlib": -4, "zstd": -5, "lz4": -8, "brotli": -9, "xz": -12}
 
 
 def _data(n: int, seed: int = 1) -> bytes:
@@ -126,7 +126,7 @@ def test_python_round_trip_chunk_sizes(codec, chunk):
 @pytest.mark.parametrize("codec", CODECS)
 def test_empty_stream_and_levels(codec):
     levels, bad = {"zstd": ((-5, 1, 19), 99), "lz4": ((-3, 1, 9), 13),
-                   "brotli": ((1, 5, 11), 12)}.get(codec, ((1, 9), 10))
+                   "brotli": ((1, 5, 11), 12), "xz": ((1, 6, 11), 20)}.get(codec, ((1, 9), 10))
     for level in levels:
         c = Compressor(codec, level)
         comp = c.flush()

@@ -663,6 +663,37 @@ tXzLimits ;@test xz results over 1 MiB raise OUTPUT-TOO-LARGE (a bomb of two str
  . set r=$$xzCompress^STDCOMPRESS(d,.z,0) do called(r,"xz "_n_" random bytes") set r=$$xzDecompress^STDCOMPRESS(z,.y) do eq(y,d,"xz "_n_" random round trip")
  quit
  ;
+tXzStream ;@test an xz stream (compressFile) of 900 KB is read by xz -dc through a file; xz(1)'s file back through decompressFile
+ new dir,f,g,h,d,r,y,i,$etrap
+ set $etrap=$$catcher()
+ set dir=$ztrnlnm("STDCOMPRESS_TEST_TMP") set:dir="" dir="/tmp"
+ set f=dir_"/stdcompress-xz-"_$job,g=f_".xz",h=f_".out"
+ set d="" for i=1:1:9 set d=d_$$text(100000)_i
+ do writeFile^STDCOMPRESSCONF(f,d)
+ set r=$$compressFile^STDCOMPRESS("xz",f,g,1) do called(r,"xz compressFile")
+ zsystem "xz -dc <"_g_" >"_h do eq($zsystem,0,"xz -dc reads our stream")
+ set y=$$readFile^STDCOMPRESSCONF(h) do eq($zlength(y),$zlength(d),"xz -dc: length"),ok(y=d,"xz -dc: the bytes")
+ zsystem "xz -c -1 <"_f_" >"_g do eq($zsystem,0,"xz -c")
+ set r=$$decompressFile^STDCOMPRESS("xz",g,h) do called(r,"xz decompressFile")
+ set y=$$readFile^STDCOMPRESSCONF(h) do ok(y=d,"decompressFile of xz(1)'s file")
+ for y=f,g,h open y close y:(delete)
+ quit
+ ;
+tXzBatch ;@test multiCompress / multiDecompress of xz: each item is xzCompress's stream; a corrupt item is LIBLZMA-FAIL
+ new a,z,y,s,r,i,ok,one,$etrap
+ set $etrap=$$catcher()
+ do bItems(.a,50)
+ for i=1:1:50 set s(i)=$zlength(a(i))
+ set r=$$multiCompress^STDCOMPRESS("xz",.a,.z) do called(r,"xz multiCompress")
+ set ok=1 for i=1:1:50 set r=$$xzDecompress^STDCOMPRESS(z(i),.one) set:'r!(one'=a(i)) ok=0
+ do ok(ok,"every item decodes with xzDecompress")
+ set r=$$multiDecompress^STDCOMPRESS("xz",.z,.y,.s,2) do called(r,"xz multiDecompress")
+ set ok=1 for i=1:1:50 set:$get(y(i))'=a(i) ok=0
+ do ok(ok,"xz round trip of 50 nodes")
+ set z(7)=$zextract(z(7),1,20)_$zchar($zascii(z(7),21)+1#256)_$zextract(z(7),22,$zlength(z(7)))
+ set r=$$multiDecompress^STDCOMPRESS("xz",.z,.y,.s) do raised(r,"LIBLZMA-FAIL","a corrupt item")
+ quit
+ ;
 tXzArgc ;@test bare xz call-outs with too few arguments return BAD-ARGS (-1)
  new r,o
  set r=$&stdcompress.xzCompress1k() do eq(r,-1,"xzCompress1k with no arguments")

@@ -270,7 +270,7 @@ static void *caller_main(void *arg)
 
 int main(void)
 {
-	static const char *const codecs[] = {"zstd", "lz4", "gzip", "deflate", "zlib"};
+	static const char *const codecs[] = {"zstd", "lz4", "gzip", "deflate", "zlib", "xz"};
 	gtm_string_t dict;
 	pthread_t tid;
 

@@ -239,14 +239,23 @@ __all__ += ["xz_compress", "xz_decompress"]
 def xz_compress(data, level: int | None = None) -> bytes:
     """One .xz stream with a CRC64 check, as ``xz -N`` writes (the dictionary cut to the input
     size). Level 0..9 (``xz -0``..``-9``), default 6; 10..19 the extreme presets
-    (``xz -0e``..``-9e``: level - 10); anything else is BadLevelError."""
-    return _bindings.compress("xzCompress", data, level)
+    (``xz -0e``..``-9e``: level - 10); anything else is BadLevelError.  Past 1 MiB the
+    stream makes it, with the preset's whole dictionary (level 0 stops at 1 MiB)."""
+    try:
+        return _bindings.compress("xzCompress", data, level)
+    except StdcompressError as e:
+        error = e
+    return _anysize.compress(error, "xzCompress", data, level)
 
 
 def xz_decompress(data) -> bytes:
     """Decodes one or more concatenated .xz streams and stream padding, as ``xz -d`` does;
     empty, truncated or trailing input and a bad check are LiblzmaError."""
-    return _bindings.decompress("xzDecompress", data)
+    try:
+        return _bindings.decompress("xzDecompress", data)
+    except StdcompressError as e:
+        error = e
+    return _anysize.decompress(error, "xzDecompress", data)
 
 # ---- end of xz ----
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 
 from . import _bindings, _runtime, stream as _stream
-from .errors import Liblz4Error, OutputTooLargeError, RuntimeCheckError, StdcompressError
+from .errors import BadLevelError, Liblz4Error, OutputTooLargeError, RuntimeCheckError, StdcompressError
 
 LZ4_MAX_INPUT_SIZE = 0x7E000000  # lz4.h: the largest block liblz4 compresses
 _INT_MAX = 0x7FFFFFFF
@@ -145,10 +145,11 @@ def brotli_compress(data, quality: int, lgwin: int) -> bytes:
 # The one-shot entries and what does their work past the string limit: a stream codec's name,
 # or the bridge's own entry.
 _STREAM_COMPRESS = {"gzip": "gzip", "deflate": "deflate", "zlib": "zlib",
-                    "zstdCompress": "zstd", "lz4FrameCompress": "lz4", "brotliCompress": "brotli"}
+                    "zstdCompress": "zstd", "lz4FrameCompress": "lz4", "brotliCompress": "brotli",
+                    "xzCompress": "xz"}
 _STREAM_DECOMPRESS = {"gunzip": "gzip", "inflate": "deflate", "unzlib": "zlib",
                       "zstdDecompress": "zstd", "lz4FrameDecompress": "lz4",
-                      "brotliDecompress": "brotli"}
+                      "brotliDecompress": "brotli", "xzDecompress": "xz"}
 _BROTLI_LGWIN_DEFAULT = 22  # the stream's window (stdcompress.h)
 
 
@@ -171,6 +172,9 @@ def compress(error: StdcompressError, entry: str, data, level=None, lgwin=None) 
         from . import limits
         return brotli_compress(data, limits()["brotli_quality_default"] if level is None else level,
                                _BROTLI_LGWIN_DEFAULT if lgwin is None else lgwin)
+    if entry == "xzCompress" and level == 0:  # the stream reads 0 as its default, 6
+        raise BadLevelError("xzCompress: level 0 (xz -0) takes at most 1 MiB of input; "
+                            "use level 1..19 past it")
     return stream_compress(_STREAM_COMPRESS[entry], data, level)
 
 

@@ -44,7 +44,7 @@ def check_level(name: str, level) -> None:
 
 # Streams and batches take 0 as "the codec's default" in C; for these codecs 0 is not a level,
 # so an explicit 0 is BAD-LEVEL, as their one-shots say.
-_ZERO_IS_NO_LEVEL = frozenset({"gzip", "deflate", "zlib", "lz4"})
+_ZERO_IS_NO_LEVEL = frozenset({"gzip", "deflate", "zlib", "lz4", "xz"})
 
 
 def default_coded(name: str, codec, level) -> int:
@@ -52,6 +52,9 @@ def default_coded(name: str, codec, level) -> int:
     if level is None:
         return 0
     check_level(name, level)
+    if level == 0 and codec == "xz":  # the C side would read it as the default, 6
+        raise BadLevelError(f"{name}: xz level 0 (xz -0) is xzCompress's only; streams and "
+                            "batches take 1..19 (None: the default)")
     if level == 0 and codec in _ZERO_IS_NO_LEVEL:
         raise BadLevelError(f"{name}: level 0 is not a {codec} level (None: the default)")
     return level

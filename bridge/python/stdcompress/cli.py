@@ -7,8 +7,7 @@
 Also ``python -m stdcompress``.  Input files are never removed.  The codec of a file to
 decompress or test comes from -c, else from its magic bytes (gzip, zlib, zstd, lz4 frames, xz),
 else from its suffix (.gz .deflate .zz .zst .lz4 .br .xz: raw deflate and brotli have no magic).
-xz is recognised, but has no streams yet: such a file is an error naming xz_decompress.  A
-progress line goes to standard error while it is a terminal (-q: none).
+A progress line goes to standard error while it is a terminal (-q: none).
 Exit status, as gzip(1): 0 success, 1 an error (a file failed, or bad usage), 2 a warning only
 (a file was skipped and nothing failed).
 """
@@ -168,9 +167,6 @@ def _one(path: str, args) -> None:
             if codec is None:
                 raise ValueError("not in a known compressed format (give -c CODEC; raw deflate"
                                  " and brotli have no magic bytes)")
-            if codec not in CODECS:  # recognised, but without streams (xz, until they come)
-                raise ValueError(f"{codec} data: the command reads streams, and {codec} has none"
-                                 f" yet (stdcompress.{codec}_decompress decodes up to 1 MiB)")
             out_name = None
             if args.command == "decompress":
                 out_name = args.output or ("-" if path == "-" else None)

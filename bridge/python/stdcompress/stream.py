@@ -3,7 +3,7 @@
 
 Each C call takes at most 1 MiB and returns at most 1 MiB; the rest stays pending in the C
 stream and is drained here, so memory stays bounded whatever the length of the data.
-Codecs: "gzip", "deflate" (raw RFC 1951), "zlib", "zstd", "lz4" (LZ4 frames) and "brotli".
+Codecs: "gzip", "deflate" (raw RFC 1951), "zlib", "zstd", "lz4" (LZ4 frames), "brotli" and "xz".
 The output is the standard format (gzip(1), zstd(1), lz4(1), brotli(1) and Python's zlib read
 it, and we read theirs).
 """
@@ -16,8 +16,8 @@ import os
 import threading
 
 from . import _bindings, _codecs, _runtime
-from .errors import (InvalidHandleError, LibbrotliError, Liblz4Error, LibzError, LibzstdError,
-                     StdcompressError)
+from .errors import (InvalidHandleError, LibbrotliError, Liblz4Error, LiblzmaError, LibzError,
+                     LibzstdError, StdcompressError)
 
 __all__ = ["Compressor", "Decompressor", "StreamFile", "open", "CODECS"]
 
@@ -71,8 +71,8 @@ def _codec(codec) -> bytes:
 
 def codec_error(codec: str) -> type:
     """The class of a codec's data errors (what its one-shot decoder raises)."""
-    return {"zstd": LibzstdError, "lz4": Liblz4Error, "brotli": LibbrotliError}.get(codec,
-                                                                                   LibzError)
+    return {"zstd": LibzstdError, "lz4": Liblz4Error, "brotli": LibbrotliError,
+            "xz": LiblzmaError}.get(codec, LibzError)
 
 
 def _view(data):
