@@ -132,7 +132,7 @@ def decoders(codec: str, fixture: bytes, plain_len: int) -> dict:
            "lz4": stdcompress.lz4_decompress, "lz4frame": stdcompress.lz4_frame_decompress,
            "brotli": stdcompress.brotli_decompress, "xz": stdcompress.xz_decompress}
     out = {f"{codec}:one-shot": one[codec]}
-    stream_codec = {"lz4frame": "lz4", "lz4": None, "xz": None}.get(codec, codec)  # xz: one-shot only so far
+    stream_codec = {"lz4frame": "lz4", "lz4": None}.get(codec, codec)
     if stream_codec:
         out[f"{codec}:stream"] = _stream(stream_codec, plain_len)
     if codec == "lz4" and len(fixture) >= 4:

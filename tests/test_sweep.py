@@ -13,7 +13,7 @@ pytestmark = pytest.mark.c_facing
 DECODERS = {"gzip:one-shot", "gzip:stream", "deflate:one-shot", "deflate:stream",
             "zlib:one-shot", "zlib:stream", "zstd:one-shot", "zstd:stream", "lz4:one-shot",
             "lz4:block", "lz4frame:one-shot", "lz4frame:stream", "brotli:one-shot",
-            "brotli:stream", "xz:one-shot"}
+            "brotli:stream", "xz:one-shot", "xz:stream"}
 
 
 @pytest.fixture(scope="module")
