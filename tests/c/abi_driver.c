@@ -229,6 +229,18 @@ static void any_size(void)
 	CHECK(stdc_py_crc32(-1, plain, 1) == -STDC_E_BAD_ARGS &&
 		      stdc_py_crc32(0x100000000L, plain, 1) == -STDC_E_BAD_ARGS,
 	      "py crc32: crc outside 32 bits");
+	{ /* the M call-out crc32(data[,crc]): argc, the continuation, the string limit */
+		gtm_string_t nine = str("123456789"), four = str("1234"), five = str("56789");
+		gtm_string_t over = {STDC_MAX_STRING + 1, plain};
+
+		CHECK(stdc_crc32(1, &nine, 12345) == 0xCBF43926L, "crc32: argc 1 ignores crc");
+		CHECK(stdc_crc32(2, &five, stdc_crc32(1, &four, 0)) == 0xCBF43926L,
+		      "crc32 continued");
+		CHECK(stdc_crc32(0, &nine, 0) == -STDC_E_BAD_ARGS, "crc32: argc 0");
+		CHECK(stdc_crc32(1, NULL, 0) == -STDC_E_BAD_ARGS, "crc32: no data");
+		CHECK(stdc_crc32(1, &over, 0) == -STDC_E_BAD_ARGS, "crc32: over the string limit");
+		CHECK(stdc_crc32(2, &nine, -1) == -STDC_E_BAD_ARGS, "crc32: crc -1");
+	}
 	free(plain);
 	free(packed);
 	free(back);
