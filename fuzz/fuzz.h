@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec.h"
 #include "stdcompress.h"
 
 /* The output tiers of the call-out table: 1k, 64k and the M string limit. */
@@ -107,6 +108,23 @@ static inline void fuzz_settle(const char *what, gtm_long_t r, gtm_string_t *out
 			   (long)r);
 		fuzz_free(&all);
 	}
+}
+
+/* The codec a selector byte picks: the registry's codecs with mechanism m (callouts/codecs.c,
+ * in its order), number pick modulo their count.  A new codec joins the targets by itself;
+ * saved regression inputs name the codec they select (tests/test_fuzz_smoke.py checks). */
+static inline const struct stdc_codec *fuzz_codec(enum stdc_mechanism m, unsigned pick)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < stdc_codec_count; i++)
+		n += stdc_codec_has(stdc_codecs[i], m) ? 1 : 0;
+	FUZZ_CHECK(n > 0, "no codec has mechanism %d", (int)m);
+	pick %= n;
+	for (size_t i = 0; i < stdc_codec_count; i++)
+		if (stdc_codec_has(stdc_codecs[i], m) && pick-- == 0)
+			return stdc_codecs[i];
+	abort(); /* not reached */
 }
 
 /* No handle may be left open when a target's input is done. */

@@ -1,16 +1,14 @@
 /* fuzz_batch.c - libFuzzer target for the batch entries (multiCompress / multiDecompress):
  * the segment arrays are hostile input as much as the data.
  *
- * The first bytes choose: the codec, the worker threads (0..3), the output tier, and how the
+ * The first bytes choose: the codec (fuzz_codec: the registry's batch codecs, byte 0 modulo their
+ * count, in its order: 0 gzip, 1 deflate, 2 zlib, 3 zstd, 4 lz4, 5 xz), the worker threads (0..3), the output tier, and how the
  * segments are made: either raw fuzzer bytes (any pair, any wrap-around) or a split of the data
  * into items by lengths the fuzzer picks.  Decompression runs on the items as they are (with
  * sizes from the fuzzer, or none); for split items a round trip through multiCompress must give
  * the items back exactly.  Every call must keep its outputs within what it was given, return a
  * known code, and describe only output it wrote. */
 #include "fuzz.h"
-
-/* Appended, never reordered: saved regression inputs keep their codec. */
-static const char *const codecs[] = {"zstd", "lz4", "gzip", "deflate", "zlib", "xz"};
 
 /* Checks a call's outputs; returns the number of result pairs. */
 static size_t settle(const char *what, gtm_long_t r, const gtm_string_t *out, long cap,
@@ -43,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 4)
 		return 0;
-	const char *name = codecs[data[0] % (sizeof(codecs) / sizeof(codecs[0]))];
+	const char *name = fuzz_codec(STDC_BATCHES, data[0])->name;
 	gtm_long_t threads = data[1] % 4;
 	long cap = fuzz_tiers[data[2] % 3], scap = data[2] & 0x80 ? 1024 : 65536;
 	int split = data[3] & 1, with_sizes = data[3] & 2;

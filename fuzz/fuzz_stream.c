@@ -4,7 +4,8 @@
  * returns MORE, outputs alternating between a small and a large size, then streamUnused and
  * streamClose (drained too).
  *
- * Input: byte 0 the codec (gzip, deflate, zlib, zstd, lz4, brotli, xz); byte 1 the two output sizes
+ * Input: byte 0 the codec (fuzz_codec: the registry's stream codecs, byte 0 modulo their
+ * count, in its order: 0 gzip, 1 deflate, 2 zlib, 3 zstd, 4 lz4, 5 brotli, 6 xz); byte 1 the two output sizes
  * (bits 0..2 small, 3..5 large) and bit 6 a small output cap; bytes 2..5 the chunk sizes (each
  * 1 + b*b bytes, used in turn); bytes 6..7 the small cap (16 * value); the rest the stream.
  *
@@ -14,11 +15,26 @@
  * codec's one-shot decoder accepts the same bytes, both give the same output. */
 #include "fuzz.h"
 
-static const char *const codecs[] = {"gzip", "deflate", "zlib", "zstd", "lz4", "brotli", "xz"};
-static gtm_long_t (*const oneshot[])(int, gtm_string_t *, gtm_string_t *) = {
-	stdc_gunzip, stdc_inflate, stdc_unzlib, stdc_zstd_decompress, stdc_lz4_frame_decompress,
-	stdc_brotli_decompress, stdc_xz_decompress,
+/* The oracle: each stream codec's one-shot decoder of the same format (lz4 streams are LZ4
+ * frames).  A stream codec of the registry missing here fails every input that selects it. */
+static const struct {
+	const char *codec;
+	gtm_long_t (*decode)(int, gtm_string_t *, gtm_string_t *);
+} oneshots[] = {
+	{"gzip", stdc_gunzip},		{"deflate", stdc_inflate},
+	{"zlib", stdc_unzlib},		{"zstd", stdc_zstd_decompress},
+	{"lz4", stdc_lz4_frame_decompress}, {"brotli", stdc_brotli_decompress},
+	{"xz", stdc_xz_decompress},
 };
+
+static gtm_long_t (*oneshot_of(const char *codec))(int, gtm_string_t *, gtm_string_t *)
+{
+	for (size_t i = 0; i < sizeof(oneshots) / sizeof(oneshots[0]); i++)
+		if (strcmp(oneshots[i].codec, codec) == 0)
+			return oneshots[i].decode;
+	FUZZ_CHECK(0, "fuzz_stream.c: no one-shot decoder for the stream codec %s", codec);
+	return NULL;
+}
 static const long sizes[] = {16, 17, 64, 1000, 4096, 65536, 65537, STDC_MAX_STRING};
 #define BIG_CAP (8L << 20) /* every input gets a cap: bombs stay cheap to fuzz */
 #define HEADER 8
@@ -86,19 +102,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gtm_long_t rc = 0, first_failure = 0;
 	size_t off, chunk;
 	long cap;
-	int c, k = 0, ended = 0;
+	const char *name;
+	int k = 0, ended = 0;
 
 	if (size < HEADER || size > 4 * STDC_MAX_STRING)
 		return 0;
-	c = data[0] % (sizeof(codecs) / sizeof(codecs[0]));
-	codec = (gtm_string_t){(gtm_long_t)strlen(codecs[c]), (char *)codecs[c]};
+	name = fuzz_codec(STDC_STREAMS, data[0])->name;
+	codec = (gtm_string_t){(gtm_long_t)strlen(name), (char *)name};
 	r.caps[0] = sizes[data[1] & 7];
 	r.caps[1] = sizes[(data[1] >> 3) & 7];
 	r.cap = (data[1] & 0x40) ? 16L * (data[6] | data[7] << 8) : BIG_CAP;
 	r.h = stdc_stream_open(4, &codec, &dir, 0, (gtm_long_t)(r.cap ? r.cap : 1), NULL, 0, 0, 0);
 	if (r.cap == 0)
 		r.cap = 1; /* a cap of 0 is "none": 1 byte stands in */
-	FUZZ_CHECK(r.h > 0, "streamOpen %s: %ld", codecs[c], (long)r.h);
+	FUZZ_CHECK(r.h > 0, "streamOpen %s: %ld", name, (long)r.h);
 	for (int i = 0; i < 2; i++)
 		r.outs[i] = fuzz_output(r.caps[i]);
 	static char *copy;
@@ -141,11 +158,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			gtm_string_t whole = {(gtm_long_t)(size - HEADER), (char *)data + HEADER};
 			gtm_string_t one = fuzz_output(STDC_MAX_STRING);
 
-			if (oneshot[c](2, &whole, &one) == 0)
+			if (oneshot_of(name)(2, &whole, &one) == 0)
 				FUZZ_CHECK(one.length == r.copied &&
 						   memcmp(one.address, r.copy, (size_t)r.copied) == 0,
 					   "%s: stream gave %ld bytes, one-shot %ld, or other bytes",
-					   codecs[c], r.copied, (long)one.length);
+					   name, r.copied, (long)one.length);
 			fuzz_free(&one);
 		}
 	}

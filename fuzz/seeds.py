@@ -11,15 +11,14 @@ import sys
 from pathlib import Path
 
 from conformance.manifest import Corpus
-from stdcompress._codecs import STREAMS
+from stdcompress._codecs import BATCHES, STREAMS
 
 from .targets import BY_NAME, ONE_SHOT_LEN, TARGETS
 
 MAX_SEED = ONE_SHOT_LEN - 16
 ONE_SHOT_CODEC = {"gunzip": "gzip", "inflate": "deflate", "unzlib": "zlib", "zstd": "zstd",
                   "lz4": "lz4", "lz4frame": "lz4frame", "brotli": "brotli", "xz": "xz"}
-# fuzz_stream.c's codec byte; the stream's lz4 is the LZ4 frame format
-# fuzz_stream.c's codec index: the registry's order (lz4 streams are LZ4 frames)
+# fuzz_stream.c's codec byte: the registry's order (lz4 streams are LZ4 frames)
 STREAM_CODEC = {("lz4frame" if c == "lz4" else c): i for i, c in enumerate(STREAMS)}
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -89,7 +88,7 @@ def table(corpus: Corpus):
     yield "braces", b"${STDCOMPRESS_LIBDIR}/l.so\nx: void g()\ny: gtm_long_t h(IO:gtm_string_t*,I:gtm_int_t)\n"
 
 
-BATCH_CODEC = {"zstd": 0, "lz4": 1, "gzip": 2, "deflate": 3, "zlib": 4, "xz": 5}  # fuzz_batch.c's codecs
+BATCH_CODEC = {c: i for i, c in enumerate(BATCHES)}  # fuzz_batch.c's codec byte: the registry's order
 
 
 def batch(corpus: Corpus):

@@ -12,6 +12,7 @@ import pytest
 
 from conftest import ROOT, SANITIZED
 from fuzz.targets import TARGETS
+from stdcompress._codecs import BATCHES, STREAMS
 
 SMOKE_SECONDS = 10  # per target: 11 targets stay well under 3 minutes with the build
 REGRESSIONS = ROOT / "fuzz" / "regressions"
@@ -31,6 +32,20 @@ def test_every_fuzz_target_runs_clean():
         assert row, f"no figures for {t.name}:\n{out}"
         seeds, executions, _, corpus, crashes = map(int, row.groups())
         assert seeds > 0 and executions > 0 and corpus > 0 and crashes == 0, (t.name, row.group())
+
+
+@pytest.mark.parametrize("target,codecs", [("stream", STREAMS), ("batch", BATCHES)])
+def test_each_saved_input_selects_the_codec_its_name_says(target, codecs):
+    """fuzz_stream.c and fuzz_batch.c pick the codec from the registry (fuzz.h fuzz_codec):
+    byte 0 modulo the count of its codecs with that mechanism, in its order.  A new codec
+    changes the count: the saved inputs' selector bytes must then be rewritten, which this
+    check says (their names begin with the codec they were saved for)."""
+    files = sorted((REGRESSIONS / target).iterdir())
+    assert files
+    for f in files:
+        named = f.name.split("-")[0]
+        assert named in codecs, f"{target}/{f.name}: the name must begin with its codec"
+        assert codecs[f.read_bytes()[0] % len(codecs)] == named, f"{target}/{f.name}"
 
 
 def test_table_regressions_parse_or_fail_cleanly():
