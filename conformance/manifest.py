@@ -24,29 +24,50 @@ import hashlib
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
+from stdcompress._codecs import STREAMS
+
 HERE = Path(__file__).resolve().parent
 MANIFEST_NAME = "manifest.tsv"
 
 
 @dataclass(frozen=True)
 class Codec:
+    """A fixture format: the codec column's value."""
     name: str
     ext: str      # fixture file extension
     library: str  # the backend stdcompress uses for it, as named by stdcompress.versions()
     small_library: str = ""  # the backend of small items (limits()["deflate_small_max"] bytes
                              # or fewer at levels 1..9, callouts/deflate.c), if another
+    of: str = ""  # the registry's codec (stdcompress._codecs) it belongs to, if not `name`
+    stream: bool = True  # that codec's streams read and write this format
+
+    @property
+    def codec(self) -> str:
+        return self.of or self.name
 
 
-CODECS = {c.name: c for c in (
+FORMATS = (  # each codec's formats, in the manifest's order
     Codec("gzip", "gz", "libdeflate", "libz"),
     Codec("deflate", "deflate", "libdeflate", "libz"),
     Codec("zlib", "zlib", "libdeflate", "libz"),
     Codec("zstd", "zst", "libzstd"),
-    Codec("lz4", "lz4b", "liblz4"),
-    Codec("lz4frame", "lz4", "liblz4"),
+    Codec("lz4", "lz4b", "liblz4", stream=False),  # its blocks: lz4Compress, lz4Decompress
+    Codec("lz4frame", "lz4", "liblz4", of="lz4"),  # lz4(1) frames, what lz4 streams write
     Codec("brotli", "br", "libbrotli"),
     Codec("xz", "xz", "liblzma"),
-)}
+)
+
+
+def formats(codecs=STREAMS) -> dict[str, Codec]:
+    """name -> Codec: the formats of the registry's codecs, in its order.  A codec without a
+    format here is an error: the corpus would not hold it, and nothing says so otherwise."""
+    missing = [c for c in codecs if not any(f.codec == c for f in FORMATS)]
+    if missing:
+        raise LookupError(f"conformance/manifest.py FORMATS: no fixture format for {missing}")
+    return {f.name: f for c in codecs for f in FORMATS if f.codec == c}
+
+
+CODECS = formats()
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ import subprocess
 import pytest
 
 import stdcompress as sc
+from stdcompress._codecs import STREAMS
 
-from conformance import generate, independent, runner
+from conformance import generate, independent, manifest, runner
 from conformance.hosts import Case, Host, Outcome, UnavailableHost, registry
 from conformance.manifest import Corpus, Row, sha256
 
@@ -64,6 +65,19 @@ def test_manifest_matches_files_on_disk():
     assert CORPUS.integrity_errors(ROWS) == []
     assert sorted(p.name for p in CORPUS.fixtures_dir.iterdir()) == sorted(r.compressed for r in ROWS)
     assert {p.name for p in CORPUS.corpus_dir.iterdir()} == set(generate.PLAINTEXTS)
+
+
+def test_formats_are_the_registrys_codecs():
+    """The manifest's formats (and so the generator's fixtures, the sweep's decoders) come
+    from the registry's codecs: each has its formats, every row is of one, and a codec with
+    no format is an error, not a codec the corpus silently leaves out."""
+    assert {f.codec for f in manifest.CODECS.values()} == set(STREAMS)
+    assert [f for f in manifest.CODECS if manifest.CODECS[f].stream] == [
+        "lz4frame" if c == "lz4" else c for c in STREAMS]
+    assert {r.codec for r in ROWS} == set(manifest.CODECS)
+    assert set(generate.LEVELS) == set(manifest.CODECS)
+    with pytest.raises(LookupError, match="no fixture format for \\['newcodec'\\]"):
+        manifest.formats((*STREAMS, "newcodec"))
 
 
 def test_manifest_round_trips(tmp_path):
