@@ -40,7 +40,7 @@ import stdcompress
 from stdcompress import stream as sstream
 from stdcompress.errors import CalloutMissingError, RuntimeCheckError, StdcompressError
 
-from conformance.manifest import Corpus
+from conformance.manifest import CODECS, Corpus
 
 
 @dataclass(frozen=True)
@@ -125,16 +125,28 @@ def _stream(codec: str, plain_len: int):
     return run
 
 
+# Each format's one-shot decoder in the bridge.  The formats swept are the registry's codecs'
+# (conformance.manifest.CODECS); one without a decoder here is an error (formats()).
+ONE_SHOT = {"gzip": stdcompress.gunzip, "deflate": stdcompress.inflate,
+            "zlib": stdcompress.unzlib, "zstd": stdcompress.zstd_decompress,
+            "lz4": stdcompress.lz4_decompress, "lz4frame": stdcompress.lz4_frame_decompress,
+            "brotli": stdcompress.brotli_decompress, "xz": stdcompress.xz_decompress}
+
+
+def formats() -> list[str]:
+    """The formats swept, in the registry's order: every codec's, each with its decoder."""
+    missing = [f for f in CODECS if f not in ONE_SHOT]
+    if missing:
+        raise LookupError(f"fuzz/sweep.py ONE_SHOT: no one-shot decoder for {missing}")
+    return list(CODECS)
+
+
 def decoders(codec: str, fixture: bytes, plain_len: int) -> dict:
-    """name -> f(bytes) returning the output, or None for "did not end"; raising on errors."""
-    one = {"gzip": stdcompress.gunzip, "deflate": stdcompress.inflate,
-           "zlib": stdcompress.unzlib, "zstd": stdcompress.zstd_decompress,
-           "lz4": stdcompress.lz4_decompress, "lz4frame": stdcompress.lz4_frame_decompress,
-           "brotli": stdcompress.brotli_decompress, "xz": stdcompress.xz_decompress}
-    out = {f"{codec}:one-shot": one[codec]}
-    stream_codec = {"lz4frame": "lz4", "lz4": None}.get(codec, codec)
-    if stream_codec:
-        out[f"{codec}:stream"] = _stream(stream_codec, plain_len)
+    """name -> f(bytes) returning the output, or None for "did not end"; raising on errors.
+    `codec` is a format: the one-shot decoder, and the stream of its codec if it streams it."""
+    out = {f"{codec}:one-shot": ONE_SHOT[codec]}
+    if CODECS[codec].stream:
+        out[f"{codec}:stream"] = _stream(CODECS[codec].codec, plain_len)
     if codec == "lz4" and len(fixture) >= 4:
         size = struct.unpack("<I", fixture[:4])[0]
         out["lz4:block"] = lambda data: stdcompress.lz4_block_decompress(data[4:], size)
@@ -179,7 +191,10 @@ def sweep(plan: Plan, codecs=None, log=None) -> tuple[dict, Tally]:
     corpus = Corpus()
     per: dict = defaultdict(Counter)
     tally = Tally(Counter(), [], [])
+    swept = formats()
     for row in corpus.read():
+        if row.codec not in swept:
+            raise LookupError(f"{row.id}: the format {row.codec} is none of {swept}")
         if codecs and row.codec not in codecs:
             continue
         fixture = corpus.fixture(row).read_bytes()
@@ -206,7 +221,8 @@ def sweep(plan: Plan, codecs=None, log=None) -> tuple[dict, Tally]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--full", action="store_true", help="the full plan (see the module doc)")
-    ap.add_argument("--codec", action="append", default=[], help="only these codecs")
+    ap.add_argument("--codec", action="append", default=[], choices=formats(),
+                    help="only these formats")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args(argv)
     plan_name = "full" if args.full else "ci"

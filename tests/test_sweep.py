@@ -6,14 +6,16 @@ The full plan: `invoke sweep` (docs/hardening.md)."""
 import pytest
 
 from conftest import SANITIZED
+from conformance.manifest import CODECS
 from fuzz import sweep
 
 pytestmark = pytest.mark.c_facing
 
-DECODERS = {"gzip:one-shot", "gzip:stream", "deflate:one-shot", "deflate:stream",
-            "zlib:one-shot", "zlib:stream", "zstd:one-shot", "zstd:stream", "lz4:one-shot",
-            "lz4:block", "lz4frame:one-shot", "lz4frame:stream", "brotli:one-shot",
-            "brotli:stream", "xz:one-shot", "xz:stream"}
+# Every format of every registry codec (conformance.manifest.CODECS, tests/test_conformance.py
+# ties them to the registry): its one-shot decoder, the stream of its codec where it streams
+# that format, and the raw LZ4 block entry.
+DECODERS = {f"{f}:one-shot" for f in CODECS} | {
+    f"{f}:stream" for f, c in CODECS.items() if c.stream} | {"lz4:block"}
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +48,17 @@ def test_wrong_bytes_only_where_no_checksum_is_recorded(swept):
         data = sweep.Corpus().fixture(next(r for r in sweep.Corpus().read()
                                            if r.id == fixture)).read_bytes()
         assert not sweep.checksummed(codec, data), (fixture, decoder, what)
+
+
+def test_a_format_without_a_decoder_is_an_error(monkeypatch):
+    """A codec added to the registry (so a format in the manifest) and not to the sweep's
+    ONE_SHOT map stops the sweep with its name: it is never silently left unswept."""
+    assert sweep.formats() == list(CODECS)
+    monkeypatch.delitem(sweep.ONE_SHOT, "xz")
+    with pytest.raises(LookupError, match="no one-shot decoder for \\['xz'\\]"):
+        sweep.formats()
+    with pytest.raises(LookupError, match="xz"):
+        sweep.sweep(sweep.PLANS["sanitize"], ["gzip"])
 
 
 def test_checksum_detection():
