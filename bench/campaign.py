@@ -67,7 +67,7 @@ print(f"OK in={mib << 20} compressed={comp}")
 # The independent decoder of each codec's file: a command writing the plaintext to stdout, or
 # the wbits of Python's zlib for the two formats without a standard CLI.
 DECODERS = {"gzip": ["gzip", "-dc"], "zstd": ["zstd", "-dcq"], "lz4": ["lz4", "-dc"],
-            "brotli": ["brotli", "-dc"], "deflate": -15, "zlib": 15}
+            "brotli": ["brotli", "-dc"], "xz": ["xz", "-dc"], "deflate": -15, "zlib": 15}
 
 
 def base_text() -> bytes:

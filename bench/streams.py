@@ -26,6 +26,7 @@ import ctypes
 import dataclasses
 
 import stdcompress
+from stdcompress._codecs import STREAMS
 
 try:
     import zstandard
@@ -44,7 +45,21 @@ JOBS = ("stream zstd -3 compress", "stream zstd decompress", "stream zstd -3 siz
         "stream gzip -6 compress", "stream gunzip",
         "stream zstd -3 compress, 1 worker", "stream zstd -3 compress, 2 workers")
 FLOOR_SECTION = "streams vs C floor"
-FLOOR_LEVELS = {"gzip": 6, "deflate": 6, "zlib": 6, "zstd": 3, "lz4": 1, "brotli": 5, "xz": 1}
+# The registry's stream codecs, each at the level its stream compressor defaults to, but brotli
+# at quality 5 and xz at level 1 (their defaults, 11 and 6, run at a few MB/s at most).
+FLOOR_LEVEL = {"brotli": 5, "xz": 1}
+
+
+def _default_level(codec: str) -> int:
+    s = stdcompress.Compressor(codec)
+    try:
+        return int(s.info()["level"])
+    finally:
+        s.abandon()
+
+
+FLOOR_LEVELS = {codec: FLOOR_LEVEL[codec] if codec in FLOOR_LEVEL else _default_level(codec)
+                for codec in STREAMS}
 FLOOR_CHUNKS = {"1 MiB": MIB, "8 KiB": 8192}
 FLOOR_JOBS = tuple(f"stream {codec} {what}, {label} chunks vs C floor"
                    for codec, level in FLOOR_LEVELS.items() for label in FLOOR_CHUNKS

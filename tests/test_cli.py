@@ -106,6 +106,14 @@ def test_failures(tmp_path, capsys):
     assert e.value.code == 1
 
 
+def test_stream_campaign_checks_every_stream_codec():
+    """The campaign runs the registry's stream codecs: each needs its independent decoder (xz
+    once had none: its run would have ended in a KeyError after the measurement)."""
+    from bench import campaign
+    from stdcompress._codecs import STREAMS
+    assert campaign.CODECS == STREAMS and set(campaign.DECODERS) == set(STREAMS)
+
+
 def test_stream_campaign_smoke():
     """`invoke stream-campaign` (bench/campaign.py) at 3 MiB: every run round-trips, reports its
     peak RSS, and its compressed file reads back exactly through the codec's CLI; the 1 GiB
