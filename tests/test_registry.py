@@ -1,6 +1,7 @@
 """The codec registry (callouts/codecs.c) and the Python side's one list (stdcompress._codecs) name
 the same codecs in the same order: the library's own messages list the registry's codecs."""
 import re
+from pathlib import Path
 
 from stdcompress import _bindings, _codecs, _runtime
 
@@ -35,3 +36,13 @@ def test_every_stream_codec_round_trips():
         c = stream.Compressor(codec)
         packed = c.compress(data) + c.flush()
         assert stream.Decompressor(codec).decompress(packed) == data, codec
+
+
+def test_the_m_tests_stream_codecs_are_the_registrys():
+    """The M tests' one list of stream codecs ($$streamCodecs^STDCOMPRESSTST, which tStream
+    round-trips) names the registry's, in its order."""
+    source = (Path(__file__).resolve().parent.parent / "bridge" / "m" /
+              "STDCOMPRESSTST.m").read_text()
+    m = re.search(r'^streamCodecs\(\) ;.*\n quit "([^"]*)"$', source, re.M)
+    assert m, "no streamCodecs() label in STDCOMPRESSTST.m"
+    assert tuple(m.group(1).split(",")) == _codecs.STREAMS
