@@ -15,8 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from engine_support import Modes, database, engine_or_skip  # noqa: E402
+from stdcompress._codecs import STREAMS  # noqa: E402
 
-CODECS = ("gzip", "deflate", "zlib", "zstd", "lz4", "brotli")
+CODECS = STREAMS  # the registry's stream codecs
 
 
 def _document(n: int) -> bytes:

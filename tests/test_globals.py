@@ -7,6 +7,7 @@ one transaction, a TP restart freeing a reader, and kill -9 halfway through a wr
 from __future__ import annotations
 
 import gzip
+import lzma
 import os
 import random
 import signal
@@ -20,14 +21,16 @@ import pytest
 import zstandard
 
 from engine_support import MODES, Modes, database, engine_or_skip
+from stdcompress._codecs import STREAMS
 
 pytestmark = pytest.mark.engine
 
-CODECS = ("gzip", "deflate", "zlib", "zstd", "lz4", "brotli")
+CODECS = STREAMS  # the registry's stream codecs
 SIZES = (0, 1, 255, 1 << 20, 3 << 20)  # 3 MiB: beyond one string and one TP transaction at 256 B
 DECODE = {"gzip": gzip.decompress, "deflate": lambda b: zlib.decompress(b, -15),
           "zlib": zlib.decompress, "zstd": lambda b: zstandard.ZstdDecompressor().decompressobj()
-          .decompress(b), "lz4": lz4.frame.decompress, "brotli": brotli.decompress}
+          .decompress(b), "lz4": lz4.frame.decompress, "brotli": brotli.decompress,
+          "xz": lzma.decompress}
 
 
 def _value(n: int, seed: int) -> bytes:

@@ -46,3 +46,12 @@ def test_the_m_tests_stream_codecs_are_the_registrys():
     m = re.search(r'^streamCodecs\(\) ;.*\n quit "([^"]*)"$', source, re.M)
     assert m, "no streamCodecs() label in STDCOMPRESSTST.m"
     assert tuple(m.group(1).split(",")) == _codecs.STREAMS
+
+
+def test_the_globals_codecs_are_the_registrys():
+    """The codecs a globals header may name ($$codecs^STDCGLOB) are the registry's stream
+    codecs, in its order: a codec added to the registry is storable in globals."""
+    source = (Path(__file__).resolve().parent.parent / "bridge" / "m" / "STDCGLOB.m").read_text()
+    m = re.search(r'^codecs\(\) ;.*\n quit "([^"]*)"$', source, re.M)
+    assert m, "no codecs() label in STDCGLOB.m"
+    assert tuple(m.group(1).split(",")) == _codecs.STREAMS

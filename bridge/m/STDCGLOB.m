@@ -291,10 +291,13 @@ hdr(%STDCn,%STDCf) ; the header at @%STDCn into %STDCf(field): "" when it is one
  for %STDCk="v","codec","size","chunks","crc32","gen" set %STDCf(%STDCk)=$zpiece($zpiece(%STDCx_";",";"_%STDCk_"=",2),";")
  set %STDCf("crc")=%STDCf("crc32")
  quit:$$header(%STDCf("codec"),%STDCf("size"),%STDCf("chunks"),%STDCf("crc"),%STDCf("gen"))'=%STDCx %STDCn_" does not hold a stdcompress-global v=1 header"
- quit:",gzip,deflate,zlib,zstd,lz4,brotli,raw,"'[(","_%STDCf("codec")_",") %STDCn_": unknown codec in its header"
+ quit:(","_$$codecs()_",raw,")'[(","_%STDCf("codec")_",") %STDCn_": unknown codec in its header"
  quit:%STDCf("size")'?1.15N!(%STDCf("chunks")'?1.15N)!(%STDCf("crc")'?1.10N)!(%STDCf("gen")'?1.15N) %STDCn_": a number in its header is not one"
  quit:%STDCf("crc")>4294967295!'%STDCf("gen")!(+%STDCf("size")'=%STDCf("size")) %STDCn_": a number in its header is out of range"
  quit ""
+ ;
+codecs() ; the codecs a header may name besides raw: the C registry's stream codecs (tests/test_registry.py)
+ quit "gzip,deflate,zlib,zstd,lz4,brotli,xz"
  ;
 bad(%STDCx) ; BAD-ARGS
  quit $$fail0("BAD-ARGS",%STDCx)
