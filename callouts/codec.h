@@ -35,7 +35,10 @@ typedef gtm_long_t stdc_stream_step_fn(void *state, const unsigned char *in, siz
 struct stdc_codec {
 	const char *name;            /* as M and Python name it: "gzip", "zstd", ... */
 	enum stdc_code error;        /* its STDC_E_LIB*_FAIL */
-	int level_min, level_max, level_default; /* streams and batches; 0 picks the default */
+	/* streams and batches: the range, and the default an omitted level (STDC_LEVEL_OMITTED)
+	 * takes; so does 0, unless level_zero (0 is a level of its own: xz -0) */
+	int level_min, level_max, level_default;
+	unsigned level_zero : 1;
 	const char *level_word;      /* "level", or brotli's "quality" */
 
 	/* ---- streams (stream.c) ---- */
@@ -97,7 +100,8 @@ const char *stdc_codec_names(enum stdc_mechanism m, char *buf, size_t size);
 /* Records BAD-ARGS "op: what a, b or c" naming the codecs with mechanism m.  Out of line, so
  * that the callers' frames stay small: GT.M keeps its call-out arguments close below them. */
 gtm_long_t stdc_codec_unknown(enum stdc_mechanism m, const char *op, const char *what);
-/* Level 0 becomes the codec's default; then STDC_OK, or BAD-LEVEL recorded for op. */
+/* An omitted level (STDC_LEVEL_OMITTED), or 0 unless the codec has level_zero, becomes the
+ * codec's default; then STDC_OK, or BAD-LEVEL recorded for op. */
 gtm_long_t stdc_codec_level(const struct stdc_codec *c, const char *op, gtm_long_t *level);
 
 /* ---- helpers the codec files share ---- */

@@ -341,10 +341,10 @@ static int xz_prepare(struct stdc_thread *t, int decompress, int level, const vo
 	return 0;
 }
 
-/* Levels 1..19: 0 is the default (6) here as for every codec; preset -0 is xzCompress's. */
+/* Levels 0..19 as xzCompress's: 0 is xz -0 (level_zero), only an omitted level the default. */
 const struct stdc_codec stdc_codec_xz = {
-	.name = "xz", .error = STDC_E_LIBLZMA_FAIL, .level_word = "level",
-	.level_min = 1, .level_max = STDC_XZ_LEVEL_MAX, .level_default = STDC_XZ_LEVEL_DEFAULT,
+	.name = "xz", .error = STDC_E_LIBLZMA_FAIL, .level_word = "level", .level_zero = 1,
+	.level_min = STDC_XZ_LEVEL_MIN, .level_max = STDC_XZ_LEVEL_MAX, .level_default = STDC_XZ_LEVEL_DEFAULT,
 	.stream_begin = xz_stream_begin, .stream_step = xz_stream_step,
 	.stream_end = xz_stream_end, .starts_another = xz_starts_another,
 	.bound = xz_bound, .encode = xz_encode, .decode = xz_decode, .prepare = xz_prepare,
