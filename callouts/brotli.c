@@ -17,6 +17,7 @@
 #include <brotli/decode.h>
 #include <brotli/encode.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "codec.h"
@@ -244,6 +245,23 @@ static gtm_long_t brotli_stream_step(void *state, const unsigned char *in, size_
 	return STDC_OK;
 }
 
+/* 0xMMMmmmppp: major << 24 | minor << 12 | patch, as "M.m.p" (in this thread's buffer) */
+static const char *brotli_version(void)
+{
+	static _Thread_local char buf[40];
+	uint32_t v = BrotliDecoderVersion();
+
+	snprintf(buf, sizeof(buf), "%u.%u.%u", (unsigned)(v >> 24), (unsigned)(v >> 12 & 0xFFF),
+		 (unsigned)(v & 0xFFF));
+	return buf;
+}
+
+static int brotli_usable(void)
+{
+	return BrotliDecoderVersion() >> 24 == 1;
+}
+
+
 /* No batches: libbrotli has no reusable per-thread state to pool (see above). */
 const struct stdc_codec stdc_codec_brotli = {
 	.name = "brotli",
@@ -255,4 +273,15 @@ const struct stdc_codec stdc_codec_brotli = {
 	.stream_begin = brotli_stream_begin,
 	.stream_step = brotli_stream_step,
 	.stream_end = brotli_stream_end,
+	.libraries = (const struct stdc_library[]){
+		{"libbrotli", brotli_version, brotli_usable}, STDC_END
+	},
+	.limits = (const struct stdc_limit[]){
+		STDC_LIMIT("brotli_quality_min", STDC_BROTLI_QUALITY_MIN),
+		STDC_LIMIT("brotli_quality_max", STDC_BROTLI_QUALITY_MAX),
+		STDC_LIMIT("brotli_quality_default", STDC_BROTLI_QUALITY_DEFAULT),
+		STDC_LIMIT("brotli_lgwin_min", STDC_BROTLI_LGWIN_MIN),
+		STDC_LIMIT("brotli_lgwin_max", STDC_BROTLI_LGWIN_MAX),
+		STDC_LIMIT("brotli_lgwin_default", STDC_BROTLI_LGWIN_DEFAULT), STDC_END
+	},
 };

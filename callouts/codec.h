@@ -25,6 +25,23 @@ struct stdc_stream_params {
 	const gtm_string_t *dict;    /* NULL unless the codec has dictionaries */
 };
 
+/* A library a codec links, as versions() and available() name it. */
+struct stdc_library {
+	const char *name;                                /* "libzstd" */
+	const char *(*version)(void);                    /* its version, as it says it */
+	int (*usable)(void); /* is the loaded library of the major version we were built with? */
+};
+
+/* One "key=value" pair of limits(): value, or what get says at run time (libzstd's range). */
+struct stdc_limit {
+	const char *key;
+	long value;
+	int (*get)(void);
+};
+#define STDC_LIMIT(k, v) {.key = (k), .value = (v)}
+#define STDC_LIMIT_GET(k, f) {.key = (k), .get = (f)}
+#define STDC_END {0} /* ends a list of libraries or limits */
+
 /* One stream step over in[0..n) into dst[0..cap): sets *used and *made; sets *ended when a
  * decompressor reached the end of a member or frame, or a compressor finished the flush or
  * end asked.  Returns STDC_OK, or -code having recorded the failure with stdc_fail. */
@@ -83,6 +100,14 @@ struct stdc_codec {
 
 	/* ---- per-thread state (core.c) ---- */
 	void (*thread_free)(struct stdc_thread *t); /* frees the codec's part of t (NULL: none) */
+
+	/* ---- the informational entries (core.c), in the registry's order ----
+	 * Arrays ended by a NULL name or key; NULL: none.  A codec sharing another's libraries
+	 * and limits (deflate and zlib: gzip's) leaves them NULL.  limits() lists every codec's
+	 * `limits`, then the streams' own, then every codec's `limits_later` (pairs added after
+	 * the streams': the text keeps its order). */
+	const struct stdc_library *libraries;
+	const struct stdc_limit *limits, *limits_later;
 };
 
 /* ---- the registry (codecs.c) ---- */

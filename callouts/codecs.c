@@ -70,3 +70,4 @@ gtm_long_t stdc_codec_level(const struct stdc_codec *c, const char *op, gtm_long
 				 c->level_max, c->level_zero ? "omitted" : "0", c->level_default);
 	return STDC_OK;
 }
+

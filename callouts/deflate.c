@@ -516,6 +516,22 @@ DEFLATE_FORMAT(GZIP, gzip)
 DEFLATE_FORMAT(RAW, raw)
 DEFLATE_FORMAT(ZLIB, zlib)
 
+static const char *libdeflate_version(void)
+{
+	return LIBDEFLATE_VERSION_STRING;
+}
+
+static int zlib_usable(void)
+{
+	return zlibVersion()[0] == ZLIB_VERSION[0];
+}
+
+static int always(void)
+{
+	return 1; /* static or not, libdeflate has no run-time version to check */
+}
+
+
 #define DEFLATE_CODEC(fname)                                                                     \
 	.error = STDC_E_LIBZ_FAIL, .level_min = STDC_DEFLATE_LEVEL_MIN,                          \
 	.level_max = STDC_DEFLATE_LEVEL_MAX, .level_default = STDC_DEFLATE_LEVEL_DEFAULT,        \
@@ -527,6 +543,22 @@ DEFLATE_FORMAT(ZLIB, zlib)
 const struct stdc_codec stdc_codec_gzip = {
 	.name = "gzip", DEFLATE_CODEC(gzip),
 	.starts_another = gzip_starts_another, .stream_again = gzip_again,
+	/* the family's libraries and limits, once */
+	.libraries = (const struct stdc_library[]){
+		{"libdeflate", libdeflate_version, always}, {"libz", zlibVersion, zlib_usable},
+		STDC_END
+	},
+	.limits = (const struct stdc_limit[]){
+		STDC_LIMIT("deflate_level_min", STDC_DEFLATE_LEVEL_MIN),
+		STDC_LIMIT("deflate_level_max", STDC_DEFLATE_LEVEL_MAX),
+		STDC_LIMIT("deflate_level_default", STDC_DEFLATE_LEVEL_DEFAULT),
+		STDC_LIMIT("deflate_small_max", STDC_DEFLATE_SMALL_MAX), STDC_END
+	},
+	.limits_later = (const struct stdc_limit[]){
+		STDC_LIMIT("deflate_best_level_min", STDC_DEFLATE_BEST_MIN),
+		STDC_LIMIT("deflate_best_level_max", STDC_DEFLATE_BEST_MAX),
+		STDC_LIMIT("deflate_best_level_default", STDC_DEFLATE_BEST_DEFAULT), STDC_END
+	},
 };
 const struct stdc_codec stdc_codec_deflate = {.name = "deflate", DEFLATE_CODEC(raw)};
 const struct stdc_codec stdc_codec_zlib = {.name = "zlib", DEFLATE_CODEC(zlib)};

@@ -680,6 +680,12 @@ static void lz4_thread_free(struct stdc_thread *t)
 	t->lz4f_bounce = NULL;
 }
 
+static int lz4_usable(void)
+{
+	return LZ4_versionNumber() / 10000 == LZ4_VERSION_MAJOR;
+}
+
+
 const struct stdc_codec stdc_codec_lz4 = {
 	.name = "lz4",
 	.error = STDC_E_LIBLZ4_FAIL,
@@ -698,4 +704,12 @@ const struct stdc_codec stdc_codec_lz4 = {
 	.exact_size = 1,
 	.needs_sizes = 1,
 	.thread_free = lz4_thread_free,
+	.libraries = (const struct stdc_library[]){
+		{"liblz4", LZ4_versionString, lz4_usable}, STDC_END
+	},
+	.limits = (const struct stdc_limit[]){
+		STDC_LIMIT("lz4_level_min", STDC_LZ4_LEVEL_MIN),
+		STDC_LIMIT("lz4_level_max", STDC_LZ4_LEVEL_MAX),
+		STDC_LIMIT("lz4_level_default", STDC_LZ4_LEVEL_DEFAULT), STDC_END
+	},
 };

@@ -382,6 +382,12 @@ static void zstd_thread_free(struct stdc_thread *t)
 	t->zstd_d = NULL;
 }
 
+static int zstd_usable(void)
+{
+	return ZSTD_versionNumber() / 10000 == ZSTD_VERSION_MAJOR;
+}
+
+
 const struct stdc_codec stdc_codec_zstd = {
 	.name = "zstd",
 	.error = STDC_E_LIBZSTD_FAIL,
@@ -404,4 +410,12 @@ const struct stdc_codec stdc_codec_zstd = {
 	.exact_size = 1,
 	.dict_get = zstd_dict_get,
 	.thread_free = zstd_thread_free,
+	.libraries = (const struct stdc_library[]){
+		{"libzstd", ZSTD_versionString, zstd_usable}, STDC_END
+	},
+	.limits = (const struct stdc_limit[]){
+		STDC_LIMIT_GET("zstd_level_min", ZSTD_minCLevel),
+		STDC_LIMIT_GET("zstd_level_max", ZSTD_maxCLevel),
+		STDC_LIMIT("zstd_level_default", STDC_ZSTD_LEVEL_DEFAULT), STDC_END
+	},
 };
