@@ -22,6 +22,8 @@
 
 #include "codec.h"
 
+extern const struct stdc_codec stdc_codec_brotli;
+
 struct brotli_job {
 	struct stdc_job job;
 	int lgwin;
@@ -159,16 +161,7 @@ static int run_decompress(const struct stdc_job *job, struct stdc_thread *t, uns
 
 gtm_long_t stdc_brotli_decompress(int argc, gtm_string_t *in, gtm_string_t *out)
 {
-	struct stdc_job job = {.run = run_decompress};
-	struct stdc_thread *t;
-	size_t cap;
-	gtm_long_t r;
-
-	r = stdc_begin(argc, in, out, "brotliDecompress", &job, &t, &cap);
-	if (r != STDC_OK)
-		return r;
-	job.estimate = STDC_UNKNOWN; /* a brotli stream does not declare its size */
-	return stdc_deliver(t, &job, out, cap);
+	return stdc_oneshot_decompress(&stdc_codec_brotli, argc, in, out);
 }
 
 /* ---- streams ---- */
@@ -270,6 +263,8 @@ const struct stdc_codec stdc_codec_brotli = {
 	.level_max = STDC_BROTLI_QUALITY_MAX,
 	.level_default = STDC_BROTLI_QUALITY_DEFAULT,
 	.level_word = "quality",
+	/* a brotli stream does not declare its size: no estimate */
+	.oneshot_decompress = {"brotliDecompress", run_decompress, NULL, NULL},
 	.stream_begin = brotli_stream_begin,
 	.stream_step = brotli_stream_step,
 	.stream_end = brotli_stream_end,

@@ -49,6 +49,29 @@ typedef gtm_long_t stdc_stream_step_fn(void *state, const unsigned char *in, siz
 				       size_t *used, unsigned char *dst, size_t cap, size_t *made,
 				       enum stdc_action act, int *ended, const char *op);
 
+/* The one-shot entries' levels (oneshot.c): the range, the default when the level is omitted,
+ * 0 excluded (zstd, LZ4: "min..-1, 1..max"), and a note ending the message (xz's extreme
+ * presets). */
+struct stdc_levels {
+	int min, max, dflt;
+	unsigned no_zero : 1;
+	const char *note;
+};
+
+/* One direction of the one-shot entries (oneshot.c).  before (NULL: none) runs after the
+ * argument checks, with job->estimate set: the codec's own checks and contexts; it returns
+ * STDC_OK to go on, STDC_ONESHOT_DONE when the (empty) result is complete, or -code recorded. */
+#define STDC_ONESHOT_DONE 1
+#define STDC_STR_(x) #x
+#define STDC_STR(x) STDC_STR_(x) /* a number's macro as a string literal, for messages */
+struct stdc_oneshot {
+	const char *op;              /* the entry's name in messages: "xzCompress" */
+	int (*run)(const struct stdc_job *job, struct stdc_thread *t, unsigned char *dst,
+		   size_t cap, size_t *len);
+	size_t (*estimate)(size_t n); /* of the result of n bytes (core.h); NULL: STDC_UNKNOWN */
+	gtm_long_t (*before)(struct stdc_job *job, struct stdc_thread *t, const char *op);
+};
+
 struct stdc_codec {
 	const char *name;            /* as M and Python name it: "gzip", "zstd", ... */
 	enum stdc_code error;        /* its STDC_E_LIB*_FAIL */
@@ -57,6 +80,11 @@ struct stdc_codec {
 	int level_min, level_max, level_default;
 	unsigned level_zero : 1;
 	const char *level_word;      /* "level", or brotli's "quality" */
+
+	/* ---- the one-shot entries (oneshot.c): NULL runs where the codec's entries keep their
+	 * own code (they may still check levels with stdc_oneshot_level) ---- */
+	struct stdc_levels oneshot_levels;
+	struct stdc_oneshot oneshot_compress, oneshot_decompress;
 
 	/* ---- streams (stream.c) ---- */
 	/* Makes the codec's state for a stream (*state), or returns -code having recorded why;
@@ -128,6 +156,19 @@ gtm_long_t stdc_codec_unknown(enum stdc_mechanism m, const char *op, const char 
 /* An omitted level (STDC_LEVEL_OMITTED), or 0 unless the codec has level_zero, becomes the
  * codec's default; then STDC_OK, or BAD-LEVEL recorded for op. */
 gtm_long_t stdc_codec_level(const struct stdc_codec *c, const char *op, gtm_long_t *level);
+
+/* ---- the one-shot entries (oneshot.c) ---- */
+
+/* data, .out[, level] through the descriptor's oneshot_levels and oneshot_compress. */
+gtm_long_t stdc_oneshot_compress(const struct stdc_codec *c, int argc, gtm_string_t *in,
+				 gtm_string_t *out, gtm_long_t level);
+/* data, .out through oneshot_decompress. */
+gtm_long_t stdc_oneshot_decompress(const struct stdc_codec *c, int argc, gtm_string_t *in,
+				   gtm_string_t *out);
+/* An omitted level (argc < 3) becomes l's default; then STDC_OK, or BAD-LEVEL recorded for op
+ * ("op: level N is outside min..max" and the note). */
+gtm_long_t stdc_oneshot_level(const struct stdc_levels *l, const char *op, int argc,
+			      gtm_long_t *level);
 
 /* ---- helpers the codec files share ---- */
 

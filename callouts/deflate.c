@@ -189,16 +189,11 @@ static int run_compress(const struct stdc_job *job, struct stdc_thread *t, unsig
 	return r;
 }
 
-static gtm_long_t check_level(const char *op, gtm_long_t level, int best)
-{
-	int min = best ? STDC_DEFLATE_BEST_MIN : STDC_DEFLATE_LEVEL_MIN;
-	int max = best ? STDC_DEFLATE_BEST_MAX : STDC_DEFLATE_LEVEL_MAX;
-
-	if (level >= min && level <= max)
-		return STDC_OK;
-	return stdc_fail(STDC_E_BAD_LEVEL, "%s: level %ld is outside %d..%d", op, (long)level,
-			 min, max);
-}
+/* The *Best entries' levels, libdeflate's slow, strongest (the others: the descriptors'). */
+static const struct stdc_levels best_levels = {STDC_DEFLATE_BEST_MIN, STDC_DEFLATE_BEST_MAX,
+					       STDC_DEFLATE_BEST_DEFAULT, 0, NULL};
+static const struct stdc_levels seed_levels = {STDC_DEFLATE_LEVEL_MIN, STDC_DEFLATE_LEVEL_MAX,
+					       STDC_DEFLATE_LEVEL_DEFAULT, 0, NULL};
 
 /* limit: the most input and output, STDC_MAX_STRING for the call-outs (libdeflate has none). */
 static gtm_long_t one_shot_compress(enum format format, int best, int argc, gtm_string_t *in,
@@ -212,9 +207,8 @@ static gtm_long_t one_shot_compress(enum format format, int best, int argc, gtm_
 	size_t cap;
 	gtm_long_t r;
 
-	if (argc < 3)
-		level = best ? STDC_DEFLATE_BEST_DEFAULT : STDC_DEFLATE_LEVEL_DEFAULT;
-	if (argc >= 2 && (r = check_level(op, level, best)) != STDC_OK)
+	r = stdc_oneshot_level(best ? &best_levels : &seed_levels, op, argc, &level);
+	if (r != STDC_OK)
 		return r;
 	r = stdc_begin_within(argc, in, out, op, &dj.job, &t, &cap, limit, limit);
 	if (r != STDC_OK)

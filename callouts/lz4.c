@@ -33,6 +33,8 @@
 
 #include "codec.h"
 
+extern const struct stdc_codec stdc_codec_lz4;
+
 enum form { BLOCK, SIZED, FRAME };
 
 static const char *const form_op[][2] = {
@@ -97,13 +99,7 @@ static int run_block_compress(const struct stdc_job *job, struct stdc_thread *t,
 /* Checks the level (before any work), as every compressing entry does. */
 static gtm_long_t check_level(enum form form, int argc, gtm_long_t *level)
 {
-	if (argc < 3)
-		*level = STDC_LZ4_LEVEL_DEFAULT;
-	if (argc >= 2 && (*level == 0 || *level < STDC_LZ4_LEVEL_MIN || *level > STDC_LZ4_LEVEL_MAX))
-		return stdc_fail(STDC_E_BAD_LEVEL, "%s: level %ld is outside %d..-1, 1..%d",
-				 form_op[form][0], (long)*level, STDC_LZ4_LEVEL_MIN,
-				 STDC_LZ4_LEVEL_MAX);
-	return STDC_OK;
+	return stdc_oneshot_level(&stdc_codec_lz4.oneshot_levels, form_op[form][0], argc, level);
 }
 
 static gtm_long_t block_compress(enum form form, int argc, gtm_string_t *in, gtm_string_t *out,
@@ -465,33 +461,33 @@ static int run_frame_decompress(const struct stdc_job *job, struct stdc_thread *
 	return STDC_OK;
 }
 
-gtm_long_t stdc_lz4_frame_decompress(int argc, gtm_string_t *in, gtm_string_t *out)
+/* Zero frames are an empty result; declared sizes choose where to decode, they never size an
+ * allocation. */
+static gtm_long_t frame_before_decode(struct stdc_job *job, struct stdc_thread *t,
+				      const char *op)
 {
-	struct stdc_job job = {.run = run_frame_decompress};
-	struct stdc_thread *t;
-	size_t cap, size, r;
-	gtm_long_t rc;
+	size_t size, r;
 
-	rc = stdc_begin(argc, in, out, form_op[FRAME][1], &job, &t, &cap);
-	if (rc != STDC_OK)
-		return rc;
-	if (job.in_len == 0)
-		return STDC_OK; /* zero frames */
+	if (job->in_len == 0)
+		return STDC_ONESHOT_DONE;
 	if (t->lz4f_d == NULL) {
 		r = LZ4F_createDecompressionContext(&t->lz4f_d, LZ4F_VERSION);
 		if (LZ4F_isError(r)) {
 			t->lz4f_d = NULL;
-			return stdc_fail(STDC_E_NO_MEMORY, "lz4FrameDecompress: no memory for a context");
+			return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a context", op);
 		}
 	}
-	/* Declared sizes choose where to decode; they never size an allocation. */
-	size = declared_size(job.in, job.in_len);
+	size = declared_size(job->in, job->in_len);
 	if (size != STDC_UNKNOWN && size > STDC_MAX_STRING)
-		return stdc_fail(STDC_E_OUTPUT_TOO_LARGE,
-				 "lz4FrameDecompress: frames declare over the %d-byte limit",
-				 STDC_MAX_STRING);
-	job.estimate = size;
-	return stdc_deliver(t, &job, out, cap);
+		return stdc_fail(STDC_E_OUTPUT_TOO_LARGE, "%s: frames declare over the %d-byte limit",
+				 op, STDC_MAX_STRING);
+	job->estimate = size;
+	return STDC_OK;
+}
+
+gtm_long_t stdc_lz4_frame_decompress(int argc, gtm_string_t *in, gtm_string_t *out)
+{
+	return stdc_oneshot_decompress(&stdc_codec_lz4, argc, in, out);
 }
 
 /* ---- streams: LZ4 frames through LZ4F ---- */
@@ -693,6 +689,10 @@ const struct stdc_codec stdc_codec_lz4 = {
 	.level_max = STDC_LZ4_LEVEL_MAX,
 	.level_default = STDC_LZ4_LEVEL_DEFAULT,
 	.level_word = "level",
+	.oneshot_levels = {STDC_LZ4_LEVEL_MIN, STDC_LZ4_LEVEL_MAX, STDC_LZ4_LEVEL_DEFAULT,
+			   .no_zero = 1},
+	.oneshot_decompress = {"lz4FrameDecompress", run_frame_decompress, NULL,
+			       frame_before_decode},
 	.stream_begin = lz4_stream_begin,
 	.stream_step = lz4_stream_step,
 	.stream_end = lz4_stream_end,
