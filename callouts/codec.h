@@ -1,9 +1,12 @@
-/* codec.h - one descriptor per codec, under the generic mechanisms (streams, batches).
+/* codec.h - one descriptor per codec, under the generic mechanisms.
  *
  * Each codec file fills one `struct stdc_codec` with its name, error code, levels and
- * callbacks; codecs.c lists the descriptors, and stream.c and batch.c work through them and
- * know no codec by name.  A callback left NULL means the codec lacks that mechanism (brotli
- * has no batches) or that part of it (no dictionaries).  Adding a codec: docs/adding-a-codec.md. */
+ * callbacks: the one-shot entries (oneshot.c: levels, run, estimate), streams (stream.c),
+ * batches (batch.c), dictionaries (dict.c), and its libraries and limits for versions(),
+ * available() and limits() (core.c).  codecs.c lists the descriptors; the generic layers
+ * work through them and know no codec by name.  A callback left NULL means the codec lacks
+ * that mechanism (brotli has no batches) or that part of it (no dictionaries).  Adding a
+ * codec: docs/adding-a-codec.md. */
 #ifndef STDC_CODEC_H
 #define STDC_CODEC_H
 

@@ -311,31 +311,25 @@ static int run_frame_compress(const struct stdc_job *job, struct stdc_thread *t,
 	return STDC_OK;
 }
 
+/* This thread's compression context, and the estimate: the frame's bound at the level. */
+static gtm_long_t frame_before_encode(struct stdc_job *job, struct stdc_thread *t,
+				      const char *op)
+{
+	LZ4F_preferences_t prefs;
+
+	if (t->lz4f_c == NULL && LZ4F_isError(LZ4F_createCompressionContext(&t->lz4f_c,
+									    LZ4F_VERSION))) {
+		t->lz4f_c = NULL;
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a context", op);
+	}
+	prefs = frame_prefs(job->in_len, job->level);
+	job->estimate = LZ4F_compressFrameBound(job->in_len, &prefs);
+	return STDC_OK;
+}
+
 gtm_long_t stdc_lz4_frame_compress(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	struct stdc_job job = {.run = run_frame_compress};
-	LZ4F_preferences_t prefs;
-	struct stdc_thread *t;
-	size_t cap, r;
-	gtm_long_t rc;
-
-	rc = check_level(FRAME, argc, &level);
-	if (rc != STDC_OK)
-		return rc;
-	rc = stdc_begin(argc, in, out, form_op[FRAME][0], &job, &t, &cap);
-	if (rc != STDC_OK)
-		return rc;
-	if (t->lz4f_c == NULL) {
-		r = LZ4F_createCompressionContext(&t->lz4f_c, LZ4F_VERSION);
-		if (LZ4F_isError(r)) {
-			t->lz4f_c = NULL;
-			return stdc_fail(STDC_E_NO_MEMORY, "lz4FrameCompress: no memory for a context");
-		}
-	}
-	job.level = (int)level;
-	prefs = frame_prefs(job.in_len, job.level);
-	job.estimate = LZ4F_compressFrameBound(job.in_len, &prefs);
-	return stdc_deliver(t, &job, out, cap);
+	return stdc_oneshot_compress(&stdc_codec_lz4, argc, in, out, level);
 }
 
 /* The total content size the frames declare: a walk over frame headers and block sizes only.
@@ -466,16 +460,14 @@ static int run_frame_decompress(const struct stdc_job *job, struct stdc_thread *
 static gtm_long_t frame_before_decode(struct stdc_job *job, struct stdc_thread *t,
 				      const char *op)
 {
-	size_t size, r;
+	size_t size;
 
 	if (job->in_len == 0)
 		return STDC_ONESHOT_DONE;
-	if (t->lz4f_d == NULL) {
-		r = LZ4F_createDecompressionContext(&t->lz4f_d, LZ4F_VERSION);
-		if (LZ4F_isError(r)) {
-			t->lz4f_d = NULL;
-			return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a context", op);
-		}
+	if (t->lz4f_d == NULL && LZ4F_isError(LZ4F_createDecompressionContext(&t->lz4f_d,
+									      LZ4F_VERSION))) {
+		t->lz4f_d = NULL;
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a context", op);
 	}
 	size = declared_size(job->in, job->in_len);
 	if (size != STDC_UNKNOWN && size > STDC_MAX_STRING)
@@ -691,6 +683,7 @@ const struct stdc_codec stdc_codec_lz4 = {
 	.level_word = "level",
 	.oneshot_levels = {STDC_LZ4_LEVEL_MIN, STDC_LZ4_LEVEL_MAX, STDC_LZ4_LEVEL_DEFAULT,
 			   .no_zero = 1},
+	.oneshot_compress = {"lz4FrameCompress", run_frame_compress, NULL, frame_before_encode},
 	.oneshot_decompress = {"lz4FrameDecompress", run_frame_decompress, NULL,
 			       frame_before_decode},
 	.stream_begin = lz4_stream_begin,
