@@ -268,15 +268,11 @@ const struct stdc_codec stdc_codec_brotli = {
 	.stream_begin = brotli_stream_begin,
 	.stream_step = brotli_stream_step,
 	.stream_end = brotli_stream_end,
-	.libraries = (const struct stdc_library[]){
-		{"libbrotli", brotli_version, brotli_usable}, STDC_END
-	},
-	.limits = (const struct stdc_limit[]){
-		STDC_LIMIT("brotli_quality_min", STDC_BROTLI_QUALITY_MIN),
+	.libraries = STDC_LIBRARIES({"libbrotli", brotli_version, brotli_usable}),
+	.limits = STDC_LIMITS(STDC_LIMIT("brotli_quality_min", STDC_BROTLI_QUALITY_MIN),
 		STDC_LIMIT("brotli_quality_max", STDC_BROTLI_QUALITY_MAX),
 		STDC_LIMIT("brotli_quality_default", STDC_BROTLI_QUALITY_DEFAULT),
 		STDC_LIMIT("brotli_lgwin_min", STDC_BROTLI_LGWIN_MIN),
 		STDC_LIMIT("brotli_lgwin_max", STDC_BROTLI_LGWIN_MAX),
-		STDC_LIMIT("brotli_lgwin_default", STDC_BROTLI_LGWIN_DEFAULT), STDC_END
-	},
+		STDC_LIMIT("brotli_lgwin_default", STDC_BROTLI_LGWIN_DEFAULT)),
 };

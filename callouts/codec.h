@@ -44,6 +44,9 @@ struct stdc_limit {
 #define STDC_LIMIT(k, v) {.key = (k), .value = (v)}
 #define STDC_LIMIT_GET(k, f) {.key = (k), .get = (f)}
 #define STDC_END {0} /* ends a list of libraries or limits */
+/* A descriptor's list of libraries or of limits, ended for it. */
+#define STDC_LIBRARIES(...) ((const struct stdc_library[]){__VA_ARGS__, STDC_END})
+#define STDC_LIMITS(...) ((const struct stdc_limit[]){__VA_ARGS__, STDC_END})
 
 /* One stream step over in[0..n) into dst[0..cap): sets *used and *made; sets *ended when a
  * decompressor reached the end of a member or frame, or a compressor finished the flush or

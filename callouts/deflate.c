@@ -538,21 +538,15 @@ const struct stdc_codec stdc_codec_gzip = {
 	.name = "gzip", DEFLATE_CODEC(gzip),
 	.starts_another = gzip_starts_another, .stream_again = gzip_again,
 	/* the family's libraries and limits, once */
-	.libraries = (const struct stdc_library[]){
-		{"libdeflate", libdeflate_version, always}, {"libz", zlibVersion, zlib_usable},
-		STDC_END
-	},
-	.limits = (const struct stdc_limit[]){
-		STDC_LIMIT("deflate_level_min", STDC_DEFLATE_LEVEL_MIN),
+	.libraries = STDC_LIBRARIES({"libdeflate", libdeflate_version, always},
+				    {"libz", zlibVersion, zlib_usable}),
+	.limits = STDC_LIMITS(STDC_LIMIT("deflate_level_min", STDC_DEFLATE_LEVEL_MIN),
 		STDC_LIMIT("deflate_level_max", STDC_DEFLATE_LEVEL_MAX),
 		STDC_LIMIT("deflate_level_default", STDC_DEFLATE_LEVEL_DEFAULT),
-		STDC_LIMIT("deflate_small_max", STDC_DEFLATE_SMALL_MAX), STDC_END
-	},
-	.limits_later = (const struct stdc_limit[]){
-		STDC_LIMIT("deflate_best_level_min", STDC_DEFLATE_BEST_MIN),
+		STDC_LIMIT("deflate_small_max", STDC_DEFLATE_SMALL_MAX)),
+	.limits_later = STDC_LIMITS(STDC_LIMIT("deflate_best_level_min", STDC_DEFLATE_BEST_MIN),
 		STDC_LIMIT("deflate_best_level_max", STDC_DEFLATE_BEST_MAX),
-		STDC_LIMIT("deflate_best_level_default", STDC_DEFLATE_BEST_DEFAULT), STDC_END
-	},
+		STDC_LIMIT("deflate_best_level_default", STDC_DEFLATE_BEST_DEFAULT)),
 };
 const struct stdc_codec stdc_codec_deflate = {.name = "deflate", DEFLATE_CODEC(raw)};
 const struct stdc_codec stdc_codec_zlib = {.name = "zlib", DEFLATE_CODEC(zlib)};

@@ -311,17 +311,33 @@ static int run_frame_compress(const struct stdc_job *job, struct stdc_thread *t,
 	return STDC_OK;
 }
 
+/* Makes this thread's frame compression (or decompression) context if it has none yet:
+ * STDC_OK, or NO-MEMORY recorded for op. */
+static gtm_long_t frame_contexts(struct stdc_thread *t, int decompress, const char *op)
+{
+	size_t r = 0;
+
+	if (decompress && t->lz4f_d == NULL)
+		r = LZ4F_createDecompressionContext(&t->lz4f_d, LZ4F_VERSION);
+	else if (!decompress && t->lz4f_c == NULL)
+		r = LZ4F_createCompressionContext(&t->lz4f_c, LZ4F_VERSION);
+	if (!LZ4F_isError(r))
+		return STDC_OK;
+	if (decompress)
+		t->lz4f_d = NULL;
+	else
+		t->lz4f_c = NULL;
+	return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a context", op);
+}
+
 /* This thread's compression context, and the estimate: the frame's bound at the level. */
 static gtm_long_t frame_before_encode(struct stdc_job *job, struct stdc_thread *t,
 				      const char *op)
 {
 	LZ4F_preferences_t prefs;
 
-	if (t->lz4f_c == NULL && LZ4F_isError(LZ4F_createCompressionContext(&t->lz4f_c,
-									    LZ4F_VERSION))) {
-		t->lz4f_c = NULL;
-		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a context", op);
-	}
+	if (frame_contexts(t, 0, op) != STDC_OK)
+		return -STDC_E_NO_MEMORY;
 	prefs = frame_prefs(job->in_len, job->level);
 	job->estimate = LZ4F_compressFrameBound(job->in_len, &prefs);
 	return STDC_OK;
@@ -464,11 +480,8 @@ static gtm_long_t frame_before_decode(struct stdc_job *job, struct stdc_thread *
 
 	if (job->in_len == 0)
 		return STDC_ONESHOT_DONE;
-	if (t->lz4f_d == NULL && LZ4F_isError(LZ4F_createDecompressionContext(&t->lz4f_d,
-									      LZ4F_VERSION))) {
-		t->lz4f_d = NULL;
-		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a context", op);
-	}
+	if (frame_contexts(t, 1, op) != STDC_OK)
+		return -STDC_E_NO_MEMORY;
 	size = declared_size(job->in, job->in_len);
 	if (size != STDC_UNKNOWN && size > STDC_MAX_STRING)
 		return stdc_fail(STDC_E_OUTPUT_TOO_LARGE, "%s: frames declare over the %d-byte limit",
@@ -697,12 +710,8 @@ const struct stdc_codec stdc_codec_lz4 = {
 	.exact_size = 1,
 	.needs_sizes = 1,
 	.thread_free = lz4_thread_free,
-	.libraries = (const struct stdc_library[]){
-		{"liblz4", LZ4_versionString, lz4_usable}, STDC_END
-	},
-	.limits = (const struct stdc_limit[]){
-		STDC_LIMIT("lz4_level_min", STDC_LZ4_LEVEL_MIN),
+	.libraries = STDC_LIBRARIES({"liblz4", LZ4_versionString, lz4_usable}),
+	.limits = STDC_LIMITS(STDC_LIMIT("lz4_level_min", STDC_LZ4_LEVEL_MIN),
 		STDC_LIMIT("lz4_level_max", STDC_LZ4_LEVEL_MAX),
-		STDC_LIMIT("lz4_level_default", STDC_LZ4_LEVEL_DEFAULT), STDC_END
-	},
+		STDC_LIMIT("lz4_level_default", STDC_LZ4_LEVEL_DEFAULT)),
 };

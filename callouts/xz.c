@@ -339,22 +339,20 @@ static int xz_usable(void)
 /* Levels 0..19 as xzCompress's: 0 is xz -0 (level_zero), only an omitted level the default. */
 const struct stdc_codec stdc_codec_xz = {
 	.name = "xz", .error = STDC_E_LIBLZMA_FAIL, .level_word = "level", .level_zero = 1,
+	.level_min = STDC_XZ_LEVEL_MIN, .level_max = STDC_XZ_LEVEL_MAX,
+	.level_default = STDC_XZ_LEVEL_DEFAULT,
 	.oneshot_levels = {STDC_XZ_LEVEL_MIN, STDC_XZ_LEVEL_MAX, STDC_XZ_LEVEL_DEFAULT,
 			   .note = " (" STDC_STR(STDC_XZ_EXTREME_MIN) ".." STDC_STR(STDC_XZ_LEVEL_MAX)
 				   ": extreme)"},
 	.oneshot_compress = {"xzCompress", run_compress, xz_estimate, NULL},
 	.oneshot_decompress = {"xzDecompress", run_decompress, NULL, xz_before_decode},
-	.level_min = STDC_XZ_LEVEL_MIN, .level_max = STDC_XZ_LEVEL_MAX, .level_default = STDC_XZ_LEVEL_DEFAULT,
 	.stream_begin = xz_stream_begin, .stream_step = xz_stream_step,
 	.stream_end = xz_stream_end, .starts_another = xz_starts_another,
 	.bound = xz_bound, .encode = xz_encode, .decode = xz_decode, .prepare = xz_prepare,
-	.libraries = (const struct stdc_library[]){
-		{"liblzma", lzma_version_string, xz_usable}, STDC_END
-	}, .limits_later = (const struct stdc_limit[]){
-		STDC_LIMIT("xz_level_min", STDC_XZ_LEVEL_MIN),
+	.libraries = STDC_LIBRARIES({"liblzma", lzma_version_string, xz_usable}),
+	.limits_later = STDC_LIMITS(STDC_LIMIT("xz_level_min", STDC_XZ_LEVEL_MIN),
 		STDC_LIMIT("xz_level_max", STDC_XZ_LEVEL_MAX),
 		STDC_LIMIT("xz_level_default", STDC_XZ_LEVEL_DEFAULT),
 		STDC_LIMIT("xz_extreme_min", STDC_XZ_EXTREME_MIN),
-		STDC_LIMIT("xz_decoder_memlimit", STDC_XZ_DECODER_MEMLIMIT), STDC_END
-	},
+		STDC_LIMIT("xz_decoder_memlimit", STDC_XZ_DECODER_MEMLIMIT)),
 };

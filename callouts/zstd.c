@@ -411,12 +411,8 @@ const struct stdc_codec stdc_codec_zstd = {
 	.exact_size = 1,
 	.dict_get = zstd_dict_get,
 	.thread_free = zstd_thread_free,
-	.libraries = (const struct stdc_library[]){
-		{"libzstd", ZSTD_versionString, zstd_usable}, STDC_END
-	},
-	.limits = (const struct stdc_limit[]){
-		STDC_LIMIT_GET("zstd_level_min", ZSTD_minCLevel),
+	.libraries = STDC_LIBRARIES({"libzstd", ZSTD_versionString, zstd_usable}),
+	.limits = STDC_LIMITS(STDC_LIMIT_GET("zstd_level_min", ZSTD_minCLevel),
 		STDC_LIMIT_GET("zstd_level_max", ZSTD_maxCLevel),
-		STDC_LIMIT("zstd_level_default", STDC_ZSTD_LEVEL_DEFAULT), STDC_END
-	},
+		STDC_LIMIT("zstd_level_default", STDC_ZSTD_LEVEL_DEFAULT)),
 };
