@@ -76,6 +76,7 @@ struct stdc_oneshot {
 		   size_t cap, size_t *len);
 	size_t (*estimate)(size_t n); /* of the result of n bytes (core.h); NULL: STDC_UNKNOWN */
 	gtm_long_t (*before)(struct stdc_job *job, struct stdc_thread *t, const char *op);
+	int variant;                 /* the job's variant (a family's member: deflate.c's format) */
 };
 
 struct stdc_codec {

@@ -7,6 +7,8 @@
  * the last complete member or stream are an error: nothing is silently dropped. */
 #include "codec.h"
 
+extern const struct stdc_codec stdc_codec_gzip, stdc_codec_deflate, stdc_codec_zlib;
+
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,12 +133,6 @@ static int small_encode(enum format f, z_stream *z, int level, const unsigned ch
 
 /* ---- end of small items ---- */
 
-/* A job with what the deflate family adds: the format. */
-struct deflate_job {
-	struct stdc_job job;
-	enum format format;
-};
-
 static int format_encode(enum format f, struct stdc_thread *t, int level,
 			const unsigned char *src, size_t n, unsigned char *dst, size_t cap,
 			size_t *len)
@@ -179,43 +175,49 @@ static size_t format_bound(enum format f, size_t n)
 static int run_compress(const struct stdc_job *job, struct stdc_thread *t, unsigned char *dst,
 			size_t cap, size_t *len)
 {
-	const struct deflate_job *dj = (const struct deflate_job *)job;
-	int r = format_encode(dj->format, t, job->level, job->in,
-				    job->in_len, dst, cap, len);
+	int r = format_encode((enum format)job->variant, t, job->level, job->in, job->in_len, dst,
+			      cap, len);
 
 	if (r == -STDC_E_NO_MEMORY)
 		return (int)stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a level %d compressor",
-				      format_op[dj->format][0], job->level);
+				      format_op[job->variant][0], job->level);
 	return r;
 }
 
-/* The *Best entries' levels, libdeflate's slow, strongest (the others: the descriptors'). */
+/* The *Best entries' levels: libdeflate's slow, strongest (the others: the descriptors'). */
 static const struct stdc_levels best_levels = {STDC_DEFLATE_BEST_MIN, STDC_DEFLATE_BEST_MAX,
 					       STDC_DEFLATE_BEST_DEFAULT, 0, NULL};
-static const struct stdc_levels seed_levels = {STDC_DEFLATE_LEVEL_MIN, STDC_DEFLATE_LEVEL_MAX,
-					       STDC_DEFLATE_LEVEL_DEFAULT, 0, NULL};
 
-/* limit: the most input and output, STDC_MAX_STRING for the call-outs (libdeflate has none). */
-static gtm_long_t one_shot_compress(enum format format, int best, int argc, gtm_string_t *in,
-				    gtm_string_t *out, gtm_long_t level, size_t limit)
+/* The *Best entries.  limit: the most input and output, STDC_MAX_STRING for the call-outs
+ * (libdeflate has none). */
+static gtm_long_t best_compress(enum format format, int argc, gtm_string_t *in,
+				gtm_string_t *out, gtm_long_t level, size_t limit)
 {
 	static const char *const best_op[] = {[GZIP] = "gzipBest", [RAW] = "deflateBest",
 					      [ZLIB] = "zlibBest"};
-	const char *op = best ? best_op[format] : format_op[format][0];
-	struct deflate_job dj = {.job.run = run_compress, .format = format};
+	const char *op = best_op[format];
+	struct stdc_job job = {.run = run_compress, .variant = format};
 	struct stdc_thread *t;
 	size_t cap;
 	gtm_long_t r;
 
-	r = stdc_oneshot_level(best ? &best_levels : &seed_levels, op, argc, &level);
+	r = stdc_oneshot_level(&best_levels, op, argc, &level);
 	if (r != STDC_OK)
 		return r;
-	r = stdc_begin_within(argc, in, out, op, &dj.job, &t, &cap, limit, limit);
+	r = stdc_begin_within(argc, in, out, op, &job, &t, &cap, limit, limit);
 	if (r != STDC_OK)
 		return r;
-	dj.job.level = (int)level;
-	dj.job.estimate = format_bound(format, dj.job.in_len);
-	return stdc_deliver(t, &dj.job, out, cap);
+	job.level = (int)level;
+	job.estimate = format_bound(format, job.in_len);
+	return stdc_deliver(t, &job, out, cap);
+}
+
+/* The one-shot compressors' estimate: the format's bound. */
+static gtm_long_t before_encode(struct stdc_job *job, struct stdc_thread *t, const char *op)
+{
+	(void)t, (void)op;
+	job->estimate = format_bound((enum format)job->variant, job->in_len);
+	return STDC_OK;
 }
 
 static const char *result_text(enum libdeflate_result r)
@@ -274,84 +276,73 @@ static int format_decode(enum format f, struct libdeflate_decompressor *d,
 static int run_decompress(const struct stdc_job *job, struct stdc_thread *t, unsigned char *dst,
 			  size_t cap, size_t *len)
 {
-	const struct deflate_job *dj = (const struct deflate_job *)job;
 	char msg[200];
-	int r = format_decode(dj->format, t->deflate_d, job->in,
-				    job->in_len, dst, cap, len, msg, sizeof(msg));
+	int r = format_decode((enum format)job->variant, t->deflate_d, job->in, job->in_len, dst,
+			      cap, len, msg, sizeof(msg));
 
 	if (r < 0 && r != STDC_NOSPACE)
 		return (int)stdc_fail((enum stdc_code)-r, "%s", msg);
 	return r;
 }
 
-static gtm_long_t one_shot_decompress(enum format format, int argc, gtm_string_t *in,
-				      gtm_string_t *out)
+/* This thread's decompressor; a gzip trailer's ISIZE (last member only, mod 2^32) is a hint
+ * for the estimate, never trusted. */
+static gtm_long_t before_decode(struct stdc_job *job, struct stdc_thread *t, const char *op)
 {
-	const char *op = format_op[format][1];
-	struct deflate_job dj = {.job.run = run_decompress, .format = format};
-	struct stdc_thread *t;
-	size_t cap;
-	gtm_long_t r;
-
-	r = stdc_begin(argc, in, out, op, &dj.job, &t, &cap);
-	if (r != STDC_OK)
-		return r;
 	if (t->deflate_d == NULL && (t->deflate_d = libdeflate_alloc_decompressor()) == NULL)
 		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a decompressor", op);
-	dj.job.estimate = STDC_UNKNOWN;
-	/* A gzip trailer's ISIZE (last member only, mod 2^32) is a hint, never trusted. */
-	if (format == GZIP && dj.job.in_len >= 18) {
-		const unsigned char *p = dj.job.in + dj.job.in_len - 4;
+	if (job->variant == GZIP && job->in_len >= 18) {
+		const unsigned char *p = job->in + job->in_len - 4;
 
-		dj.job.estimate = (size_t)p[0] | (size_t)p[1] << 8 | (size_t)p[2] << 16 |
-				  (size_t)p[3] << 24;
+		job->estimate = (size_t)p[0] | (size_t)p[1] << 8 | (size_t)p[2] << 16 |
+				(size_t)p[3] << 24;
 	}
-	return stdc_deliver(t, &dj.job, out, cap);
+	return STDC_OK;
 }
 
 gtm_long_t stdc_gzip(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	return one_shot_compress(GZIP, 0, argc, in, out, level, STDC_MAX_STRING);
+	return stdc_oneshot_compress(&stdc_codec_gzip, argc, in, out, level);
 }
 
 gtm_long_t stdc_gzip_best(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	return one_shot_compress(GZIP, 1, argc, in, out, level, STDC_MAX_STRING);
+	return best_compress(GZIP, argc, in, out, level, STDC_MAX_STRING);
 }
 
 gtm_long_t stdc_gunzip(int argc, gtm_string_t *in, gtm_string_t *out)
 {
-	return one_shot_decompress(GZIP, argc, in, out);
+	return stdc_oneshot_decompress(&stdc_codec_gzip, argc, in, out);
 }
 
 gtm_long_t stdc_deflate(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	return one_shot_compress(RAW, 0, argc, in, out, level, STDC_MAX_STRING);
+	return stdc_oneshot_compress(&stdc_codec_deflate, argc, in, out, level);
 }
 
 gtm_long_t stdc_deflate_best(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	return one_shot_compress(RAW, 1, argc, in, out, level, STDC_MAX_STRING);
+	return best_compress(RAW, argc, in, out, level, STDC_MAX_STRING);
 }
 
 gtm_long_t stdc_inflate(int argc, gtm_string_t *in, gtm_string_t *out)
 {
-	return one_shot_decompress(RAW, argc, in, out);
+	return stdc_oneshot_decompress(&stdc_codec_deflate, argc, in, out);
 }
 
 gtm_long_t stdc_zlib(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	return one_shot_compress(ZLIB, 0, argc, in, out, level, STDC_MAX_STRING);
+	return stdc_oneshot_compress(&stdc_codec_zlib, argc, in, out, level);
 }
 
 gtm_long_t stdc_zlib_best(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	return one_shot_compress(ZLIB, 1, argc, in, out, level, STDC_MAX_STRING);
+	return best_compress(ZLIB, argc, in, out, level, STDC_MAX_STRING);
 }
 
 gtm_long_t stdc_unzlib(int argc, gtm_string_t *in, gtm_string_t *out)
 {
-	return one_shot_decompress(ZLIB, argc, in, out);
+	return stdc_oneshot_decompress(&stdc_codec_zlib, argc, in, out);
 }
 
 /* ---- streams (z_stream), batches and the three descriptors ----
@@ -526,7 +517,11 @@ static int always(void)
 }
 
 
-#define DEFLATE_CODEC(fname)                                                                     \
+#define DEFLATE_CODEC(fname, FORMAT, op, unop)                                                   \
+	.oneshot_levels = {STDC_DEFLATE_LEVEL_MIN, STDC_DEFLATE_LEVEL_MAX,                       \
+			   STDC_DEFLATE_LEVEL_DEFAULT, 0, NULL},                                 \
+	.oneshot_compress = {op, run_compress, NULL, before_encode, FORMAT},                     \
+	.oneshot_decompress = {unop, run_decompress, NULL, before_decode, FORMAT},               \
 	.error = STDC_E_LIBZ_FAIL, .level_min = STDC_DEFLATE_LEVEL_MIN,                          \
 	.level_max = STDC_DEFLATE_LEVEL_MAX, .level_default = STDC_DEFLATE_LEVEL_DEFAULT,        \
 	.level_word = "level", .stream_begin = fname##_begin, .stream_step = zstream_step,       \
@@ -535,7 +530,7 @@ static int always(void)
 	.thread_free = deflate_thread_free
 
 const struct stdc_codec stdc_codec_gzip = {
-	.name = "gzip", DEFLATE_CODEC(gzip),
+	.name = "gzip", DEFLATE_CODEC(gzip, GZIP, "gzip", "gunzip"),
 	.starts_another = gzip_starts_another, .stream_again = gzip_again,
 	/* the family's libraries and limits, once */
 	.libraries = STDC_LIBRARIES({"libdeflate", libdeflate_version, always},
@@ -548,8 +543,10 @@ const struct stdc_codec stdc_codec_gzip = {
 		STDC_LIMIT("deflate_best_level_max", STDC_DEFLATE_BEST_MAX),
 		STDC_LIMIT("deflate_best_level_default", STDC_DEFLATE_BEST_DEFAULT)),
 };
-const struct stdc_codec stdc_codec_deflate = {.name = "deflate", DEFLATE_CODEC(raw)};
-const struct stdc_codec stdc_codec_zlib = {.name = "zlib", DEFLATE_CODEC(zlib)};
+const struct stdc_codec stdc_codec_deflate = {
+	.name = "deflate", DEFLATE_CODEC(raw, RAW, "deflate", "inflate")};
+const struct stdc_codec stdc_codec_zlib = {
+	.name = "zlib", DEFLATE_CODEC(zlib, ZLIB, "zlib", "unzlib")};
 
 /* The Python bridge's: the *Best entries (levels 10..12, which streams do not have) of any
  * size.  format: 0 gzip, 1 raw, 2 zlib (enum format); out holds cap bytes, at least
@@ -563,7 +560,7 @@ gtm_long_t stdc_deflate_py_best(int format, const void *in, size_t len, void *ou
 
 	if (format < GZIP || format > ZLIB || (len > 0 && in == NULL) || out == NULL)
 		return stdc_fail(STDC_E_BAD_ARGS, "deflateBest: bad format, input or output");
-	r = one_shot_compress((enum format)format, 1, 3, &i, &o, level, LONG_MAX);
+	r = best_compress((enum format)format, 3, &i, &o, level, LONG_MAX);
 	if (r > 0) /* held: the caller's output is smaller than the result */
 		return stdc_fail(STDC_E_OUTPUT_TOO_LARGE, "deflateBest: the result does not fit the "
 				 "%zu-byte output", cap);

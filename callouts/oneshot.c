@@ -31,6 +31,7 @@ static gtm_long_t oneshot_run(const struct stdc_oneshot *o, struct stdc_job *job
 	r = stdc_begin(argc, in, out, o->op, job, &t, &cap);
 	if (r != STDC_OK)
 		return r;
+	job->variant = o->variant;
 	job->estimate = o->estimate != NULL ? o->estimate(job->in_len) : STDC_UNKNOWN;
 	if (o->before != NULL && (r = o->before(job, t, o->op)) != STDC_OK)
 		return r == STDC_ONESHOT_DONE ? STDC_OK : r;
