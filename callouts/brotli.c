@@ -254,7 +254,6 @@ static int brotli_usable(void)
 	return BrotliDecoderVersion() >> 24 == 1;
 }
 
-
 /* No batches: libbrotli has no reusable per-thread state to pool (see above). */
 const struct stdc_codec stdc_codec_brotli = {
 	.name = "brotli",

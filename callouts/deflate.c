@@ -7,12 +7,12 @@
  * the last complete member or stream are an error: nothing is silently dropped. */
 #include "codec.h"
 
-extern const struct stdc_codec stdc_codec_gzip, stdc_codec_deflate, stdc_codec_zlib;
-
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+extern const struct stdc_codec stdc_codec_gzip, stdc_codec_deflate, stdc_codec_zlib;
 
 enum format { GZIP, RAW, ZLIB };
 
@@ -515,7 +515,6 @@ static int always(void)
 {
 	return 1; /* static or not, libdeflate has no run-time version to check */
 }
-
 
 #define DEFLATE_CODEC(fname, FORMAT, op, unop)                                                   \
 	.oneshot_levels = {STDC_DEFLATE_LEVEL_MIN, STDC_DEFLATE_LEVEL_MAX,                       \

@@ -686,7 +686,6 @@ static int lz4_usable(void)
 	return LZ4_versionNumber() / 10000 == LZ4_VERSION_MAJOR;
 }
 
-
 const struct stdc_codec stdc_codec_lz4 = {
 	.name = "lz4",
 	.error = STDC_E_LIBLZ4_FAIL,

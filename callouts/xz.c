@@ -335,7 +335,6 @@ static int xz_usable(void)
 	return lzma_version_number() / 10000000 == LZMA_VERSION_MAJOR;
 }
 
-
 /* Levels 0..19 as xzCompress's: 0 is xz -0 (level_zero), only an omitted level the default. */
 const struct stdc_codec stdc_codec_xz = {
 	.name = "xz", .error = STDC_E_LIBLZMA_FAIL, .level_word = "level", .level_zero = 1,

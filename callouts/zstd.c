@@ -387,7 +387,6 @@ static int zstd_usable(void)
 	return ZSTD_versionNumber() / 10000 == ZSTD_VERSION_MAJOR;
 }
 
-
 const struct stdc_codec stdc_codec_zstd = {
 	.name = "zstd",
 	.error = STDC_E_LIBZSTD_FAIL,
