@@ -795,8 +795,9 @@ multiC(dir) ; dir 1 compress, 2 decompress; codec, in, out, level, threads, dict
  set op=$select(dir=1:"multiCompress",1:"multiDecompress")
  kill out
  quit:'($data(codec)#2) $$noData(op)
- set level=$get(level) set:level="" level=-2147483648 ; omitted: C's STDC_LEVEL_OMITTED
- quit:level'?.1"-"1.18N $$badLevel(op)
+ ; an omitted level: C's STDC_LEVEL_OMITTED (compressing only: the decompressing labels
+ ; have no level of their own, and their caller's level stays as it is)
+ if dir=1 set level=$get(level) set:level="" level=-2147483648 quit:level'?.1"-"1.18N $$badLevel(op)
  set threads=$get(threads) set:threads="" threads=0
  quit:threads'?1.18N $$badArg(op,"threads",threads)
  set dict=$get(dict),s="",ok=1
