@@ -97,10 +97,6 @@ static int run_block_compress(const struct stdc_job *job, struct stdc_thread *t,
 }
 
 /* Checks the level (before any work), as every compressing entry does. */
-static gtm_long_t check_level(enum form form, int argc, gtm_long_t *level)
-{
-	return stdc_oneshot_level(&stdc_codec_lz4.oneshot_levels, form_op[form][0], argc, level);
-}
 
 static gtm_long_t block_compress(enum form form, int argc, gtm_string_t *in, gtm_string_t *out,
 				 gtm_long_t level, const struct lz4_limits *lim)
@@ -111,7 +107,7 @@ static gtm_long_t block_compress(enum form form, int argc, gtm_string_t *in, gtm
 	size_t cap;
 	gtm_long_t r;
 
-	r = check_level(form, argc, &level);
+	r = stdc_oneshot_level(&stdc_codec_lz4.oneshot_levels, op, argc, &level);
 	if (r != STDC_OK)
 		return r;
 	r = stdc_begin_within(argc, in, out, op, &lj.job, &t, &cap, lim->content, lim->packed);
