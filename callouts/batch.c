@@ -648,7 +648,7 @@ gtm_long_t stdc_multi_compress(int argc, gtm_string_t *codec, gtm_string_t *in,
 	rc = find_codec(c.op, codec, &c.codec);
 	if (rc != STDC_OK)
 		return rc;
-	c.level = stdc_arg(argc >= 6, level, 0);
+	c.level = stdc_arg(argc >= 6, level, STDC_LEVEL_OMITTED);
 	c.threads = stdc_arg(argc >= 7, threads, 0);
 	c.dict = stdc_arg_string(argc >= 8, dict);
 	c.base = stdc_arg(argc >= 9, base, 0);

@@ -17,9 +17,12 @@
 #include <brotli/decode.h>
 #include <brotli/encode.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "codec.h"
+
+extern const struct stdc_codec stdc_codec_brotli;
 
 struct brotli_job {
 	struct stdc_job job;
@@ -158,16 +161,7 @@ static int run_decompress(const struct stdc_job *job, struct stdc_thread *t, uns
 
 gtm_long_t stdc_brotli_decompress(int argc, gtm_string_t *in, gtm_string_t *out)
 {
-	struct stdc_job job = {.run = run_decompress};
-	struct stdc_thread *t;
-	size_t cap;
-	gtm_long_t r;
-
-	r = stdc_begin(argc, in, out, "brotliDecompress", &job, &t, &cap);
-	if (r != STDC_OK)
-		return r;
-	job.estimate = STDC_UNKNOWN; /* a brotli stream does not declare its size */
-	return stdc_deliver(t, &job, out, cap);
+	return stdc_oneshot_decompress(&stdc_codec_brotli, argc, in, out);
 }
 
 /* ---- streams ---- */
@@ -244,6 +238,22 @@ static gtm_long_t brotli_stream_step(void *state, const unsigned char *in, size_
 	return STDC_OK;
 }
 
+/* 0xMMMmmmppp: major << 24 | minor << 12 | patch, as "M.m.p" (in this thread's buffer) */
+static const char *brotli_version(void)
+{
+	static _Thread_local char buf[40];
+	uint32_t v = BrotliDecoderVersion();
+
+	snprintf(buf, sizeof(buf), "%u.%u.%u", (unsigned)(v >> 24), (unsigned)(v >> 12 & 0xFFF),
+		 (unsigned)(v & 0xFFF));
+	return buf;
+}
+
+static int brotli_usable(void)
+{
+	return BrotliDecoderVersion() >> 24 == 1;
+}
+
 /* No batches: libbrotli has no reusable per-thread state to pool (see above). */
 const struct stdc_codec stdc_codec_brotli = {
 	.name = "brotli",
@@ -252,7 +262,16 @@ const struct stdc_codec stdc_codec_brotli = {
 	.level_max = STDC_BROTLI_QUALITY_MAX,
 	.level_default = STDC_BROTLI_QUALITY_DEFAULT,
 	.level_word = "quality",
+	/* a brotli stream does not declare its size: no estimate */
+	.oneshot_decompress = {"brotliDecompress", run_decompress, NULL, NULL},
 	.stream_begin = brotli_stream_begin,
 	.stream_step = brotli_stream_step,
 	.stream_end = brotli_stream_end,
+	.libraries = STDC_LIBRARIES({"libbrotli", brotli_version, brotli_usable}),
+	.limits = STDC_LIMITS(STDC_LIMIT("brotli_quality_min", STDC_BROTLI_QUALITY_MIN),
+		STDC_LIMIT("brotli_quality_max", STDC_BROTLI_QUALITY_MAX),
+		STDC_LIMIT("brotli_quality_default", STDC_BROTLI_QUALITY_DEFAULT),
+		STDC_LIMIT("brotli_lgwin_min", STDC_BROTLI_LGWIN_MIN),
+		STDC_LIMIT("brotli_lgwin_max", STDC_BROTLI_LGWIN_MAX),
+		STDC_LIMIT("brotli_lgwin_default", STDC_BROTLI_LGWIN_DEFAULT)),
 };

@@ -62,11 +62,12 @@ gtm_long_t stdc_codec_unknown(enum stdc_mechanism m, const char *op, const char 
 
 gtm_long_t stdc_codec_level(const struct stdc_codec *c, const char *op, gtm_long_t *level)
 {
-	if (*level == 0)
+	if (*level == STDC_LEVEL_OMITTED || (*level == 0 && !c->level_zero))
 		*level = c->level_default;
 	if (*level < c->level_min || *level > c->level_max)
-		return stdc_fail(STDC_E_BAD_LEVEL, "%s: %s %s %ld is outside %d..%d (0: default %d)",
+		return stdc_fail(STDC_E_BAD_LEVEL, "%s: %s %s %ld is outside %d..%d (%s: default %d)",
 				 op, c->name, c->level_word, (long)*level, c->level_min,
-				 c->level_max, c->level_default);
+				 c->level_max, c->level_zero ? "omitted" : "0", c->level_default);
 	return STDC_OK;
 }
+

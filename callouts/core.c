@@ -1,13 +1,9 @@
 /* core.c - per-thread state, last error, result delivery, and the informational entries. */
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <brotli/decode.h>
-#include <lz4.h>
-#include <lzma.h>
-#include <zlib.h>
 
 #include "codec.h"
 
@@ -238,21 +234,30 @@ static gtm_long_t put_text(int argc, gtm_string_t *out, const char *op, const ch
 	return STDC_OK;
 }
 
+/* Appends printf-style text at text[*n..size), as far as it fits (*n stays below size). */
+__attribute__((format(printf, 4, 5))) static void add(char *text, size_t size, size_t *n,
+							  const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	va_start(ap, fmt);
+	k = vsnprintf(text + *n, size - *n, fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		*n = (size_t)k < size - *n ? *n + (size_t)k : size - 1;
+}
+
+/* Linked explicitly, so a backend is missing only if the one loaded is unusable. */
 gtm_long_t stdc_available(int argc, gtm_string_t *out)
 {
 	char missing[64] = "";
+	size_t n = 0;
 
-	/* Linked explicitly, so a backend is missing only if the one loaded is unusable. */
-	if (zlibVersion()[0] != ZLIB_VERSION[0])
-		strcat(missing, ",libz");
-	if (ZSTD_versionNumber() / 10000 != ZSTD_VERSION_MAJOR)
-		strcat(missing, ",libzstd");
-	if (LZ4_versionNumber() / 10000 != LZ4_VERSION_MAJOR)
-		strcat(missing, ",liblz4");
-	if (BrotliDecoderVersion() >> 24 != 1)
-		strcat(missing, ",libbrotli");
-	if (lzma_version_number() / 10000000 != LZMA_VERSION_MAJOR)
-		strcat(missing, ",liblzma");
+	for (size_t i = 0; i < stdc_codec_count; i++)
+		for (const struct stdc_library *l = stdc_codecs[i]->libraries; l && l->name; l++)
+			if (!l->usable())
+				add(missing, sizeof(missing), &n, ",%s", l->name);
 	return put_text(argc, out, "available", missing[0] ? missing + 1 : "");
 }
 
@@ -267,14 +272,13 @@ gtm_long_t stdc_available(int argc, gtm_string_t *out)
 gtm_long_t stdc_versions(int argc, gtm_string_t *out)
 {
 	char text[200];
-	uint32_t br = BrotliDecoderVersion(); /* 0xMMMmmmppp: major << 24 | minor << 12 | patch */
+	size_t n = 0;
 
-	snprintf(text, sizeof(text),
-		 "stdcompress=%s,libdeflate=%s,libz=%s,libzstd=%s,liblz4=%s,libbrotli=%u.%u.%u,"
-		 "liblzma=%s,codecs=" STDC_CODECS,
-		 STDC_VERSION, LIBDEFLATE_VERSION_STRING, zlibVersion(), ZSTD_versionString(),
-		 LZ4_versionString(), (unsigned)(br >> 24), (unsigned)(br >> 12 & 0xFFF),
-		 (unsigned)(br & 0xFFF), lzma_version_string());
+	add(text, sizeof(text), &n, "stdcompress=%s", STDC_VERSION);
+	for (size_t i = 0; i < stdc_codec_count; i++)
+		for (const struct stdc_library *l = stdc_codecs[i]->libraries; l && l->name; l++)
+			add(text, sizeof(text), &n, ",%s=%s", l->name, l->version());
+	add(text, sizeof(text), &n, ",codecs=%s", STDC_CODECS);
 	return put_text(argc, out, "versions", text);
 }
 
@@ -290,33 +294,27 @@ gtm_long_t stdc_last_error(int argc, gtm_string_t *out)
 	return put_text(argc, out, "lastError", text);
 }
 
+/* Appends ";key=value" of each pair of the codecs' limits (or limits_later). */
+static void add_limits(char *text, size_t size, size_t *n, int later)
+{
+	for (size_t i = 0; i < stdc_codec_count; i++)
+		for (const struct stdc_limit *l = later ? stdc_codecs[i]->limits_later
+							: stdc_codecs[i]->limits;
+		     l && l->key; l++)
+			add(text, size, n, ";%s=%ld", l->key, l->get ? (long)l->get() : l->value);
+}
+
+/* The codecs' limits, then the streams', then the codecs' later ones (the text's order). */
 gtm_long_t stdc_limits(int argc, gtm_string_t *out)
 {
 	char text[1024];
-	int n;
+	size_t n = 0;
 
-	n = snprintf(text, sizeof(text),
-		 "max_string=%d;deflate_level_min=%d;deflate_level_max=%d;deflate_level_default=%d;"
-		 "deflate_small_max=%d;zstd_level_min=%d;zstd_level_max=%d;zstd_level_default=%d",
-		 STDC_MAX_STRING, STDC_DEFLATE_LEVEL_MIN, STDC_DEFLATE_LEVEL_MAX,
-		 STDC_DEFLATE_LEVEL_DEFAULT, STDC_DEFLATE_SMALL_MAX, ZSTD_minCLevel(), ZSTD_maxCLevel(),
-		 STDC_ZSTD_LEVEL_DEFAULT);
-	/* LZ4 (blocks and frames) and brotli (quality, lgwin = window bits) */
-	snprintf(text + n, sizeof(text) - (size_t)n,
-		 ";lz4_level_min=%d;lz4_level_max=%d;lz4_level_default=%d"
-		 ";brotli_quality_min=%d;brotli_quality_max=%d;brotli_quality_default=%d"
-		 ";brotli_lgwin_min=%d;brotli_lgwin_max=%d;brotli_lgwin_default=%d"
-		 ";stream_min_output=%d;stream_max_workers=%d"
-		 ";deflate_best_level_min=%d;deflate_best_level_max=%d;deflate_best_level_default=%d"
-		 ";xz_level_min=%d;xz_level_max=%d;xz_level_default=%d;xz_extreme_min=%d"
-		 ";xz_decoder_memlimit=%d",
-		 STDC_LZ4_LEVEL_MIN, STDC_LZ4_LEVEL_MAX, STDC_LZ4_LEVEL_DEFAULT,
-		 STDC_BROTLI_QUALITY_MIN, STDC_BROTLI_QUALITY_MAX, STDC_BROTLI_QUALITY_DEFAULT,
-		 STDC_BROTLI_LGWIN_MIN, STDC_BROTLI_LGWIN_MAX, STDC_BROTLI_LGWIN_DEFAULT,
-		 STDC_STREAM_MIN_OUTPUT, STDC_STREAM_MAX_WORKERS, STDC_DEFLATE_BEST_MIN,
-		 STDC_DEFLATE_BEST_MAX, STDC_DEFLATE_BEST_DEFAULT, STDC_XZ_LEVEL_MIN,
-		 STDC_XZ_LEVEL_MAX, STDC_XZ_LEVEL_DEFAULT, STDC_XZ_EXTREME_MIN,
-		 STDC_XZ_DECODER_MEMLIMIT);
+	add(text, sizeof(text), &n, "max_string=%d", STDC_MAX_STRING);
+	add_limits(text, sizeof(text), &n, 0);
+	add(text, sizeof(text), &n, ";stream_min_output=%d;stream_max_workers=%d",
+	    STDC_STREAM_MIN_OUTPUT, STDC_STREAM_MAX_WORKERS);
+	add_limits(text, sizeof(text), &n, 1);
 	return put_text(argc, out, "limits", text);
 }
 

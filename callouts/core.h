@@ -77,6 +77,7 @@ struct stdc_job {
 	const unsigned char *in;
 	size_t in_len;
 	int level;
+	int variant;     /* a family's member (deflate.c: the format), as the codec numbers them */
 	size_t estimate; /* an upper bound or a good guess of the result size, or STDC_UNKNOWN */
 	/* Writes the result into dst[0..cap).  Returns STDC_OK with *len set, STDC_NOSPACE, or
 	 * the negative code of a failure it has already recorded with stdc_fail. */

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+extern const struct stdc_codec stdc_codec_gzip, stdc_codec_deflate, stdc_codec_zlib;
+
 enum format { GZIP, RAW, ZLIB };
 
 static const char *const format_op[][2] = {
@@ -131,12 +133,6 @@ static int small_encode(enum format f, z_stream *z, int level, const unsigned ch
 
 /* ---- end of small items ---- */
 
-/* A job with what the deflate family adds: the format. */
-struct deflate_job {
-	struct stdc_job job;
-	enum format format;
-};
-
 static int format_encode(enum format f, struct stdc_thread *t, int level,
 			const unsigned char *src, size_t n, unsigned char *dst, size_t cap,
 			size_t *len)
@@ -179,49 +175,49 @@ static size_t format_bound(enum format f, size_t n)
 static int run_compress(const struct stdc_job *job, struct stdc_thread *t, unsigned char *dst,
 			size_t cap, size_t *len)
 {
-	const struct deflate_job *dj = (const struct deflate_job *)job;
-	int r = format_encode(dj->format, t, job->level, job->in,
-				    job->in_len, dst, cap, len);
+	int r = format_encode((enum format)job->variant, t, job->level, job->in, job->in_len, dst,
+			      cap, len);
 
 	if (r == -STDC_E_NO_MEMORY)
 		return (int)stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a level %d compressor",
-				      format_op[dj->format][0], job->level);
+				      format_op[job->variant][0], job->level);
 	return r;
 }
 
-static gtm_long_t check_level(const char *op, gtm_long_t level, int best)
-{
-	int min = best ? STDC_DEFLATE_BEST_MIN : STDC_DEFLATE_LEVEL_MIN;
-	int max = best ? STDC_DEFLATE_BEST_MAX : STDC_DEFLATE_LEVEL_MAX;
+/* The *Best entries' levels: libdeflate's slow, strongest (the others: the descriptors'). */
+static const struct stdc_levels best_levels = {STDC_DEFLATE_BEST_MIN, STDC_DEFLATE_BEST_MAX,
+					       STDC_DEFLATE_BEST_DEFAULT, 0, NULL};
 
-	if (level >= min && level <= max)
-		return STDC_OK;
-	return stdc_fail(STDC_E_BAD_LEVEL, "%s: level %ld is outside %d..%d", op, (long)level,
-			 min, max);
-}
-
-/* limit: the most input and output, STDC_MAX_STRING for the call-outs (libdeflate has none). */
-static gtm_long_t one_shot_compress(enum format format, int best, int argc, gtm_string_t *in,
-				    gtm_string_t *out, gtm_long_t level, size_t limit)
+/* The *Best entries.  limit: the most input and output, STDC_MAX_STRING for the call-outs
+ * (libdeflate has none). */
+static gtm_long_t best_compress(enum format format, int argc, gtm_string_t *in,
+				gtm_string_t *out, gtm_long_t level, size_t limit)
 {
 	static const char *const best_op[] = {[GZIP] = "gzipBest", [RAW] = "deflateBest",
 					      [ZLIB] = "zlibBest"};
-	const char *op = best ? best_op[format] : format_op[format][0];
-	struct deflate_job dj = {.job.run = run_compress, .format = format};
+	const char *op = best_op[format];
+	struct stdc_job job = {.run = run_compress, .variant = format};
 	struct stdc_thread *t;
 	size_t cap;
 	gtm_long_t r;
 
-	if (argc < 3)
-		level = best ? STDC_DEFLATE_BEST_DEFAULT : STDC_DEFLATE_LEVEL_DEFAULT;
-	if (argc >= 2 && (r = check_level(op, level, best)) != STDC_OK)
-		return r;
-	r = stdc_begin_within(argc, in, out, op, &dj.job, &t, &cap, limit, limit);
+	r = stdc_oneshot_level(&best_levels, op, argc, &level);
 	if (r != STDC_OK)
 		return r;
-	dj.job.level = (int)level;
-	dj.job.estimate = format_bound(format, dj.job.in_len);
-	return stdc_deliver(t, &dj.job, out, cap);
+	r = stdc_begin_within(argc, in, out, op, &job, &t, &cap, limit, limit);
+	if (r != STDC_OK)
+		return r;
+	job.level = (int)level;
+	job.estimate = format_bound(format, job.in_len);
+	return stdc_deliver(t, &job, out, cap);
+}
+
+/* The one-shot compressors' estimate: the format's bound. */
+static gtm_long_t before_encode(struct stdc_job *job, struct stdc_thread *t, const char *op)
+{
+	(void)t, (void)op;
+	job->estimate = format_bound((enum format)job->variant, job->in_len);
+	return STDC_OK;
 }
 
 static const char *result_text(enum libdeflate_result r)
@@ -280,84 +276,73 @@ static int format_decode(enum format f, struct libdeflate_decompressor *d,
 static int run_decompress(const struct stdc_job *job, struct stdc_thread *t, unsigned char *dst,
 			  size_t cap, size_t *len)
 {
-	const struct deflate_job *dj = (const struct deflate_job *)job;
 	char msg[200];
-	int r = format_decode(dj->format, t->deflate_d, job->in,
-				    job->in_len, dst, cap, len, msg, sizeof(msg));
+	int r = format_decode((enum format)job->variant, t->deflate_d, job->in, job->in_len, dst,
+			      cap, len, msg, sizeof(msg));
 
 	if (r < 0 && r != STDC_NOSPACE)
 		return (int)stdc_fail((enum stdc_code)-r, "%s", msg);
 	return r;
 }
 
-static gtm_long_t one_shot_decompress(enum format format, int argc, gtm_string_t *in,
-				      gtm_string_t *out)
+/* This thread's decompressor; a gzip trailer's ISIZE (last member only, mod 2^32) is a hint
+ * for the estimate, never trusted. */
+static gtm_long_t before_decode(struct stdc_job *job, struct stdc_thread *t, const char *op)
 {
-	const char *op = format_op[format][1];
-	struct deflate_job dj = {.job.run = run_decompress, .format = format};
-	struct stdc_thread *t;
-	size_t cap;
-	gtm_long_t r;
-
-	r = stdc_begin(argc, in, out, op, &dj.job, &t, &cap);
-	if (r != STDC_OK)
-		return r;
 	if (t->deflate_d == NULL && (t->deflate_d = libdeflate_alloc_decompressor()) == NULL)
 		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a decompressor", op);
-	dj.job.estimate = STDC_UNKNOWN;
-	/* A gzip trailer's ISIZE (last member only, mod 2^32) is a hint, never trusted. */
-	if (format == GZIP && dj.job.in_len >= 18) {
-		const unsigned char *p = dj.job.in + dj.job.in_len - 4;
+	if (job->variant == GZIP && job->in_len >= 18) {
+		const unsigned char *p = job->in + job->in_len - 4;
 
-		dj.job.estimate = (size_t)p[0] | (size_t)p[1] << 8 | (size_t)p[2] << 16 |
-				  (size_t)p[3] << 24;
+		job->estimate = (size_t)p[0] | (size_t)p[1] << 8 | (size_t)p[2] << 16 |
+				(size_t)p[3] << 24;
 	}
-	return stdc_deliver(t, &dj.job, out, cap);
+	return STDC_OK;
 }
 
 gtm_long_t stdc_gzip(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	return one_shot_compress(GZIP, 0, argc, in, out, level, STDC_MAX_STRING);
+	return stdc_oneshot_compress(&stdc_codec_gzip, argc, in, out, level);
 }
 
 gtm_long_t stdc_gzip_best(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	return one_shot_compress(GZIP, 1, argc, in, out, level, STDC_MAX_STRING);
+	return best_compress(GZIP, argc, in, out, level, STDC_MAX_STRING);
 }
 
 gtm_long_t stdc_gunzip(int argc, gtm_string_t *in, gtm_string_t *out)
 {
-	return one_shot_decompress(GZIP, argc, in, out);
+	return stdc_oneshot_decompress(&stdc_codec_gzip, argc, in, out);
 }
 
 gtm_long_t stdc_deflate(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	return one_shot_compress(RAW, 0, argc, in, out, level, STDC_MAX_STRING);
+	return stdc_oneshot_compress(&stdc_codec_deflate, argc, in, out, level);
 }
 
 gtm_long_t stdc_deflate_best(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	return one_shot_compress(RAW, 1, argc, in, out, level, STDC_MAX_STRING);
+	return best_compress(RAW, argc, in, out, level, STDC_MAX_STRING);
 }
 
 gtm_long_t stdc_inflate(int argc, gtm_string_t *in, gtm_string_t *out)
 {
-	return one_shot_decompress(RAW, argc, in, out);
+	return stdc_oneshot_decompress(&stdc_codec_deflate, argc, in, out);
 }
 
 gtm_long_t stdc_zlib(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	return one_shot_compress(ZLIB, 0, argc, in, out, level, STDC_MAX_STRING);
+	return stdc_oneshot_compress(&stdc_codec_zlib, argc, in, out, level);
 }
 
 gtm_long_t stdc_zlib_best(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	return one_shot_compress(ZLIB, 1, argc, in, out, level, STDC_MAX_STRING);
+	return best_compress(ZLIB, argc, in, out, level, STDC_MAX_STRING);
 }
 
 gtm_long_t stdc_unzlib(int argc, gtm_string_t *in, gtm_string_t *out)
 {
-	return one_shot_decompress(ZLIB, argc, in, out);
+	return stdc_oneshot_decompress(&stdc_codec_zlib, argc, in, out);
 }
 
 /* ---- streams (z_stream), batches and the three descriptors ----
@@ -516,7 +501,26 @@ DEFLATE_FORMAT(GZIP, gzip)
 DEFLATE_FORMAT(RAW, raw)
 DEFLATE_FORMAT(ZLIB, zlib)
 
-#define DEFLATE_CODEC(fname)                                                                     \
+static const char *libdeflate_version(void)
+{
+	return LIBDEFLATE_VERSION_STRING;
+}
+
+static int zlib_usable(void)
+{
+	return zlibVersion()[0] == ZLIB_VERSION[0];
+}
+
+static int always(void)
+{
+	return 1; /* static or not, libdeflate has no run-time version to check */
+}
+
+#define DEFLATE_CODEC(fname, FORMAT, op, unop)                                                   \
+	.oneshot_levels = {STDC_DEFLATE_LEVEL_MIN, STDC_DEFLATE_LEVEL_MAX,                       \
+			   STDC_DEFLATE_LEVEL_DEFAULT, 0, NULL},                                 \
+	.oneshot_compress = {op, run_compress, NULL, before_encode, FORMAT},                     \
+	.oneshot_decompress = {unop, run_decompress, NULL, before_decode, FORMAT},               \
 	.error = STDC_E_LIBZ_FAIL, .level_min = STDC_DEFLATE_LEVEL_MIN,                          \
 	.level_max = STDC_DEFLATE_LEVEL_MAX, .level_default = STDC_DEFLATE_LEVEL_DEFAULT,        \
 	.level_word = "level", .stream_begin = fname##_begin, .stream_step = zstream_step,       \
@@ -525,11 +529,23 @@ DEFLATE_FORMAT(ZLIB, zlib)
 	.thread_free = deflate_thread_free
 
 const struct stdc_codec stdc_codec_gzip = {
-	.name = "gzip", DEFLATE_CODEC(gzip),
+	.name = "gzip", DEFLATE_CODEC(gzip, GZIP, "gzip", "gunzip"),
 	.starts_another = gzip_starts_another, .stream_again = gzip_again,
+	/* the family's libraries and limits, once */
+	.libraries = STDC_LIBRARIES({"libdeflate", libdeflate_version, always},
+				    {"libz", zlibVersion, zlib_usable}),
+	.limits = STDC_LIMITS(STDC_LIMIT("deflate_level_min", STDC_DEFLATE_LEVEL_MIN),
+		STDC_LIMIT("deflate_level_max", STDC_DEFLATE_LEVEL_MAX),
+		STDC_LIMIT("deflate_level_default", STDC_DEFLATE_LEVEL_DEFAULT),
+		STDC_LIMIT("deflate_small_max", STDC_DEFLATE_SMALL_MAX)),
+	.limits_later = STDC_LIMITS(STDC_LIMIT("deflate_best_level_min", STDC_DEFLATE_BEST_MIN),
+		STDC_LIMIT("deflate_best_level_max", STDC_DEFLATE_BEST_MAX),
+		STDC_LIMIT("deflate_best_level_default", STDC_DEFLATE_BEST_DEFAULT)),
 };
-const struct stdc_codec stdc_codec_deflate = {.name = "deflate", DEFLATE_CODEC(raw)};
-const struct stdc_codec stdc_codec_zlib = {.name = "zlib", DEFLATE_CODEC(zlib)};
+const struct stdc_codec stdc_codec_deflate = {
+	.name = "deflate", DEFLATE_CODEC(raw, RAW, "deflate", "inflate")};
+const struct stdc_codec stdc_codec_zlib = {
+	.name = "zlib", DEFLATE_CODEC(zlib, ZLIB, "zlib", "unzlib")};
 
 /* The Python bridge's: the *Best entries (levels 10..12, which streams do not have) of any
  * size.  format: 0 gzip, 1 raw, 2 zlib (enum format); out holds cap bytes, at least
@@ -543,7 +559,7 @@ gtm_long_t stdc_deflate_py_best(int format, const void *in, size_t len, void *ou
 
 	if (format < GZIP || format > ZLIB || (len > 0 && in == NULL) || out == NULL)
 		return stdc_fail(STDC_E_BAD_ARGS, "deflateBest: bad format, input or output");
-	r = one_shot_compress((enum format)format, 1, 3, &i, &o, level, LONG_MAX);
+	r = best_compress((enum format)format, 3, &i, &o, level, LONG_MAX);
 	if (r > 0) /* held: the caller's output is smaller than the result */
 		return stdc_fail(STDC_E_OUTPUT_TOO_LARGE, "deflateBest: the result does not fit the "
 				 "%zu-byte output", cap);

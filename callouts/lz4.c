@@ -33,6 +33,8 @@
 
 #include "codec.h"
 
+extern const struct stdc_codec stdc_codec_lz4;
+
 enum form { BLOCK, SIZED, FRAME };
 
 static const char *const form_op[][2] = {
@@ -95,16 +97,6 @@ static int run_block_compress(const struct stdc_job *job, struct stdc_thread *t,
 }
 
 /* Checks the level (before any work), as every compressing entry does. */
-static gtm_long_t check_level(enum form form, int argc, gtm_long_t *level)
-{
-	if (argc < 3)
-		*level = STDC_LZ4_LEVEL_DEFAULT;
-	if (argc >= 2 && (*level == 0 || *level < STDC_LZ4_LEVEL_MIN || *level > STDC_LZ4_LEVEL_MAX))
-		return stdc_fail(STDC_E_BAD_LEVEL, "%s: level %ld is outside %d..-1, 1..%d",
-				 form_op[form][0], (long)*level, STDC_LZ4_LEVEL_MIN,
-				 STDC_LZ4_LEVEL_MAX);
-	return STDC_OK;
-}
 
 static gtm_long_t block_compress(enum form form, int argc, gtm_string_t *in, gtm_string_t *out,
 				 gtm_long_t level, const struct lz4_limits *lim)
@@ -115,7 +107,7 @@ static gtm_long_t block_compress(enum form form, int argc, gtm_string_t *in, gtm
 	size_t cap;
 	gtm_long_t r;
 
-	r = check_level(form, argc, &level);
+	r = stdc_oneshot_level(&stdc_codec_lz4.oneshot_levels, op, argc, &level);
 	if (r != STDC_OK)
 		return r;
 	r = stdc_begin_within(argc, in, out, op, &lj.job, &t, &cap, lim->content, lim->packed);
@@ -315,31 +307,41 @@ static int run_frame_compress(const struct stdc_job *job, struct stdc_thread *t,
 	return STDC_OK;
 }
 
+/* Makes this thread's frame compression (or decompression) context if it has none yet:
+ * STDC_OK, or NO-MEMORY recorded for op. */
+static gtm_long_t frame_contexts(struct stdc_thread *t, int decompress, const char *op)
+{
+	size_t r = 0;
+
+	if (decompress && t->lz4f_d == NULL)
+		r = LZ4F_createDecompressionContext(&t->lz4f_d, LZ4F_VERSION);
+	else if (!decompress && t->lz4f_c == NULL)
+		r = LZ4F_createCompressionContext(&t->lz4f_c, LZ4F_VERSION);
+	if (!LZ4F_isError(r))
+		return STDC_OK;
+	if (decompress)
+		t->lz4f_d = NULL;
+	else
+		t->lz4f_c = NULL;
+	return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a context", op);
+}
+
+/* This thread's compression context, and the estimate: the frame's bound at the level. */
+static gtm_long_t frame_before_encode(struct stdc_job *job, struct stdc_thread *t,
+				      const char *op)
+{
+	LZ4F_preferences_t prefs;
+
+	if (frame_contexts(t, 0, op) != STDC_OK)
+		return -STDC_E_NO_MEMORY;
+	prefs = frame_prefs(job->in_len, job->level);
+	job->estimate = LZ4F_compressFrameBound(job->in_len, &prefs);
+	return STDC_OK;
+}
+
 gtm_long_t stdc_lz4_frame_compress(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	struct stdc_job job = {.run = run_frame_compress};
-	LZ4F_preferences_t prefs;
-	struct stdc_thread *t;
-	size_t cap, r;
-	gtm_long_t rc;
-
-	rc = check_level(FRAME, argc, &level);
-	if (rc != STDC_OK)
-		return rc;
-	rc = stdc_begin(argc, in, out, form_op[FRAME][0], &job, &t, &cap);
-	if (rc != STDC_OK)
-		return rc;
-	if (t->lz4f_c == NULL) {
-		r = LZ4F_createCompressionContext(&t->lz4f_c, LZ4F_VERSION);
-		if (LZ4F_isError(r)) {
-			t->lz4f_c = NULL;
-			return stdc_fail(STDC_E_NO_MEMORY, "lz4FrameCompress: no memory for a context");
-		}
-	}
-	job.level = (int)level;
-	prefs = frame_prefs(job.in_len, job.level);
-	job.estimate = LZ4F_compressFrameBound(job.in_len, &prefs);
-	return stdc_deliver(t, &job, out, cap);
+	return stdc_oneshot_compress(&stdc_codec_lz4, argc, in, out, level);
 }
 
 /* The total content size the frames declare: a walk over frame headers and block sizes only.
@@ -465,33 +467,28 @@ static int run_frame_decompress(const struct stdc_job *job, struct stdc_thread *
 	return STDC_OK;
 }
 
+/* Zero frames are an empty result; declared sizes choose where to decode, they never size an
+ * allocation. */
+static gtm_long_t frame_before_decode(struct stdc_job *job, struct stdc_thread *t,
+				      const char *op)
+{
+	size_t size;
+
+	if (job->in_len == 0)
+		return STDC_ONESHOT_DONE;
+	if (frame_contexts(t, 1, op) != STDC_OK)
+		return -STDC_E_NO_MEMORY;
+	size = declared_size(job->in, job->in_len);
+	if (size != STDC_UNKNOWN && size > STDC_MAX_STRING)
+		return stdc_fail(STDC_E_OUTPUT_TOO_LARGE, "%s: frames declare over the %d-byte limit",
+				 op, STDC_MAX_STRING);
+	job->estimate = size;
+	return STDC_OK;
+}
+
 gtm_long_t stdc_lz4_frame_decompress(int argc, gtm_string_t *in, gtm_string_t *out)
 {
-	struct stdc_job job = {.run = run_frame_decompress};
-	struct stdc_thread *t;
-	size_t cap, size, r;
-	gtm_long_t rc;
-
-	rc = stdc_begin(argc, in, out, form_op[FRAME][1], &job, &t, &cap);
-	if (rc != STDC_OK)
-		return rc;
-	if (job.in_len == 0)
-		return STDC_OK; /* zero frames */
-	if (t->lz4f_d == NULL) {
-		r = LZ4F_createDecompressionContext(&t->lz4f_d, LZ4F_VERSION);
-		if (LZ4F_isError(r)) {
-			t->lz4f_d = NULL;
-			return stdc_fail(STDC_E_NO_MEMORY, "lz4FrameDecompress: no memory for a context");
-		}
-	}
-	/* Declared sizes choose where to decode; they never size an allocation. */
-	size = declared_size(job.in, job.in_len);
-	if (size != STDC_UNKNOWN && size > STDC_MAX_STRING)
-		return stdc_fail(STDC_E_OUTPUT_TOO_LARGE,
-				 "lz4FrameDecompress: frames declare over the %d-byte limit",
-				 STDC_MAX_STRING);
-	job.estimate = size;
-	return stdc_deliver(t, &job, out, cap);
+	return stdc_oneshot_decompress(&stdc_codec_lz4, argc, in, out);
 }
 
 /* ---- streams: LZ4 frames through LZ4F ---- */
@@ -680,6 +677,11 @@ static void lz4_thread_free(struct stdc_thread *t)
 	t->lz4f_bounce = NULL;
 }
 
+static int lz4_usable(void)
+{
+	return LZ4_versionNumber() / 10000 == LZ4_VERSION_MAJOR;
+}
+
 const struct stdc_codec stdc_codec_lz4 = {
 	.name = "lz4",
 	.error = STDC_E_LIBLZ4_FAIL,
@@ -687,6 +689,11 @@ const struct stdc_codec stdc_codec_lz4 = {
 	.level_max = STDC_LZ4_LEVEL_MAX,
 	.level_default = STDC_LZ4_LEVEL_DEFAULT,
 	.level_word = "level",
+	.oneshot_levels = {STDC_LZ4_LEVEL_MIN, STDC_LZ4_LEVEL_MAX, STDC_LZ4_LEVEL_DEFAULT,
+			   .no_zero = 1},
+	.oneshot_compress = {"lz4FrameCompress", run_frame_compress, NULL, frame_before_encode},
+	.oneshot_decompress = {"lz4FrameDecompress", run_frame_decompress, NULL,
+			       frame_before_decode},
 	.stream_begin = lz4_stream_begin,
 	.stream_step = lz4_stream_step,
 	.stream_end = lz4_stream_end,
@@ -698,4 +705,8 @@ const struct stdc_codec stdc_codec_lz4 = {
 	.exact_size = 1,
 	.needs_sizes = 1,
 	.thread_free = lz4_thread_free,
+	.libraries = STDC_LIBRARIES({"liblz4", LZ4_versionString, lz4_usable}),
+	.limits = STDC_LIMITS(STDC_LIMIT("lz4_level_min", STDC_LZ4_LEVEL_MIN),
+		STDC_LIMIT("lz4_level_max", STDC_LZ4_LEVEL_MAX),
+		STDC_LIMIT("lz4_level_default", STDC_LZ4_LEVEL_DEFAULT)),
 };

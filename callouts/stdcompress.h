@@ -37,6 +37,10 @@ _Static_assert(sizeof(gtm_string_t) == 16, "gtm_string_t must be {8-byte length,
 _Static_assert(sizeof(gtm_long_t) == 8, "gtm_long_t must be 8 bytes");
 
 #define STDC_MAX_STRING 1048576 /* the M string limit, both runtimes */
+/* The level argument of streamOpen and multiCompress that means "omitted" (the codec's
+ * default) when a host passes every argument: outside every codec's range.  0 is the default
+ * too, except for codecs whose levels include 0 (xz: 0 is xz -0). */
+#define STDC_LEVEL_OMITTED (-2147483647L - 1)
 
 #define STDC_API __attribute__((visibility("default")))
 
@@ -202,9 +206,10 @@ STDC_API gtm_long_t stdc_py_crc32(gtm_long_t crc, const void *data, size_t len);
  *   or -code.
  *   codec "gzip" | "deflate" | "zlib" (zlib's z_stream) | "zstd" (frames with a checksum) |
  *   "lz4" (LZ4 frames, 64 KiB linked blocks, content checksum) | "brotli";
- *   direction "c" (compress) or "d" (decompress); level 0 or omitted: the codec's default
- *   (gzip/deflate/zlib 1..9, default 6; zstd, lz4 and brotli quality as their one-shot
- *   entries, defaults 3, 1 and 11); max_output: a cap on
+ *   direction "c" (compress) or "d" (decompress); level omitted or STDC_LEVEL_OMITTED: the
+ *   codec's default, and 0 too except for xz (gzip/deflate/zlib 1..9, default 6; zstd, lz4,
+ *   brotli quality and xz as their one-shot entries, defaults 3, 1, 11 and 6; xz 0 is
+ *   xz -0); max_output: a cap on
  *   the total output of the handle, 0 or omitted: none; past it OUTPUT-TOO-LARGE;
  *   dict (zstd only): a dictionary, "" or omitted: none (docs/batch.md).
  *   workers (zstd compression only, 0..STDC_STREAM_MAX_WORKERS): libzstd's own worker threads
@@ -260,7 +265,8 @@ STDC_API gtm_long_t stdc_stream_unused(int argc, gtm_string_t *out, gtm_long_t h
  *   bytes each, offsets into the data of which `input` is the window [base, base + length);
  *   every pair must lie within `total` bytes (default: base + input length), no wrap-around.
  *   outSegments receives the (offset, length) pairs of the results within `output`.
- *   level 0 or omitted: the codec's default (ranges as the one-shot entries).  threads: worker
+ *   level omitted or STDC_LEVEL_OMITTED: the codec's default, and 0 too except for xz
+ *   (ranges as the one-shot entries; xz 0 is xz -0).  threads: worker
  *   threads inside the call, 0 or omitted = one per core (at most one per item and per 32 KiB
  *   of output room, at most 64).
  *   dictionary: "" or omitted = none; zstd only (compiled once, cached per thread by content).

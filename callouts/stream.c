@@ -143,7 +143,7 @@ gtm_long_t stdc_stream_open(int argc, gtm_string_t *codec, gtm_string_t *directi
 	else
 		return stdc_fail(STDC_E_BAD_ARGS, "%s: direction \"%.*s\" is not c or d", op,
 				 (int)direction->length, direction->address);
-	level = stdc_arg(argc >= 3, level, 0);
+	level = stdc_arg(argc >= 3, level, STDC_LEVEL_OMITTED);
 	max_output = stdc_arg(argc >= 4, max_output, 0);
 	if (options < 0 || options > (STDC_ZSTD_FRAME_BITS | STDC_STREAM_ONE_FRAME) ||
 	    ((options & STDC_ZSTD_FRAME_BITS) && !(comp && c->frame_options)) ||

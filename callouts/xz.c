@@ -17,6 +17,8 @@
 
 #include "codec.h"
 
+extern const struct stdc_codec stdc_codec_xz;
+
 /* Records a liblzma failure of op; s is the decoder (NULL when encoding). */
 static gtm_long_t lzma_failure(lzma_ret r, const char *op, const lzma_stream *s)
 {
@@ -86,30 +88,18 @@ static int run_compress(const struct stdc_job *job, struct stdc_thread *t, unsig
 	return STDC_OK;
 }
 
+/* What this one-filter stream takes at most: LZMA2 falls back to stored chunks, 3 bytes of
+ * header each 64 KiB, and the headers, index and footer fit 64 bytes.  (liblzma's
+ * lzma_stream_buffer_bound allows for any block header, 1 KiB more, so every small result
+ * would take the staging path.)  A hint: a result that does not fit is staged. */
+static size_t xz_estimate(size_t n)
+{
+	return n + 3 * (n / 65536 + 1) + 64;
+}
+
 gtm_long_t stdc_xz_compress(int argc, gtm_string_t *in, gtm_string_t *out, gtm_long_t level)
 {
-	struct stdc_job job = {.run = run_compress};
-	struct stdc_thread *t;
-	size_t cap;
-	gtm_long_t r;
-
-	if (argc < 3)
-		level = STDC_XZ_LEVEL_DEFAULT;
-	if (level < STDC_XZ_LEVEL_MIN || level > STDC_XZ_LEVEL_MAX)
-		return stdc_fail(STDC_E_BAD_LEVEL,
-				 "xzCompress: level %ld is outside %d..%d (%d..%d: extreme)",
-				 (long)level, STDC_XZ_LEVEL_MIN, STDC_XZ_LEVEL_MAX,
-				 STDC_XZ_EXTREME_MIN, STDC_XZ_LEVEL_MAX);
-	r = stdc_begin(argc, in, out, "xzCompress", &job, &t, &cap);
-	if (r != STDC_OK)
-		return r;
-	job.level = (int)level;
-	/* What this one-filter stream takes at most: LZMA2 falls back to stored chunks, 3 bytes
-	 * of header each 64 KiB, and the headers, index and footer fit 64 bytes.  (liblzma's
-	 * lzma_stream_buffer_bound allows for any block header, 1 KiB more, so every small
-	 * result would take the staging path.)  A hint: a result that does not fit is staged. */
-	job.estimate = job.in_len + 3 * (job.in_len / 65536 + 1) + 64;
-	return stdc_deliver(t, &job, out, cap);
+	return stdc_oneshot_compress(&stdc_codec_xz, argc, in, out, level);
 }
 
 static int run_decompress(const struct stdc_job *job, struct stdc_thread *t, unsigned char *dst,
@@ -149,20 +139,19 @@ static int run_decompress(const struct stdc_job *job, struct stdc_thread *t, uns
 	return (int)failed;
 }
 
+/* As xz -d: an empty input is not a truncated stream, but no stream at all.  The size is
+ * in the index, at the end: decode to learn it (no estimate). */
+static gtm_long_t xz_before_decode(struct stdc_job *job, struct stdc_thread *t, const char *op)
+{
+	(void)t;
+	if (job->in_len == 0)
+		return stdc_fail(STDC_E_LIBLZMA_FAIL, "%s: empty input is not .xz data", op);
+	return STDC_OK;
+}
+
 gtm_long_t stdc_xz_decompress(int argc, gtm_string_t *in, gtm_string_t *out)
 {
-	struct stdc_job job = {.run = run_decompress};
-	struct stdc_thread *t;
-	size_t cap;
-	gtm_long_t r;
-
-	r = stdc_begin(argc, in, out, "xzDecompress", &job, &t, &cap);
-	if (r != STDC_OK)
-		return r;
-	if (job.in_len == 0) /* as xz -d: not a truncated stream, no stream at all */
-		return stdc_fail(STDC_E_LIBLZMA_FAIL, "xzDecompress: empty input is not .xz data");
-	job.estimate = STDC_UNKNOWN; /* the size is in the index, at the end: decode to learn it */
-	return stdc_deliver(t, &job, out, cap);
+	return stdc_oneshot_decompress(&stdc_codec_xz, argc, in, out);
 }
 
 /* ---- streams ----
@@ -341,11 +330,28 @@ static int xz_prepare(struct stdc_thread *t, int decompress, int level, const vo
 	return 0;
 }
 
-/* Levels 1..19: 0 is the default (6) here as for every codec; preset -0 is xzCompress's. */
+static int xz_usable(void)
+{
+	return lzma_version_number() / 10000000 == LZMA_VERSION_MAJOR;
+}
+
+/* Levels 0..19 as xzCompress's: 0 is xz -0 (level_zero), only an omitted level the default. */
 const struct stdc_codec stdc_codec_xz = {
-	.name = "xz", .error = STDC_E_LIBLZMA_FAIL, .level_word = "level",
-	.level_min = 1, .level_max = STDC_XZ_LEVEL_MAX, .level_default = STDC_XZ_LEVEL_DEFAULT,
+	.name = "xz", .error = STDC_E_LIBLZMA_FAIL, .level_word = "level", .level_zero = 1,
+	.level_min = STDC_XZ_LEVEL_MIN, .level_max = STDC_XZ_LEVEL_MAX,
+	.level_default = STDC_XZ_LEVEL_DEFAULT,
+	.oneshot_levels = {STDC_XZ_LEVEL_MIN, STDC_XZ_LEVEL_MAX, STDC_XZ_LEVEL_DEFAULT,
+			   .note = " (" STDC_STR(STDC_XZ_EXTREME_MIN) ".." STDC_STR(STDC_XZ_LEVEL_MAX)
+				   ": extreme)"},
+	.oneshot_compress = {"xzCompress", run_compress, xz_estimate, NULL},
+	.oneshot_decompress = {"xzDecompress", run_decompress, NULL, xz_before_decode},
 	.stream_begin = xz_stream_begin, .stream_step = xz_stream_step,
 	.stream_end = xz_stream_end, .starts_another = xz_starts_another,
 	.bound = xz_bound, .encode = xz_encode, .decode = xz_decode, .prepare = xz_prepare,
+	.libraries = STDC_LIBRARIES({"liblzma", lzma_version_string, xz_usable}),
+	.limits_later = STDC_LIMITS(STDC_LIMIT("xz_level_min", STDC_XZ_LEVEL_MIN),
+		STDC_LIMIT("xz_level_max", STDC_XZ_LEVEL_MAX),
+		STDC_LIMIT("xz_level_default", STDC_XZ_LEVEL_DEFAULT),
+		STDC_LIMIT("xz_extreme_min", STDC_XZ_EXTREME_MIN),
+		STDC_LIMIT("xz_decoder_memlimit", STDC_XZ_DECODER_MEMLIMIT)),
 };

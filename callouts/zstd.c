@@ -12,6 +12,8 @@
 
 #include "codec.h"
 
+extern const struct stdc_codec stdc_codec_zstd;
+
 int stdc_zstd_result(size_t r, const char *op, size_t *len)
 {
 	if (ZSTD_isError(r)) {
@@ -110,32 +112,30 @@ static int run_decompress(const struct stdc_job *job, struct stdc_thread *t, uns
 			  "zstdDecompress", len);
 }
 
-gtm_long_t stdc_zstd_decompress(int argc, gtm_string_t *in, gtm_string_t *out)
+/* Zero frames are an empty result; frame headers may declare the size: a declaration is a hint
+ * for choosing where to decode, never a size to allocate. */
+static gtm_long_t zstd_before_decode(struct stdc_job *job, struct stdc_thread *t, const char *op)
 {
-	struct stdc_job job = {.run = run_decompress};
-	struct stdc_thread *t;
 	unsigned long long size;
-	size_t cap;
-	gtm_long_t rc;
 
-	rc = stdc_begin(argc, in, out, "zstdDecompress", &job, &t, &cap);
-	if (rc != STDC_OK)
-		return rc;
-	if (job.in_len == 0)
-		return STDC_OK; /* zero frames */
+	if (job->in_len == 0)
+		return STDC_ONESHOT_DONE;
 	if (t->zstd_d == NULL && (t->zstd_d = ZSTD_createDCtx()) == NULL)
-		return stdc_fail(STDC_E_NO_MEMORY, "zstdDecompress: no memory for a context");
-	/* Frame headers may declare the size; a declaration is a hint for choosing where to
-	 * decode, never a size to allocate. */
-	size = declared_size(job.in, job.in_len);
+		return stdc_fail(STDC_E_NO_MEMORY, "%s: no memory for a context", op);
+	size = declared_size(job->in, job->in_len);
 	if (size == ZSTD_CONTENTSIZE_ERROR)
-		return stdc_fail(STDC_E_LIBZSTD_FAIL, "zstdDecompress: not a sequence of zstd frames");
+		return stdc_fail(STDC_E_LIBZSTD_FAIL, "%s: not a sequence of zstd frames", op);
 	if (size != ZSTD_CONTENTSIZE_UNKNOWN && size > STDC_MAX_STRING)
 		return stdc_fail(STDC_E_OUTPUT_TOO_LARGE,
-				 "zstdDecompress: frames declare %llu bytes, over the %d-byte limit",
-				 size, STDC_MAX_STRING);
-	job.estimate = size == ZSTD_CONTENTSIZE_UNKNOWN ? STDC_UNKNOWN : (size_t)size;
-	return stdc_deliver(t, &job, out, cap);
+				 "%s: frames declare %llu bytes, over the %d-byte limit", op, size,
+				 STDC_MAX_STRING);
+	job->estimate = size == ZSTD_CONTENTSIZE_UNKNOWN ? STDC_UNKNOWN : (size_t)size;
+	return STDC_OK;
+}
+
+gtm_long_t stdc_zstd_decompress(int argc, gtm_string_t *in, gtm_string_t *out)
+{
+	return stdc_oneshot_decompress(&stdc_codec_zstd, argc, in, out);
 }
 
 ZSTD_CCtx *stdc_zstd_cctx(struct stdc_thread *t, const char *op)
@@ -382,6 +382,11 @@ static void zstd_thread_free(struct stdc_thread *t)
 	t->zstd_d = NULL;
 }
 
+static int zstd_usable(void)
+{
+	return ZSTD_versionNumber() / 10000 == ZSTD_VERSION_MAJOR;
+}
+
 const struct stdc_codec stdc_codec_zstd = {
 	.name = "zstd",
 	.error = STDC_E_LIBZSTD_FAIL,
@@ -389,6 +394,7 @@ const struct stdc_codec stdc_codec_zstd = {
 	.level_max = STDC_ZSTD_LEVEL_MAX,
 	.level_default = STDC_ZSTD_LEVEL_DEFAULT,
 	.level_word = "level",
+	.oneshot_decompress = {"zstdDecompress", run_decompress, NULL, zstd_before_decode},
 	.stream_begin = zstd_stream_begin,
 	.stream_step = zstd_stream_step,
 	.stream_end = zstd_stream_end,
@@ -404,4 +410,8 @@ const struct stdc_codec stdc_codec_zstd = {
 	.exact_size = 1,
 	.dict_get = zstd_dict_get,
 	.thread_free = zstd_thread_free,
+	.libraries = STDC_LIBRARIES({"libzstd", ZSTD_versionString, zstd_usable}),
+	.limits = STDC_LIMITS(STDC_LIMIT_GET("zstd_level_min", ZSTD_minCLevel),
+		STDC_LIMIT_GET("zstd_level_max", ZSTD_maxCLevel),
+		STDC_LIMIT("zstd_level_default", STDC_ZSTD_LEVEL_DEFAULT)),
 };

@@ -182,8 +182,8 @@ def test_incompressible_near_the_limit_compresses():
     data = pseudo_random(MAX - 200)
     packed = sc.xz_compress(data, 0)
     assert len(data) < len(packed) <= MAX and lzma.decompress(packed) == data
-    with pytest.raises(sc.BadLevelError, match="level 0"):  # preset -0 is the one-shot's
-        sc.xz_compress(pseudo_random(MAX), 0)
+    # past 1 MiB the stream takes over, at level 0 too (xz -0, as the one-shot)
+    assert lzma.decompress(sc.xz_compress(pseudo_random(MAX), 0)) == pseudo_random(MAX)
     assert lzma.decompress(sc.xz_compress(pseudo_random(MAX), 1)) == pseudo_random(MAX)
 
 
@@ -300,15 +300,46 @@ def test_stream_output_cap_stops_a_bomb():
 
 
 def test_stream_levels_and_lzma_reads_each():
-    """Stream levels 1..19 (None: the default 6); each result is .xz that lzma reads, CRC64."""
-    for level in (1, 6, 9, 10, 19):
+    """Stream levels 0..19 (None: the default 6); each result is .xz that lzma reads, CRC64:
+    lzma_easy_encoder at the level's preset, the bytes of lzma.compress(preset=...)."""
+    for level, preset in ((0, 0), (1, 1), (6, 6), (9, 9), (10, 0 | lzma.PRESET_EXTREME),
+                          (19, 9 | lzma.PRESET_EXTREME)):
         c = sc.Compressor("xz", level)
         packed = c.compress(TEXT) + c.flush()
         assert lzma.decompress(packed) == TEXT
         assert packed[7] == lzma.CHECK_CRC64
-    for bad in (0, 20):  # 0 would be the default in C: the bridge refuses it (xz -0 is not)
-        with pytest.raises(sc.BadLevelError):
+        assert packed == lzma.compress(TEXT, preset=preset), level
+    c = sc.Compressor("xz")
+    assert c.compress(TEXT) + c.flush() == lzma.compress(TEXT, preset=6)  # None: the default
+    for bad in (-1, 20):
+        with pytest.raises(sc.BadLevelError, match="outside 0..19"):
             sc.Compressor("xz", bad)
+
+
+@needs_xz_cli
+def test_level_zero_is_xz_minus_0_in_streams_and_batches():
+    """An explicit 0 is xz -0 in streams and batches, as xzCompress's (only an omitted level is
+    the default 6): the stream's bytes are `xz -0`'s (one thread), a batch item the
+    one-shot's (dictionary cut to the item), and lzma and xz -dc read both."""
+    data = TEXT * 10
+    c = sc.Compressor("xz", 0)
+    packed = c.compress(data) + c.flush()
+    assert packed == xz_cli(["-0", "-T1", "-c"], data)
+    assert packed != lzma.compress(data, preset=6)
+    assert lzma.decompress(packed) == data
+    items = [data, b"", pseudo_random(3000), TEXT * 50]  # the last past 1 MiB: a stream
+    batch = [bytes(p) for p in sc.multi_compress("xz", items, level=0)]
+    assert batch == [sc.xz_compress(x, 0) for x in items]
+    assert batch != [sc.xz_compress(x) for x in items]
+    assert [lzma.decompress(b) for b in batch] == items
+    assert [xz_cli(["-dc"], b) for b in batch] == items
+    # the C entries: fewer arguments, or STDC_LEVEL_OMITTED, is the default; 0 is xz -0
+    rt = _runtime.default()
+    for args, preset in (((), 6), ((0,), 0), ((-(1 << 31),), 6)):
+        h, _ = rt.call("streamOpen", b"xz", b"c", *args)
+        assert h > 0
+        ret, (out,) = rt.call("streamWrite", data, None, h, 1)
+        assert ret == 0 and out == lzma.compress(data, preset=preset), args
 
 
 def test_stream_open_text_and_cli_round_trip(tmp_path):

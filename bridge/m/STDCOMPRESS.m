@@ -187,7 +187,7 @@ lz4StreamFree(h) ; free stream h (either kind): 1, or 0 (INVALID-HANDLE: never o
  ; -- end of LZ4 block streams --
  ;
  ; -- streams of any length.  codec gzip, deflate, zlib, zstd, lz4 or brotli; direction c or
- ; d; level "" or 0: the codec's default; maxOutput: a cap on a decompressor's total output
+ ; d; level "" (or 0, but xz 0 is xz -0): the codec's default; maxOutput: a cap on a decompressor's total output
  ; ("" or 0: none), past it OUTPUT-TOO-LARGE.  Each call takes a chunk of up to 1 MiB and
  ; gives at most 1 MiB: 2 says more is pending, drain it with streamRead.  A failure ends the
  ; stream; streamClose then frees it. --
@@ -562,7 +562,7 @@ badHandle(op) ; h is not a positive integer: INVALID-HANDLE
 streamOpenC() ; h and the arguments are streamOpen's
  new $etrap set $etrap="goto trap^STDCOMPRESS"
  quit:'($data(codec)#2) $$noData("streamOpen")
- set level=$get(level) set:level="" level=0
+ set level=$get(level) set:level="" level=-2147483648 ; omitted: C's STDC_LEVEL_OMITTED
  quit:level'?.1"-"1.18N $$badLevel("streamOpen")
  set maxOutput=$get(maxOutput) set:maxOutput="" maxOutput=0
  quit:maxOutput'?1.18N $$badArg("streamOpen","maxOutput",maxOutput)
@@ -795,8 +795,9 @@ multiC(dir) ; dir 1 compress, 2 decompress; codec, in, out, level, threads, dict
  set op=$select(dir=1:"multiCompress",1:"multiDecompress")
  kill out
  quit:'($data(codec)#2) $$noData(op)
- set level=$get(level) set:level="" level=0
- quit:level'?.1"-"1.18N $$badLevel(op)
+ ; an omitted level: C's STDC_LEVEL_OMITTED (compressing only: the decompressing labels
+ ; have no level of their own, and their caller's level stays as it is)
+ if dir=1 set level=$get(level) set:level="" level=-2147483648 quit:level'?.1"-"1.18N $$badLevel(op)
  set threads=$get(threads) set:threads="" threads=0
  quit:threads'?1.18N $$badArg(op,"threads",threads)
  set dict=$get(dict),s="",ok=1

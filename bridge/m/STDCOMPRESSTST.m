@@ -673,13 +673,16 @@ tXzStream ;@test an xz stream (compressFile) of 900 KB is read by xz -dc through
  set r=$$compressFile^STDCOMPRESS("xz",f,g,1) do called(r,"xz compressFile")
  zsystem "xz -dc <"_g_" >"_h do eq($zsystem,0,"xz -dc reads our stream")
  set y=$$readFile^STDCOMPRESSCONF(h) do eq($zlength(y),$zlength(d),"xz -dc: length"),ok(y=d,"xz -dc: the bytes")
+ set r=$$compressFile^STDCOMPRESS("xz",f,g,0) do called(r,"xz compressFile at level 0 (xz -0)")
+ zsystem "xz -dc <"_g_" >"_h do eq($zsystem,0,"xz -dc reads our level 0 stream")
+ set y=$$readFile^STDCOMPRESSCONF(h) do ok(y=d,"xz -dc: the level 0 bytes")
  zsystem "xz -c -1 <"_f_" >"_g do eq($zsystem,0,"xz -c")
  set r=$$decompressFile^STDCOMPRESS("xz",g,h) do called(r,"xz decompressFile")
  set y=$$readFile^STDCOMPRESSCONF(h) do ok(y=d,"decompressFile of xz(1)'s file")
  for y=f,g,h open y close y:(delete)
  quit
  ;
-tXzBatch ;@test multiCompress / multiDecompress of xz: each item is xzCompress's stream; a corrupt item is LIBLZMA-FAIL
+tXzBatch ;@test multiCompress / multiDecompress of xz: each item is xzCompress's stream (level 0 too); a corrupt item is LIBLZMA-FAIL
  new a,z,y,s,r,i,ok,one,$etrap
  set $etrap=$$catcher()
  do bItems(.a,50)
@@ -692,6 +695,13 @@ tXzBatch ;@test multiCompress / multiDecompress of xz: each item is xzCompress's
  do ok(ok,"xz round trip of 50 nodes")
  set z(7)=$zextract(z(7),1,20)_$zchar($zascii(z(7),21)+1#256)_$zextract(z(7),22,$zlength(z(7)))
  set r=$$multiDecompress^STDCOMPRESS("xz",.z,.y,.s) do raised(r,"LIBLZMA-FAIL","a corrupt item")
+ ; level 0 is xz -0 (xzCompress's 0), an omitted level the default 6
+ set r=$$multiCompress^STDCOMPRESS("xz",.a,.z,0) do called(r,"xz multiCompress at level 0")
+ set ok=1 for i=1:1:50 set r=$$xzCompress^STDCOMPRESS(a(i),.one,0) set:'r!(one'=z(i)) ok=0
+ do ok(ok,"level 0 items are xzCompress's at level 0")
+ set r=$$multiCompress^STDCOMPRESS("xz",.a,.z) do called(r,"xz multiCompress at the default")
+ set ok=1 for i=1:1:50 set r=$$xzCompress^STDCOMPRESS(a(i),.one) set:'r!(one'=z(i)) ok=0
+ do ok(ok,"omitted level: xzCompress's default")
  quit
  ;
 tXzArgc ;@test bare xz call-outs with too few arguments return BAD-ARGS (-1)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 
 from . import _bindings, _runtime, stream as _stream
-from .errors import BadLevelError, Liblz4Error, OutputTooLargeError, RuntimeCheckError, StdcompressError
+from .errors import Liblz4Error, OutputTooLargeError, RuntimeCheckError, StdcompressError
 
 LZ4_MAX_INPUT_SIZE = 0x7E000000  # lz4.h: the largest block liblz4 compresses
 _INT_MAX = 0x7FFFFFFF
@@ -161,7 +161,7 @@ def compress(error: StdcompressError, entry: str, data, level=None, lgwin=None) 
     if entry in ("lz4Compress", "lz4BlockCompress"):
         return lz4_block_compress(entry, data, level, entry == "lz4Compress")
     # The level's errors are the one-shot's own (its check runs before any work): the streams
-    # read 0 as the default, where for zstd it is BAD-LEVEL and for brotli quality 0.
+    # read 0 as the default (xz apart), where for zstd it is BAD-LEVEL and for brotli quality 0.
     if lgwin is None:
         _bindings.compress(entry, b"", level)
     else:
@@ -172,9 +172,6 @@ def compress(error: StdcompressError, entry: str, data, level=None, lgwin=None) 
         from . import limits
         return brotli_compress(data, limits()["brotli_quality_default"] if level is None else level,
                                _BROTLI_LGWIN_DEFAULT if lgwin is None else lgwin)
-    if entry == "xzCompress" and level == 0:  # the stream reads 0 as its default, 6
-        raise BadLevelError("xzCompress: level 0 (xz -0) takes at most 1 MiB of input; "
-                            "use level 1..19 past it")
     return stream_compress(_STREAM_COMPRESS[entry], data, level)
 
 

@@ -42,19 +42,19 @@ def check_level(name: str, level) -> None:
         raise LevelTypeError(f"{name}: level {level!r} is not an integer")
 
 
-# Streams and batches take 0 as "the codec's default" in C; for these codecs 0 is not a level,
-# so an explicit 0 is BAD-LEVEL, as their one-shots say.
-_ZERO_IS_NO_LEVEL = frozenset({"gzip", "deflate", "zlib", "lz4", "xz"})
+# Streams and batches take 0 as "the codec's default" in C, except for xz, whose levels
+# include 0 (xz -0); for these codecs 0 is not a level, so an explicit 0 is BAD-LEVEL, as
+# their one-shots say.  An omitted level (None) is passed as C's STDC_LEVEL_OMITTED.
+_ZERO_IS_NO_LEVEL = frozenset({"gzip", "deflate", "zlib", "lz4"})
+ZERO_IS_A_LEVEL = frozenset({"xz"})  # the descriptors' level_zero
+LEVEL_OMITTED = -(1 << 31)  # stdcompress.h STDC_LEVEL_OMITTED
 
 
 def default_coded(name: str, codec, level) -> int:
-    """The level argument of an entry where 0 means the default: None is 0."""
+    """The level argument of a stream or batch entry: None is LEVEL_OMITTED (the default)."""
     if level is None:
-        return 0
+        return LEVEL_OMITTED
     check_level(name, level)
-    if level == 0 and codec == "xz":  # the C side would read it as the default, 6
-        raise BadLevelError(f"{name}: xz level 0 (xz -0) is xzCompress's only; streams and "
-                            "batches take 1..19 (None: the default)")
     if level == 0 and codec in _ZERO_IS_NO_LEVEL:
         raise BadLevelError(f"{name}: level 0 is not a {codec} level (None: the default)")
     return level

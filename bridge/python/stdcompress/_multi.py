@@ -110,7 +110,8 @@ def compress(codec: str, packed, segments, level=None, threads: int = 0, diction
     import stdcompress
     from . import _batch
     _batch._codec(codec)
-    lvl = _bindings.default_coded("multiCompress", codec, level) or None
+    _bindings.default_coded("multiCompress", codec, level)  # checks it
+    lvl = level if level or codec in _bindings.ZERO_IS_A_LEVEL else None
     _batch._int(threads, "threads")
     segs = memoryview(segments).cast("B")
 
@@ -124,7 +125,7 @@ def compress(codec: str, packed, segments, level=None, threads: int = 0, diction
                                      size=len(item)).finish(item)
         fn = {"zstd": stdcompress.zstd_compress, "lz4": stdcompress.lz4_block_compress,
               "gzip": stdcompress.gzip, "deflate": stdcompress.deflate,
-              "zlib": stdcompress.zlib}[codec]
+              "zlib": stdcompress.zlib, "xz": stdcompress.xz_compress}[codec]
         return fn(item, lvl)
 
     return _by_runs(packed, segs, batch, one,
