@@ -15,26 +15,6 @@
  * codec's one-shot decoder accepts the same bytes, both give the same output. */
 #include "fuzz.h"
 
-/* The oracle: each stream codec's one-shot decoder of the same format (lz4 streams are LZ4
- * frames).  A stream codec of the registry missing here fails every input that selects it. */
-static const struct {
-	const char *codec;
-	gtm_long_t (*decode)(int, gtm_string_t *, gtm_string_t *);
-} oneshots[] = {
-	{"gzip", stdc_gunzip},		{"deflate", stdc_inflate},
-	{"zlib", stdc_unzlib},		{"zstd", stdc_zstd_decompress},
-	{"lz4", stdc_lz4_frame_decompress}, {"brotli", stdc_brotli_decompress},
-	{"xz", stdc_xz_decompress},
-};
-
-static gtm_long_t (*oneshot_of(const char *codec))(int, gtm_string_t *, gtm_string_t *)
-{
-	for (size_t i = 0; i < sizeof(oneshots) / sizeof(oneshots[0]); i++)
-		if (strcmp(oneshots[i].codec, codec) == 0)
-			return oneshots[i].decode;
-	FUZZ_CHECK(0, "fuzz_stream.c: no one-shot decoder for the stream codec %s", codec);
-	return NULL;
-}
 static const long sizes[] = {16, 17, 64, 1000, 4096, 65536, 65537, STDC_MAX_STRING};
 #define BIG_CAP (8L << 20) /* every input gets a cap: bombs stay cheap to fuzz */
 #define HEADER 8
@@ -102,12 +82,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gtm_long_t rc = 0, first_failure = 0;
 	size_t off, chunk;
 	long cap;
+	const struct stdc_codec *c;
 	const char *name;
 	int k = 0, ended = 0;
 
 	if (size < HEADER || size > 4 * STDC_MAX_STRING)
 		return 0;
-	name = fuzz_codec(STDC_STREAMS, data[0])->name;
+	c = fuzz_codec(STDC_STREAMS, data[0]);
+	name = c->name;
+	FUZZ_CHECK(c->oneshot_decompress.run != NULL, "%s: a stream codec without a one-shot decoder",
+		   name);
 	codec = (gtm_string_t){(gtm_long_t)strlen(name), (char *)name};
 	r.caps[0] = sizes[data[1] & 7];
 	r.caps[1] = sizes[(data[1] >> 3) & 7];
@@ -158,7 +142,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			gtm_string_t whole = {(gtm_long_t)(size - HEADER), (char *)data + HEADER};
 			gtm_string_t one = fuzz_output(STDC_MAX_STRING);
 
-			if (oneshot_of(name)(2, &whole, &one) == 0)
+			/* the oracle: the codec's one-shot decoder of the same format (its
+			 * descriptor's; lz4 streams are LZ4 frames) */
+			if (stdc_oneshot_decompress(c, 2, &whole, &one) == 0)
 				FUZZ_CHECK(one.length == r.copied &&
 						   memcmp(one.address, r.copy, (size_t)r.copied) == 0,
 					   "%s: stream gave %ld bytes, one-shot %ld, or other bytes",
