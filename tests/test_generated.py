@@ -70,13 +70,26 @@ def test_every_tier_and_parameter_kind_renders():
                              "y  stdc_y  out[64]\n")
     assert generate.render(entries).splitlines() == [
         generate.LIBRARY,
+        "y: gtm_long_t stdc_y(O:gtm_string_t*[64])",
         "x: gtm_long_t stdc_x(I:gtm_string_t*,O:gtm_string_t*[1048576],I:gtm_long_t,"
         "O:gtm_string_t*[1048576])",
         "x64k: gtm_long_t stdc_x(I:gtm_string_t*,O:gtm_string_t*[65536],I:gtm_long_t,"
         "O:gtm_string_t*[65536])",
         "x1k: gtm_long_t stdc_x(I:gtm_string_t*,O:gtm_string_t*[1024],I:gtm_long_t,"
-        "O:gtm_string_t*[1024])",
-        "y: gtm_long_t stdc_y(O:gtm_string_t*[64])"]
+        "O:gtm_string_t*[1024])"]
+
+
+def test_the_runtime_finds_the_small_tier_first():
+    """GT.M walks a package's entries from the table's last line up on every call
+    (docs/callouts.md): the 1 KiB tier is written last, then 64 KiB, 1 MiB, the untiered
+    entries first, each group in the spec's order read upwards."""
+    names = [ln.split(":")[0] for ln in
+             (ROOT / "xc" / "stdcompress.xc").read_text().splitlines()[1:]]
+    tier = {entry: t for name, _, params, _ in generate.parse(generate.SPEC.read_text())
+            for t, (entry, _) in zip(generate._tiers(params), generate.expand(name, params))}
+    group = [["1k", "64k", "1m", None].index(tier[n]) for n in reversed(names)]
+    assert group == sorted(group)
+    assert names[-1] == "gzip1k" and names[-7] == "zstdCompress1k"
 
 
 @pytest.mark.parametrize("line, message", [

@@ -121,10 +121,15 @@ def _split(text: str) -> list[str]:
     return parts
 
 
+def _tiers(params: list[str]) -> list[str | None]:
+    """The output tiers of one spec line's entries, [None] for an untiered line."""
+    tiered = [p[4:-1].split(",") for p in params if p.startswith("out[") and "," in p]
+    return [t.strip() for t in tiered[0]] if tiered else [None]
+
+
 def expand(name: str, params: list[str], where: str = "spec") -> list[tuple[str, list[str]]]:
     """The table's entries for one spec line: (entry name, its parameter declarations)."""
-    tiered = [p[4:-1].split(",") for p in params if p.startswith("out[") and "," in p]
-    tiers = [t.strip() for t in tiered[0]] if tiered else [None]
+    tiers = _tiers(params)
     out = []
     for tier in tiers:
         if tier is not None and tier not in SUFFIX:
@@ -142,12 +147,27 @@ def expand(name: str, params: list[str], where: str = "spec") -> list[tuple[str,
     return out
 
 
+# GT.M keeps a package's entries in a list, each entry it reads put at the head, and walks that
+# list by name on every call (measured: 0.1-0.3 us per call for an entry a hundred lines from the
+# end, docs/callouts.md).  So the table is written in the reverse of the order the runtime should
+# find entries in: the 1 KiB tier first (where a call is cheapest and the walk shows most), then
+# 64 KiB, 1 MiB, and the untiered entries, each group in the spec's order.
+WALK_ORDER = {"1k": 0, "64k": 1, "1m": 2}
+
+
+def walk_order(entries) -> list[tuple[str, str, list[str]]]:
+    """(entry, C function, declarations) in the order the runtime should find them."""
+    found = [(entry, func, decl) for name, func, params, _ in entries
+             for entry, decl in expand(name, params)]
+    tier = {entry: WALK_ORDER[t] for name, _, params, _ in entries
+            for t, (entry, _) in zip(_tiers(params), expand(name, params)) if t}
+    return sorted(found, key=lambda e: tier.get(e[0], len(WALK_ORDER)))
+
+
 def render(entries) -> str:
-    lines = [LIBRARY]
-    for name, func, params, _ in entries:
-        for entry, decl in expand(name, params):
-            lines.append(f"{entry}: gtm_long_t {func}({','.join(decl)})")
-    return "\n".join(lines) + "\n"
+    lines = [f"{entry}: gtm_long_t {func}({','.join(decl)})"
+             for entry, func, decl in reversed(walk_order(entries))]
+    return "\n".join([LIBRARY, *lines]) + "\n"
 
 
 def compress_threshold(cap: int) -> int:
