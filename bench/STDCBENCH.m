@@ -10,6 +10,8 @@ STDCBENCH ; timing loops of the benchmark (bench/engine.py runs them); not part 
  ; frame1k.<n>.<job>: that call inside one extrinsic function frame, as a wrapper must make;
  ; trap1k.<n>.<job>: inside a frame that also sets its own $ETRAP, as a wrapper that reports
  ; the runtime's errors in its own codes (CALLOUT-MISSING) must.
+ ; cfloor.zstd, cfloor.gzip: the C floor's work (bench/runtime_floor.c) as a call-out;
+ ; cftrap.zstd, cftrap.gzip: that call inside trap's frame.
  ; A job that fails prints "JOB skipped <$ZSTATUS>" and the others still run.
  quit
  ;
@@ -57,6 +59,10 @@ loop(job,n) ; microseconds for n calls of job on data; the result is left in out
  if $piece(job,".")="floor1k" set size=$piece(job,".",2) for i=1:1:n set rc=$&stdcbench.declare1k(data,.out,size)
  if $piece(job,".")="frame1k" set size=$piece(job,".",2) for i=1:1:n set rc='$$frame(data,.out,size)
  if $piece(job,".")="trap1k" set size=$piece(job,".",2) for i=1:1:n set rc='$$trap(data,.out,size)
+ if job="cfloor.zstd" for i=1:1:n set rc=$&stdcbench.zstd1k(data,.out)
+ if job="cfloor.gzip" for i=1:1:n set rc=$&stdcbench.gzip1k(data,.out)
+ if job="cftrap.zstd" for i=1:1:n set rc='$$trapZstd(data,.out)
+ if job="cftrap.gzip" for i=1:1:n set rc='$$trapGzip(data,.out)
  set t0=$$us(t0,$zh)
  if rc set $ecode=",U-BENCH-"_job_"-RETURNED-"_rc_","
  quit t0
@@ -67,6 +73,14 @@ frame(data,out,size) ; the least an M wrapper is: one extrinsic frame around the
 trap(data,out,size) ; the least a wrapper with its own error trap is: frame's, and SET $ETRAP
  new $etrap set $etrap="goto trap^STDCOMPRESS"
  quit '$&stdcbench.declare1k(data,.out,size)
+ ;
+trapZstd(data,out) ; the C floor's zstd work as a call-out, inside trap's frame
+ new $etrap set $etrap="goto trap^STDCOMPRESS"
+ quit '$&stdcbench.zstd1k(data,.out)
+ ;
+trapGzip(data,out) ; the C floor's gzip work as a call-out, inside trap's frame
+ new $etrap set $etrap="goto trap^STDCOMPRESS"
+ quit '$&stdcbench.gzip1k(data,.out)
  ;
 us(a,b) ; microseconds from $ZH value a to $ZH value b (M evaluates strictly left to right)
  quit $piece(b,",")-$piece(a,",")*86400+$piece(b,",",2)-$piece(a,",",2)*1E6+$piece(b,",",3)-$piece(a,",",3)

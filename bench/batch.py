@@ -12,7 +12,9 @@ about 200 bytes each, as many as the size allows); an M record is consecutive li
 
 Rows: zstd batch decompression with threads=2 against threads=1 (target >= 1.7x) and against
 a Python loop of one-shot stdcompress.zstd_decompress calls (target >= 3x), the output checked
-identical to the records; the machine's parallel ceiling for the same job (two processes each
+identical to the records; the C floor (bench/batch_floor.c: libzstd's decoder over the same
+frames, one thread), and that floor halved, the most two cores can make of it, which bounds
+the row against the loop; the machine's parallel ceiling for the same job (two processes each
 running threads=1 at once: their combined rate against one alone, the most threads=2 can
 reach); batch compression threads=2 vs 1 (context); and the compressed total
 of the same records with a dictionary trained from them (libzstd's fastCover, 1 MiB of
@@ -31,6 +33,7 @@ from array import array
 import stdcompress
 from stdcompress import _batch
 
+from . import floors
 from .corpus import gtm_dist
 from .report import Row, Target
 from .timing import Plan, best_of
@@ -38,7 +41,30 @@ from .timing import Plan, best_of
 SECTION = "batches of small records"
 JOBS = ("batch zstd decompress, threads=2 vs 1", "batch zstd decompress, threads=2 vs loop",
         "batch zstd -3 compress, threads=2 vs 1", "batch zstd -3 size, dictionary vs none",
-        "two processes of threads=1 at once vs one")
+        "two processes of threads=1 at once vs one", "batch zstd decompress, threads=1 vs C floor",
+        "C floor halved (2 cores) vs loop")
+
+
+def c_floor(cdata: bytes, csegs: bytes, data: bytes):
+    """bench/batch_floor.c: libzstd's decoder over the same frames, one thread, into one
+    buffer; checked to decode every byte before it is timed."""
+    import ctypes
+
+    lib = floors.load("batch_floor")
+    fn = lib.batch_floor_zstd_decompress
+    fn.restype = ctypes.c_longlong
+    fn.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_void_p,
+                   ctypes.c_size_t]
+    total = len(data)
+    dst = ctypes.create_string_buffer(total)
+    count = len(csegs) // 16
+
+    def run():
+        return fn(cdata, csegs, count, dst, total)
+
+    if run() != total or dst.raw != data:
+        raise AssertionError("bench: batch_floor did not decode the batch")
+    return run
 GOLDEN = 0.6180339887498949
 MIN_SIZE, MAX_SIZE = 100, 4096
 DICT_SIZE = 64 << 10
@@ -183,16 +209,26 @@ def rows(plan: Plan) -> list[Row]:
             raise AssertionError(f"batch decompression (threads={threads}) differs")
     if b"".join(loop()) != data:
         raise AssertionError("one-shot loop differs")
-    t = best_of({"t2": batch(2), "t1": batch(1), "loop": loop}, plan)
+    t = best_of({"t2": batch(2), "t1": batch(1), "loop": loop, "floor": c_floor(cdata, csegs,
+                                                                                data)}, plan)
+    # threads=2 can at best halve the C floor: that bounds the row against the loop
+    two_cores = t["floor"] / 2 * 1e6
     out = [
         Row(SECTION, JOBS[0], name, total, "speed", "us", t["t2"] * 1e6, t["t1"] * 1e6,
             "threads=1", target=Target(">=", 1.7)),
         Row(SECTION, JOBS[1], name, total, "speed", "us", t["t2"] * 1e6, t["loop"] * 1e6,
-            "loop of zstd_decompress", target=Target(">=", 3)),
+            "loop of zstd_decompress", target=Target(">=", 3), floor=two_cores,
+            floor_name="C floor / 2 cores"),
+        Row(SECTION, JOBS[5], name, total, "speed", "us", t["t1"] * 1e6, t["floor"] * 1e6,
+            "C floor"),
+        Row(SECTION, JOBS[6], name, total, "speed", "us", two_cores, t["loop"] * 1e6,
+            "loop of zstd_decompress"),
     ]
     alone, together = parallel_ceiling(batch(1), plan)
     out.append(Row(SECTION, JOBS[4], name, total, "speed", "us", together / 2 * 1e6, alone * 1e6,
                    "one process"))
+    # the machine's ceiling bounds threads=2 against threads=1
+    out[0].floor, out[0].floor_name = t["t1"] * together / (2 * alone) * 1e6, "threads=1 / ceiling"
     c = best_of({"t2": lambda: _batch.compress("zstd", data, segs, level=3, threads=2),
                  "t1": lambda: _batch.compress("zstd", data, segs, level=3, threads=1)}, plan)
     out.append(Row(SECTION, JOBS[2], name, total, "speed", "us", c["t2"] * 1e6, c["t1"] * 1e6,

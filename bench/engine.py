@@ -48,6 +48,8 @@ FLOOR_JOBS = ("gzip-libdeflate", "gzip-zlib-small", "zstd")
 SMALL_FLOOR_SUFFIX = " vs C floor + runtime cost"
 # wrapper rows: ... plus the runtime's cost of a frame that sets its own $ETRAP
 SMALL_TRAP_SUFFIX = " vs C floor + runtime cost of a trapped frame"
+# the C floor's work made as a call-out (bench/runtime_floor.c): the floor of the small rows
+IN_RUNTIME_NAMES = {"cfloor": "C floor as a call-out", "cftrap": "C floor as a trapped call-out"}
 
 # job on a 1 MiB item: (the bridge row's job, M entry and label, the M input made from the item,
 # the expected M result made from the item)
@@ -62,10 +64,14 @@ BIG_JOBS = [
 def _runtime_floor_table() -> Path:
     """bench/runtime_floor.c as its own call-out package (stdcbench) with its own table."""
     lib = floors.compile_c(ROOT / "bench" / "runtime_floor.c", OBJECTS.parent / "libstdcbench.so",
-                           ["-shared", "-fPIC", f"-I{ROOT / 'callouts'}"])
+                           ["-shared", "-fPIC", f"-I{ROOT / 'callouts'}", *floors.compile_flags(),
+                            "-Wl,--exclude-libs,ALL"])
     table = OBJECTS.parent / "stdcbench.xc"
+    # the runtime finds the last lines first (docs/callouts.md): the small calls go last
     table.write_text(f"{lib}\ndeclare: gtm_long_t stdcbench_declare(I:gtm_string_t*,"
                      "O:gtm_string_t*[1048576],I:gtm_long_t)\n"
+                     "gzip1k: gtm_long_t stdcbench_gzip(I:gtm_string_t*,O:gtm_string_t*[1024])\n"
+                     "zstd1k: gtm_long_t stdcbench_zstd(I:gtm_string_t*,O:gtm_string_t*[1024])\n"
                      "declare1k: gtm_long_t stdcbench_declare(I:gtm_string_t*,"
                      "O:gtm_string_t*[1024],I:gtm_long_t)\n")
     return table
@@ -142,8 +148,12 @@ def small_rows(c: Corpus, plan: Plan) -> list[Row]:
                        f"{len(expect(item))}.{job}"] +
                  ([f"trap1k.{len(expect(item))}.{job}"] if job.startswith("wrap.") else [])
                  for _, job, expect in SMALL_JOBS}
+    # each job's floor as a call-out: the C floor's work called by the runtime, for a wrapper
+    # inside a trapped frame (the least a wrapper is)
+    in_runtime = {job: f"{'cftrap' if job.startswith('wrap.') else 'cfloor'}."
+                       f"{label.split()[0]}" for label, job, _ in SMALL_JOBS}
     inputs = {job: item for _, job, _ in jobs}
-    inputs.update({f: item for _, job, _ in jobs for f in floors_of[job]})
+    inputs.update({f: item for _, job, _ in jobs for f in [*floors_of[job], in_runtime[job]]})
     results = run_m(inputs, plan.engine_small_calls, plan.engine_repeats)
     runtime = {f: results.get(f, (None, ""))[0] for _, job, _ in SMALL_JOBS for f in floors_of[job]}
     floor = c_floor(item, plan.engine_small_calls)
@@ -151,9 +161,12 @@ def small_rows(c: Corpus, plan: Plan) -> list[Row]:
     rows = []
     for label, job, expect in SMALL_JOBS:
         c_us = floor[label.split()[0]]
+        called = results.get(in_runtime[job], (None, ""))[0]
+        called_name = IN_RUNTIME_NAMES[in_runtime[job].split(".")[0]]
         rows.append(_row(SMALL, label, c.name, len(item),
                          results.get(job, (None, _wrapper_missing(job))), expect(item),
-                         kind="time", peer=c_us, peer_name="C floor", target=Target("<=", 1.3)))
+                         kind="time", peer=c_us, peer_name="C floor", target=Target("<=", 1.3),
+                         floor=called, floor_name=called_name))
         ours, skipped = rows[-1].ours, rows[-1].skipped
         for f, suffix in zip(floors_of[job], (SMALL_FLOOR_SUFFIX, SMALL_TRAP_SUFFIX)):
             runtime_us = runtime[f]
@@ -161,9 +174,15 @@ def small_rows(c: Corpus, plan: Plan) -> list[Row]:
                             None if runtime_us is None else c_us + runtime_us,
                             peer_name="C floor + runtime", target=Target("<=", 1.3),
                             skipped=skipped or ("" if runtime_us is not None
-                                                else "no runtime floor")))
+                                                else "no runtime floor"),
+                            floor=called, floor_name=called_name))
     rows += [Row(SMALL, f"C floor: {name}", c.name, len(item), "abs", "us", floor[name])
              for name in FLOOR_JOBS]
+    rows += [Row(SMALL, f"{IN_RUNTIME_NAMES[f.split('.')[0]]}: {f.split('.')[1]}", c.name,
+                 len(item), "abs", "us", results.get(f, (None, ""))[0],
+                 skipped="" if results.get(f, (None,))[0] is not None else
+                 results.get(f, (None, "not run"))[1])
+             for f in dict.fromkeys(in_runtime.values())]
     return rows + [Row(SMALL, f"runtime cost alone: {f.split('.')[0]} {job}", c.name, len(item),
                        "abs", "us", runtime[f], skipped="" if runtime[f] is not None
                        else "no runtime floor")

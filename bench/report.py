@@ -19,6 +19,12 @@ RATIO_KINDS = {
     "abs": "no peer: the target is on our own figure",
 }
 _OPS = {">=": operator.ge, "<=": operator.le, "<": operator.lt}
+# A row's floor is the least time its job took in the same run done the fastest way there is
+# (the library's own C call, that call made through the runtime, a machine's two cores).  A
+# missed target is "at its floor" when the floor itself misses it (no code of ours could meet
+# it) or when our time is within FLOOR_NOISE of the floor's (a difference within the run's
+# noise).  The summary prints ours against the floor for each.
+FLOOR_NOISE = 0.02
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,8 @@ class Row:
     peer_name: str = ""
     target: Target | None = None
     skipped: str = ""          # why the row could not run; then it has no figures
+    floor: float | None = None  # timed rows: the floor's time for the same job, same run
+    floor_name: str = ""
 
     @property
     def key(self) -> str:
@@ -76,10 +84,31 @@ class Row:
         figure = self.ours if self.kind == "abs" else self.ratio
         return None if figure is None else _OPS[self.target.op](figure, self.target.value)
 
+    @property
+    def bound(self) -> float | None:
+        """The ratio the floor itself scores against the peer: the best this row can show."""
+        if self.floor is None or self.peer is None or self.kind not in ("speed", "time"):
+            return None
+        return self.peer / self.floor if self.kind == "speed" else self.floor / self.peer
+
+    @property
+    def at_floor(self) -> bool:
+        """A missed target that its floor misses too, or missed within FLOOR_NOISE of it."""
+        if self.met is not False or self.floor is None:
+            return False
+        bound = self.bound
+        return ((bound is not None and not _OPS[self.target.op](bound, self.target.value)) or
+                self.ours <= self.floor * (1 + FLOOR_NOISE))
+
+    @property
+    def verdict(self) -> str:
+        return "floor" if self.at_floor else _MET[self.met]
+
     def as_json(self) -> dict:
         d = asdict(self)
         d.update(key=self.key, ratio=self.ratio, mbps=self.mbps, met=self.met,
-                 target=self.target and self.target.text(self.kind, self.unit))
+                 target=self.target and self.target.text(self.kind, self.unit),
+                 bound=self.bound, at_floor=self.at_floor)
         return d
 
 
@@ -127,7 +156,7 @@ def cells(row: Row) -> tuple[str, ...]:
         return (*first, f"skipped: {row.skipped}")
     return (*first, _value(row.ours, row.unit), _value(row.peer, row.unit), _ratio(row),
             f"{row.mbps:.0f}" if row.mbps is not None else "-",
-            row.target.text(row.kind, row.unit) if row.target else "", _MET[row.met])
+            row.target.text(row.kind, row.unit) if row.target else "", row.verdict)
 
 
 def table(rows: list[Row]) -> str:
@@ -150,9 +179,16 @@ def summary(rows: list[Row]) -> str:
     targeted = [r for r in rows if r.target is not None]
     met = sum(r.met is True for r in targeted)
     skipped = sum(bool(r.skipped) for r in targeted)
-    missed = [r.key for r in targeted if r.met is False]
-    text = f"targets: {met} met, {len(missed)} missed, {skipped} skipped, of {len(targeted)}"
-    return text + "".join(f"\n  missed: {k}" for k in missed)
+    floor = [r for r in targeted if r.at_floor]
+    missed = [r.key for r in targeted if r.met is False and not r.at_floor]
+    text = (f"targets: {met} met, {len(floor)} at their floor, {len(missed)} missed, "
+            f"{skipped} skipped, of {len(targeted)}")
+    return text + "".join(
+        f"\n  at floor: {r.key}: ours {_value(r.ours, r.unit)}, {r.floor_name} "
+        f"{_value(r.floor, r.unit)} ({r.ours / r.floor:.3f}x); the floor's own ratio "
+        f"{'-' if r.bound is None else f'{r.bound:.2f}x'} against "
+        f"{r.target.text(r.kind, r.unit)}" for r in floor) + "".join(
+        f"\n  missed: {k}" for k in missed)
 
 
 def write(record: dict, out_dir: Path, stamp: str, latest_name: str) -> Path:
@@ -176,7 +212,8 @@ def compare(old: dict, new_rows: list[Row]) -> str:
         change = (row.ours / was["ours"] - 1) * 100 if was["ours"] else 0.0
         old_ratio = "-" if was["ratio"] is None else f"{was['ratio']:.3f}"
         new_ratio = "-" if row.ratio is None else f"{row.ratio:.3f}"
-        flip = "" if was["met"] == row.met else f"  [met? {_MET[was['met']]} -> {_MET[row.met]}]"
+        was_verdict = "floor" if was.get("at_floor") else _MET[was["met"]]
+        flip = "" if was_verdict == row.verdict else f"  [met? {was_verdict} -> {row.verdict}]"
         lines.append(f"  {row.key}: {_value(was['ours'], row.unit)} -> "
                      f"{_value(row.ours, row.unit)} ({change:+.1f}%), ratio {old_ratio} -> "
                      f"{new_ratio}{flip}")

@@ -27,6 +27,7 @@ JOB_ROWS = [
     *(f"{job}, " for job, _, _, _ in engine.BIG_JOBS),
     *(f"{job}{engine.FLOOR_SUFFIX}" for job, _, _, _ in engine.BIG_JOBS),
     *(f"C floor: {name}" for name in engine.FLOOR_JOBS),
+    *(f"{name}: {codec}" for name in engine.IN_RUNTIME_NAMES.values() for codec in ("zstd", "gzip")),
     *(f"shim {name}" for name in shim.JOBS.values()),
     "Python allocation, ", "peak RSS, ",
     *(f"{job}, 3 MiB" for job in anysize.JOBS),
@@ -65,3 +66,24 @@ def test_quick_run_prints_the_table_and_writes_json(tmp_path):
                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr[-3000:]
     assert "compared with " in again.stdout and " -> " in again.stdout
+
+
+def test_a_miss_reads_floor_only_when_the_floor_bounds_it():
+    """The verdict of bench/report.py: a missed target reads "floor" when the floor measured in
+    the same run misses it too, or when ours is within FLOOR_NOISE of the floor; else "NO"."""
+    from bench.report import Row, Target, summary
+
+    def row(ours, peer, floor, kind="speed", target=Target(">=", 2.0)):
+        return Row("s", "j", "c", 1, kind, "us", ours, peer, target=target, floor=floor,
+                   floor_name="C floor")
+
+    assert row(40, 100, 45).verdict == "yes"            # met: the floor does not matter
+    assert row(60, 100, 55).verdict == "floor"          # the floor itself is 1.82x < 2x
+    assert row(60, 100, 40).verdict == "NO"             # the floor is 2.5x: the miss is ours
+    assert row(50.9, 100, 50).verdict == "floor"        # 2.5 times 1% off a floor at 2x
+    assert row(60, 100, None).verdict == "NO"           # no floor measured
+    assert row(1.4, 1.0, 1.1, "time", Target("<=", 1.3)).verdict == "NO"
+    assert row(1.4, 1.0, 1.38, "time", Target("<=", 1.3)).verdict == "floor"
+    text = summary([row(60, 100, 55), row(60, 100, 40)])
+    assert "0 met, 1 at their floor, 1 missed" in text
+    assert "ours 60.0 us, C floor 55.0 us (1.091x); the floor's own ratio 1.82x" in text
