@@ -45,8 +45,8 @@ except ImportError:  # pragma: no cover
     BROTLI = None
 
 BIG = "bridge, 1 MiB items"
-# decoding jobs whose C floor (bench/bridge_floor.c: the library's own decoder on the same bytes)
-# the bench measures: job -> bridge_floor's format
+# jobs whose C floor (bench/bridge_floor.c: the library's own call on the same bytes) the bench
+# times with them: job -> bridge_floor's format
 FLOOR_JOBS = {"gunzip": "gzip", "inflate": "raw", "unzlib": "zlib", "zstd decompress": "zstd",
               "zstd -3 compress": "zstd-3"}
 FLOOR_SUFFIX = " vs C floor"
@@ -70,14 +70,22 @@ def big_rows(c: Corpus, plan: Plan) -> list[Row]:
     _check("zstandard decompress of our frame", ZSTD_D.decompress(frame), item)
     _check("our zstd_decompress", stdcompress.zstd_decompress(frame), item)
     rows = []
+    inputs = {"gunzip": gz, "inflate": raw, "unzlib": zl, "zstd decompress": frame,
+              "zstd -3 compress": item}
+    floor_us = {}
 
     def timed(job, ours, peers, targets):
-        """peers: {label: fn}; targets: {label: Target or None}; one row per peer."""
-        t = best_of({"ours": ours, **peers}, plan)
+        """peers: {label: fn}; targets: {label: Target or None}; one row per peer.  A job with
+        a C floor times it too, interleaved with the others."""
+        floor = {"C floor": c_floor(job, inputs[job], len(item))} if job in FLOOR_JOBS else {}
+        t = best_of({"ours": ours, **peers, **floor}, plan)
+        if floor:
+            floor_us[job] = t["C floor"] * 1e6
         for label, fn in peers.items():
             rows.append(Row(BIG, job + (f" ({label})" if label else ""), c.name, len(item),
                             "speed", "us", t["ours"] * 1e6, t[label] * 1e6,
-                            target=targets.get(label)))
+                            target=targets.get(label), floor=floor_us.get(job) if not label
+                            else None, floor_name="C floor"))
 
     timed("gzip -6", lambda: stdcompress.gzip(item), {"": lambda: zlib.compress(item, 6, 31)},
           {"": Target(">=", 2.0)})
@@ -96,8 +104,9 @@ def big_rows(c: Corpus, plan: Plan) -> list[Row]:
           {"": lambda: ZSTD_D.decompress(frame),
            "no-chk peer": lambda: ZSTD_D.decompress(frame_plain)},
           {"": Target(">=", 1.0)})
-    rows.extend(floor_rows(c, plan, {"gunzip": gz, "inflate": raw, "unzlib": zl,
-                                     "zstd decompress": frame, "zstd -3 compress": item}, rows))
+    rows.extend(Row(BIG, f"{job}{FLOOR_SUFFIX}", c.name, len(item), "speed", "us",
+                    next(r.ours for r in rows if r.job == job), floor_us[job],
+                    peer_name="C floor") for job in FLOOR_JOBS)
     rows.extend(lz4_brotli_rows(c, plan, item))
     rows.extend(xz_rows(c, plan, item))
     return rows
@@ -126,23 +135,19 @@ def xz_rows(c: Corpus, plan: Plan, item: bytes) -> list[Row]:
     return rows
 
 
-def floor_rows(c: Corpus, plan: Plan, inputs: dict[str, bytes], rows: list[Row]) -> list[Row]:
-    """Each job against the library's own C call on the same bytes, measured now: the floor
-    that bounds its target against the Python peer (context, no target of its own).  The
-    target row gets the floor's figure, so a miss within the noise of it reads "floor"."""
-    targeted = {r.job: r for r in rows}
-    out = []
-    for job, fmt in FLOOR_JOBS.items():
-        us, size = floors.run("bridge_floor", inputs[job], fmt,
-                              "20" if plan.min_time >= 0.05 else "2").split()
-        want = len(stdcompress.zstd_compress(inputs[job])) if fmt == "zstd-3" else len(c.item())
-        if int(size) != want:
-            raise AssertionError(f"bench: bridge_floor {fmt} made {size} bytes, not {want}")
-        row = targeted[job]
-        row.floor, row.floor_name = float(us), "C floor"
-        out.append(Row(BIG, f"{job}{FLOOR_SUFFIX}", c.name, len(c.item()), "speed", "us",
-                       row.ours, float(us), peer_name="C floor"))
-    return out
+def c_floor(job: str, data: bytes, decoded: int):
+    """bench/bridge_floor.c's call for JOB on DATA, checked to give our result's size first
+    (DECODED bytes for a decoder)."""
+    import ctypes
+
+    fn = floors.load("bridge_floor").bridge_floor_run
+    fn.restype, fn.argtypes = ctypes.c_size_t, (ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t)
+    fmt = FLOOR_JOBS[job].encode()
+    ours = stdcompress.zstd_compress(data) if job == "zstd -3 compress" else None
+    want = len(ours) if ours is not None else decoded
+    if fn(fmt, data, len(data)) != want:
+        raise AssertionError(f"bench: bridge_floor {FLOOR_JOBS[job]} made another size")
+    return lambda: fn(fmt, data, len(data))
 
 
 LZ4_BROTLI_JOBS = ("lz4 block compress", "lz4 block compress size", "lz4 block decompress",

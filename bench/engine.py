@@ -217,7 +217,9 @@ def big_rows(c: Corpus, plan: Plan, bridge_us: dict[str, float]) -> list[Row]:
         rows.append(Row(BIG, f"{job}{FLOOR_SUFFIX}", c.name, len(item), "speed", "us",
                         rows[-1].ours, floor, peer_name="bridge + runtime",
                         target=Target(">=", 1.0),
-                        skipped=rows[-1].skipped or ("" if floor else "no runtime floor")))
+                        skipped=rows[-1].skipped or ("" if floor else "no runtime floor"),
+                        # the peer is itself the floor: a miss within noise of it is at it
+                        floor=floor, floor_name="bridge + runtime cost"))
         rows.append(Row(BIG, f"{job}: runtime cost alone", c.name, len(item), "abs", "us",
                         runtime_us, skipped="" if runtime_us is not None else "no runtime floor"))
     return rows
