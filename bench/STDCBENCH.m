@@ -2,7 +2,8 @@ STDCBENCH ; timing loops of the benchmark (bench/engine.py runs them); not part 
  ;
  ; mumps -run run^STDCBENCH DIR N REPEATS JOB ...
  ; For each JOB (a name in loop below) on the bytes of file DIR/JOB.in: a warm-up loop, then
- ; the best of REPEATS loops of N calls timed with $ZH, less the best empty loop of N; prints
+ ; the best of REPEATS loops of N calls timed with $ZH (every job's loop in turn, each repeat),
+ ; less the best empty loop of N; prints
  ; "JOB <microseconds per call> <input bytes>" and writes the last call's result to DIR/JOB.out
  ; for the caller to compare with the bridge's.  Job floor.<n>: the runtime alone (a call-out
  ; of bench/runtime_floor.c, no work) returning an n-byte result through a 1 MiB output;
@@ -11,35 +12,47 @@ STDCBENCH ; timing loops of the benchmark (bench/engine.py runs them); not part 
  ; trap1k.<n>.<job>: inside a frame that also sets its own $ETRAP, as a wrapper that reports
  ; the runtime's errors in its own codes (CALLOUT-MISSING) must.
  ; cfloor.zstd, cfloor.gzip: the C floor's work (bench/runtime_floor.c) as a call-out;
- ; cftrap.zstd, cftrap.gzip: that call inside trap's frame.
+ ; cftrap.zstd, cftrap.gzip: that call inside trap's frame; cfloor1m.<entry>: the C floor
+ ; of a 1 MiB job (gzip, gunzip, zstdCompress, zstdDecompress) as a call-out.
  ; A job that fails prints "JOB skipped <$ZSTATUS>" and the others still run.
  quit
  ;
 run ;
- new args,dir,n,reps,empty,k,job
+ ; The jobs' timed loops are interleaved (each repeat runs every job once, in turn), so a slow
+ ; spell of the machine falls on all of them alike, as bench/timing.py does for Python.
+ new args,dir,n,reps,k,job,jobs,r,t,best,input,result
  set args=$zcmdline,dir=$piece(args," ",1),n=$piece(args," ",2),reps=$piece(args," ",3)
- set empty=$$best("empty","",n,reps)
- for k=4:1:$length(args," ") set job=$piece(args," ",k) do one
+ for k=4:1:$length(args," ") set job=$piece(args," ",k) do prepare
+ set best("empty")=""
+ for r=0:1:reps do
+ . set t=$$loop("empty",$select(r:n,1:n\10+1)) set:r&(best("empty")=""!(t<best("empty"))) best("empty")=t
+ . set job="" for  set job=$order(jobs(job)) quit:job=""  do:'$data(result(job,"failed")) timed
+ set job="" for  set job=$order(jobs(job)) quit:job=""  do report
  quit
  ;
-one ; one job; an error in it ends the job, not the run
- new $etrap,data,out,us
+prepare ; read job's input; a job that fails prints "JOB skipped ..." and the others still run
+ new $etrap
  set $etrap="zgoto "_$zlevel_":failed^STDCBENCH"
- set data=$$read(dir_"/"_job_".in")
- set us=$$best(job,data,n,reps)-empty
- do write(dir_"/"_job_".out",out)
- write job," ",us," ",$zlength(data),!
+ set jobs(job)="",input(job)=$$read(dir_"/"_job_".in")
  quit
-failed ; reached by zgoto from one's $etrap, in one's frame
- write job," skipped ",$select($ecode[",U-BENCH-":$ecode,1:$zstatus),!
+ ;
+timed ; one loop of job (repeat r; r=0 is the warm-up, n\10+1 calls), its best kept
+ new $etrap,data,out
+ set $etrap="zgoto "_$zlevel_":failed^STDCBENCH"
+ set data=input(job),t=$$loop(job,$select(r:n,1:n\10+1)),result(job)=out
+ if r,$get(best(job))=""!(t<$get(best(job))) set best(job)=t
+ quit
+ ;
+report ; job's line, and its last result written back for the caller to compare
+ if $data(result(job,"failed")) write job," skipped ",result(job,"failed"),! quit
+ do write(dir_"/"_job_".out",result(job))
+ write job," ",best(job)-best("empty")/n," ",$zlength(input(job)),!
+ quit
+ ;
+failed ; reached by zgoto from prepare's or timed's $etrap, in that frame
+ set jobs(job)="",result(job,"failed")=$select($ecode[",U-BENCH-":$ecode,1:$zstatus)
  set $ecode=""
  quit
- ;
-best(job,data,n,reps) ; least microseconds per call of job over reps loops of n calls (in out)
- new r,t,min
- set t=$$loop(job,n\10+1),min=""
- for r=1:1:reps set t=$$loop(job,n) set:min=""!(t<min) min=t
- quit min/n
  ;
 loop(job,n) ; microseconds for n calls of job on data; the result is left in out
  new i,rc,t0,size
@@ -60,6 +73,10 @@ loop(job,n) ; microseconds for n calls of job on data; the result is left in out
  if $piece(job,".")="frame1k" set size=$piece(job,".",2) for i=1:1:n set rc='$$frame(data,.out,size)
  if $piece(job,".")="trap1k" set size=$piece(job,".",2) for i=1:1:n set rc='$$trap(data,.out,size)
  if job="cfloor.zstd" for i=1:1:n set rc=$&stdcbench.zstd1k(data,.out)
+ if job="cfloor1m.gzip" for i=1:1:n set rc=$&stdcbench.gzip1m(data,.out)
+ if job="cfloor1m.gunzip" for i=1:1:n set rc=$&stdcbench.gunzip1m(data,.out)
+ if job="cfloor1m.zstdCompress" for i=1:1:n set rc=$&stdcbench.zstdCompress1m(data,.out)
+ if job="cfloor1m.zstdDecompress" for i=1:1:n set rc=$&stdcbench.zstdDecompress1m(data,.out)
  if job="cfloor.gzip" for i=1:1:n set rc=$&stdcbench.gzip1k(data,.out)
  if job="cftrap.zstd" for i=1:1:n set rc='$$trapZstd(data,.out)
  if job="cftrap.gzip" for i=1:1:n set rc='$$trapGzip(data,.out)

@@ -6,7 +6,6 @@ run as the rows they bound, so a stream row's ratio to its floor compares like w
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -50,20 +49,3 @@ def load(name: str):
     lib = compile_c(ROOT / "bench" / f"{name}.c", PROGRAMS / f"{name}.so",
                     ["-shared", "-fPIC", *compile_flags()])
     return ctypes.CDLL(str(lib), mode=os.RTLD_LOCAL)
-
-
-def ms_as_us(text: str, pattern: str) -> float:
-    """The figure in milliseconds that PATTERN (a regex with one group) finds, in microseconds."""
-    m = re.search(pattern, text)
-    if m is None:
-        raise RuntimeError(f"bench floor output has no {pattern!r}: {text!r}")
-    return float(m.group(1)) * 1e3
-
-
-def lz4_stream(item: bytes) -> dict[str, float]:
-    """liblz4's *_continue over 10 MiB (ITEM repeated) in 8 KiB pages: us for
-    "double_buffer compress", "double_buffer decompress" and "ring_buffer compress"."""
-    out = run("lz4stream_floor", item)
-    return {"double_buffer compress": ms_as_us(out, r"double buffer +compress +([\d.]+) ms"),
-            "double_buffer decompress": ms_as_us(out, r"double buffer .*decompress +([\d.]+) ms"),
-            "ring_buffer compress": ms_as_us(out, r"ring buffer +compress +([\d.]+) ms")}

@@ -66,3 +66,56 @@ gtm_long_t stdcbench_gzip(int argc, gtm_string_t *in, gtm_string_t *out)
 	out->length = (gtm_long_t)((size_t)out->length - z.avail_out);
 	return deflateReset(&z) != Z_OK;
 }
+
+/* gzip, gunzip, zstdCompress, zstdDecompress (1 MiB output): the C library's one-shot calls
+ * the library makes for a 1 MiB item (libdeflate at level 6, ZSTD_compress2 at -3 with a
+ * checksum, libdeflate's and libzstd's decoders) on reused state, made as call-outs: the floor
+ * under the "engine (GT.M), 1 MiB items" rows, timed in the same M process as ours. */
+#include <libdeflate.h>
+
+static gtm_long_t result(gtm_string_t *out, size_t n, int ok)
+{
+	if (!ok)
+		return 1;
+	out->length = (gtm_long_t)n;
+	return 0;
+}
+
+gtm_long_t stdcbench_gzip1m(int argc, gtm_string_t *in, gtm_string_t *out)
+{
+	static struct libdeflate_compressor *c;
+
+	if (argc != 2 || (c == NULL && (c = libdeflate_alloc_compressor(6)) == NULL))
+		return 1;
+	size_t n = libdeflate_gzip_compress(c, in->address, (size_t)in->length, out->address,
+					    (size_t)out->length);
+	return result(out, n, n > 0);
+}
+
+gtm_long_t stdcbench_gunzip1m(int argc, gtm_string_t *in, gtm_string_t *out)
+{
+	static struct libdeflate_decompressor *d;
+	size_t n = 0;
+
+	if (argc != 2 || (d == NULL && (d = libdeflate_alloc_decompressor()) == NULL))
+		return 1;
+	return result(out, n, libdeflate_gzip_decompress(d, in->address, (size_t)in->length,
+							 out->address, (size_t)out->length, &n) ==
+				      LIBDEFLATE_SUCCESS);
+}
+
+gtm_long_t stdcbench_zstd1m(int argc, gtm_string_t *in, gtm_string_t *out)
+{
+	return argc != 2 ? 1 : stdcbench_zstd(argc, in, out);
+}
+
+gtm_long_t stdcbench_unzstd1m(int argc, gtm_string_t *in, gtm_string_t *out)
+{
+	static ZSTD_DCtx *d;
+
+	if (argc != 2 || (d == NULL && (d = ZSTD_createDCtx()) == NULL))
+		return 1;
+	size_t n = ZSTD_decompressDCtx(d, out->address, (size_t)out->length, in->address,
+				       (size_t)in->length);
+	return result(out, n, !ZSTD_isError(n));
+}

@@ -26,6 +26,7 @@ JOB_ROWS = [
       if job.startswith("wrap.")),
     *(f"{job}, " for job, _, _, _ in engine.BIG_JOBS),
     *(f"{job}{engine.FLOOR_SUFFIX}" for job, _, _, _ in engine.BIG_JOBS),
+    *(f"{job}: C floor as a call-out" for job, _, _, _ in engine.BIG_JOBS),
     *(f"C floor: {name}" for name in engine.FLOOR_JOBS),
     *(f"{name}: {codec}" for name in engine.IN_RUNTIME_NAMES.values() for codec in ("zstd", "gzip")),
     *(f"shim {name}" for name in shim.JOBS.values()),
