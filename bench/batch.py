@@ -44,27 +44,6 @@ JOBS = ("batch zstd decompress, threads=2 vs 1", "batch zstd decompress, threads
         "two processes of threads=1 at once vs one", "batch zstd decompress, threads=1 vs C floor",
         "C floor halved (2 cores) vs loop")
 
-
-def c_floor(cdata: bytes, csegs: bytes, data: bytes):
-    """bench/batch_floor.c: libzstd's decoder over the same frames, one thread, into one
-    buffer; checked to decode every byte before it is timed."""
-    import ctypes
-
-    lib = floors.load("batch_floor")
-    fn = lib.batch_floor_zstd_decompress
-    fn.restype = ctypes.c_longlong
-    fn.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_void_p,
-                   ctypes.c_size_t]
-    total = len(data)
-    dst = ctypes.create_string_buffer(total)
-    count = len(csegs) // 16
-
-    def run():
-        return fn(cdata, csegs, count, dst, total)
-
-    if run() != total or dst.raw != data:
-        raise AssertionError("bench: batch_floor did not decode the batch")
-    return run
 GOLDEN = 0.6180339887498949
 MIN_SIZE, MAX_SIZE = 100, 4096
 DICT_SIZE = 64 << 10
@@ -148,6 +127,28 @@ def _items(results) -> list[bytes]:
         view = memoryview(segs).cast("Q")
         out.extend(buf[view[j]:view[j] + view[j + 1]] for j in range(0, len(view), 2))
     return out
+
+
+def c_floor(cdata: bytes, csegs: bytes, data: bytes):
+    """bench/batch_floor.c: libzstd's decoder over the same frames, one thread, into one
+    buffer; checked to decode every byte before it is timed."""
+    import ctypes
+
+    lib = floors.load("batch_floor")
+    fn = lib.batch_floor_zstd_decompress
+    fn.restype = ctypes.c_longlong
+    fn.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_void_p,
+                   ctypes.c_size_t]
+    total = len(data)
+    dst = ctypes.create_string_buffer(total)
+    count = len(csegs) // 16
+
+    def run():
+        return fn(cdata, csegs, count, dst, total)
+
+    if run() != total or dst.raw != data:
+        raise AssertionError("bench: batch_floor did not decode the batch")
+    return run
 
 
 def _joined(results) -> bytes:

@@ -70,14 +70,15 @@ def big_rows(c: Corpus, plan: Plan) -> list[Row]:
     _check("zstandard decompress of our frame", ZSTD_D.decompress(frame), item)
     _check("our zstd_decompress", stdcompress.zstd_decompress(frame), item)
     rows = []
-    inputs = {"gunzip": gz, "inflate": raw, "unzlib": zl, "zstd decompress": frame,
-              "zstd -3 compress": item}
+    # each floor job's input and our result's size, which the floor's result must have
+    inputs = {"gunzip": (gz, len(item)), "inflate": (raw, len(item)), "unzlib": (zl, len(item)),
+              "zstd decompress": (frame, len(item)), "zstd -3 compress": (item, len(frame))}
     floor_us = {}
 
     def timed(job, ours, peers, targets):
         """peers: {label: fn}; targets: {label: Target or None}; one row per peer.  A job with
         a C floor times it too, interleaved with the others."""
-        floor = {"C floor": c_floor(job, inputs[job], len(item))} if job in FLOOR_JOBS else {}
+        floor = {"C floor": c_floor(job, *inputs[job])} if job in FLOOR_JOBS else {}
         t = best_of({"ours": ours, **peers, **floor}, plan)
         if floor:
             floor_us[job] = t["C floor"] * 1e6
@@ -135,16 +136,14 @@ def xz_rows(c: Corpus, plan: Plan, item: bytes) -> list[Row]:
     return rows
 
 
-def c_floor(job: str, data: bytes, decoded: int):
-    """bench/bridge_floor.c's call for JOB on DATA, checked to give our result's size first
-    (DECODED bytes for a decoder)."""
+def c_floor(job: str, data: bytes, want: int):
+    """bench/bridge_floor.c's call for JOB on DATA, checked to give WANT bytes (our result's
+    size) first."""
     import ctypes
 
     fn = floors.load("bridge_floor").bridge_floor_run
     fn.restype, fn.argtypes = ctypes.c_size_t, (ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t)
     fmt = FLOOR_JOBS[job].encode()
-    ours = stdcompress.zstd_compress(data) if job == "zstd -3 compress" else None
-    want = len(ours) if ours is not None else decoded
     if fn(fmt, data, len(data)) != want:
         raise AssertionError(f"bench: bridge_floor {FLOOR_JOBS[job]} made another size")
     return lambda: fn(fmt, data, len(data))

@@ -60,7 +60,7 @@ BIG_JOBS = [
     ("zstd decompress", "zstdDecompress", stdcompress.zstd_compress, _same),
 ]
 # each 1 MiB job's C floor as a call-out (bench/runtime_floor.c): entry -> its function
-BIG_FLOORS = {"gzip": "gzip1m", "gunzip": "gunzip1m", "zstdCompress": "zstd1m",
+BIG_FLOORS = {"gzip": "gzip1m", "gunzip": "gunzip1m", "zstdCompress": "zstd",
               "zstdDecompress": "unzstd1m"}
 
 
@@ -183,11 +183,11 @@ def small_rows(c: Corpus, plan: Plan) -> list[Row]:
                             floor=called, floor_name=called_name))
     rows += [Row(SMALL, f"C floor: {name}", c.name, len(item), "abs", "us", floor[name])
              for name in FLOOR_JOBS]
-    rows += [Row(SMALL, f"{IN_RUNTIME_NAMES[f.split('.')[0]]}: {f.split('.')[1]}", c.name,
-                 len(item), "abs", "us", results.get(f, (None, ""))[0],
-                 skipped="" if results.get(f, (None,))[0] is not None else
-                 results.get(f, (None, "not run"))[1])
-             for f in dict.fromkeys(in_runtime.values())]
+    for f in dict.fromkeys(in_runtime.values()):
+        kind, codec = f.split(".")
+        us, why = results.get(f, (None, "not run"))
+        rows.append(Row(SMALL, f"{IN_RUNTIME_NAMES[kind]}: {codec}", c.name, len(item), "abs",
+                        "us", us, skipped="" if us is not None else why))
     return rows + [Row(SMALL, f"runtime cost alone: {f.split('.')[0]} {job}", c.name, len(item),
                        "abs", "us", runtime[f], skipped="" if runtime[f] is not None
                        else "no runtime floor")

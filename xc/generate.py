@@ -157,11 +157,10 @@ WALK_ORDER = {"1k": 0, "64k": 1, "1m": 2}
 
 def walk_order(entries) -> list[tuple[str, str, list[str]]]:
     """(entry, C function, declarations) in the order the runtime should find them."""
-    found = [(entry, func, decl) for name, func, params, _ in entries
-             for entry, decl in expand(name, params)]
-    tier = {entry: WALK_ORDER[t] for name, _, params, _ in entries
-            for t, (entry, _) in zip(_tiers(params), expand(name, params)) if t}
-    return sorted(found, key=lambda e: tier.get(e[0], len(WALK_ORDER)))
+    found = [(WALK_ORDER.get(tier, len(WALK_ORDER)), entry, func, decl)
+             for name, func, params, _ in entries
+             for tier, (entry, decl) in zip(_tiers(params), expand(name, params))]
+    return [e[1:] for e in sorted(found, key=lambda e: e[0])]
 
 
 def render(entries) -> str:
